@@ -1,0 +1,53 @@
+"""One frozen configuration object with documented defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: OpenCC conversions from a traditional variant to simplified Chinese.
+CONVERSIONS = ("t2s", "tw2s", "hk2s")
+
+
+def default_cache_dir() -> Path:
+    """The per-user cache directory (XDG), never a shared temporary directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "policetext"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for a :class:`~policetext.pipeline.Pipeline`.
+
+    Every normalisation step is on by default; each can be turned off.
+    """
+
+    #: OpenCC conversion to simplified, or ``None`` to keep the script as written.
+    conversion: str | None = "t2s"
+    #: remove inline pinyin annotations such as ``習(xí)``.
+    strip_pinyin: bool = True
+    #: repair GBK stretches decoded one byte out of step; mark the rest as noise.
+    repair_garbled: bool = True
+    #: full-width digits/letters to ASCII; ASCII punctuation between Chinese to Chinese forms.
+    fix_width: bool = True
+    #: undo scraping stutter (doubled pieces) and rejoin words broken across lines.
+    fix_stutter: bool = True
+    #: remove page furniture and move bylines/editor into document metadata.
+    strip_furniture: bool = True
+    #: force an input encoding instead of detecting one per file.
+    encoding: str | None = None
+    #: file-name pattern for directory walks.
+    glob: str = "*.txt"
+    #: extra jieba user dictionaries (``word [freq] [pos]`` per line).
+    user_dicts: tuple[Path, ...] = field(default_factory=tuple)
+    #: where jieba's dictionary cache is written.
+    cache_dir: Path = field(default_factory=default_cache_dir)
+
+    def __post_init__(self) -> None:
+        if self.conversion is not None and self.conversion not in CONVERSIONS:
+            from policetext.errors import ConfigError
+
+            raise ConfigError(
+                f"unknown conversion {self.conversion!r}; choose one of {', '.join(CONVERSIONS)}"
+            )

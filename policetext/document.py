@@ -1,0 +1,59 @@
+"""Frozen records that flow out of the pipeline: Document, Token, Span."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch ``text[start:end]`` of a document's normalised text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Token:
+    """One segmented word; ``start:end`` indexes the normalised text."""
+
+    text: str
+    start: int
+    end: int
+    pos: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """One article after normalisation (and segmentation, when asked for)."""
+
+    doc: str  # the name used in every output row: the path as given, or an id
+    text: str  # the normalised text; every start:end in every output indexes it
+    path: str | None = None
+    encoding: str = "str"
+    script: str = "unknown"
+    title: str = ""
+    source: str = ""
+    reporters: tuple[str, ...] = ()
+    correspondents: tuple[str, ...] = ()
+    editor: tuple[str, ...] = ()
+    changes: Mapping[str, int] = field(default_factory=dict)
+    tokens: tuple[Token, ...] = ()
+    sentences: tuple[Span, ...] = ()
+
+    def metadata_row(self) -> dict[str, Any]:
+        """The document's metadata as a flat output row (no text)."""
+        return {
+            "doc": self.doc,
+            "title": self.title,
+            "source": self.source,
+            "reporters": list(self.reporters),
+            "correspondents": list(self.correspondents),
+            "editor": list(self.editor),
+            "encoding": self.encoding,
+            "script": self.script,
+            "chars": len(self.text),
+        }

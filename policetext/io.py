@@ -1,0 +1,163 @@
+"""Inputs: paths, directories and standard input → bytes → decoded text.
+
+Encodings are detected per file by scoring every candidate that decodes the
+bytes strictly (Big5 bytes also decode as GB18030, into rare characters), not
+by trying them in a fixed order.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from policetext.datafiles import bundled_corpus_paths, common_chars
+from policetext.errors import InputError
+
+STDIN_NAME = "<stdin>"
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CANDIDATES = ("utf-8", "gb18030", "big5")
+# control characters that never occur in text files
+_BINARY_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | {0x7F}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: a file, or standard input (``path`` is ``None``)."""
+
+    name: str
+    path: Path | None = None
+    stream: BinaryIO | None = None
+
+    def read_bytes(self) -> bytes:
+        """The raw bytes; raises :class:`InputError` with the reason when unreadable."""
+        try:
+            if self.path is None:
+                stream = self.stream or sys.stdin.buffer
+                return stream.read()
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            raise InputError("no such file (it may have been removed)", self.name) from None
+        except IsADirectoryError:
+            raise InputError("is a directory", self.name) from None
+        except PermissionError:
+            raise InputError("permission denied", self.name) from None
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror or exc}", self.name) from None
+
+
+def iter_sources(
+    paths: Iterable[str | os.PathLike[str]], glob: str = "*.txt"
+) -> Iterator[Source | InputError]:
+    """Sources for ``paths`` in order; directories are walked recursively, sorted.
+
+    ``-`` stands for standard input. A path that does not exist yields an
+    :class:`InputError` in its place, so the caller can report it and go on.
+    """
+    for raw in paths:
+        name = os.fspath(raw)
+        if name == "-":
+            yield Source(STDIN_NAME)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            yield from _walk(path, glob)
+        elif path.exists():
+            yield Source(name, path)
+        else:
+            yield InputError("no such file or directory", name)
+
+
+def _walk(root: Path, glob: str) -> Iterator[Source | InputError]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
+        dirnames.sort()
+        base = Path(dirpath)
+        found.extend(base / f for f in filenames if Path(f).match(glob))
+    for path in sorted(found):
+        yield Source(str(path), path)
+
+
+def bundled_sources() -> list[Source]:
+    """The sample corpus shipped inside the package."""
+    return [Source(path.name, path) for path in bundled_corpus_paths()]
+
+
+def decode_bytes(data: bytes, name: str = "", encoding: str | None = None) -> tuple[str, str]:
+    """Decode ``data``; return ``(text, encoding)``.
+
+    With ``encoding`` given it is used as is; otherwise a BOM decides, then the
+    strict decodings of UTF-8, GB18030 and Big5 are scored. Raises
+    :class:`InputError` for binary or undecodable data.
+
+    >>> decode_bytes("滨州市公安局".encode("gb18030"))
+    ('滨州市公安局', 'gb18030')
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", name) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"cannot be decoded as {encoding} (byte {exc.start}); drop --encoding to detect it",
+                name,
+            ) from None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                reason = f"starts with a {codec} byte-order mark but is not {codec}"
+                raise InputError(reason, name) from None
+    if not data:
+        return "", "utf-8"
+    head = data[:65536]
+    if b"\x00" in head or sum(b in _BINARY_BYTES for b in head) > len(head) // 100:
+        raise InputError("binary file (not text), skipped", name)
+    scored: list[tuple[float, str, str]] = []
+    for rank, codec in enumerate(_CANDIDATES):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            if (
+                codec == "utf-8"
+                and exc.start >= len(data) - 3
+                and exc.reason == "unexpected end of data"
+            ):
+                # a file cut inside its last character: keep the rest, mark the loss
+                text = data[: exc.start].decode("utf-8") + "\ufffd"
+            else:
+                continue
+        scored.append((_score(text, codec), -rank, codec, text))  # type: ignore[arg-type]
+    if not scored:
+        raise InputError(
+            "cannot be decoded as UTF-8, GB18030 or Big5; give --encoding if you know it", name
+        )
+    best = max(scored)
+    return best[3], best[2]  # type: ignore[misc]
+
+
+def _score(text: str, codec: str) -> float:
+    """Share of Han characters that are common; UTF-8 validity is strong evidence."""
+    common = common_chars()
+    han = [c for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+    odd = sum(1 for c in text if "\ue000" <= c <= "\uf8ff" or ord(c) > 0xFFFF)
+    if not han:
+        base = 1.0 if text.isascii() else 0.5
+    else:
+        base = sum(c in common for c in han) / len(han)
+    base -= odd / max(1, len(text))
+    if codec == "utf-8" and not text.isascii():
+        base += 0.5  # random bytes are almost never valid multi-byte UTF-8
+    return base

@@ -1,0 +1,141 @@
+"""One renderer for every command: table | tsv | csv | json | jsonl, and plain text.
+
+``auto`` is a rich table on a terminal and TSV in a pipe. Rows are plain dicts.
+TSV escapes backslash, tab, newline and carriage return as ``\\\\ \\t \\n \\r``
+(PostgreSQL text format) so every row stays on one line; list values are joined
+with ``;`` in TSV and CSV and stay lists in JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TextIO
+
+FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl")
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def resolve_format(fmt: str, stream: TextIO) -> str:
+    """``auto`` → ``table`` on a terminal, else ``tsv``."""
+    if fmt == "auto":
+        return "table" if is_terminal(stream) else "tsv"
+    return fmt
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_rows(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    stream: TextIO,
+    *,
+    title: str | None = None,
+) -> int:
+    """Write ``rows`` (only ``columns``, in that order) to ``stream``; return the row count."""
+    fmt = resolve_format(fmt, stream)
+    if fmt == "table":
+        return _write_table(rows, columns, stream, title)
+    count = 0
+    if fmt == "tsv":
+        stream.write("\t".join(columns) + "\n")
+        for row in rows:
+            stream.write("\t".join(_cell(row.get(c)).translate(_TSV_ESCAPES) for c in columns))
+            stream.write("\n")
+            count += 1
+    elif fmt == "csv":
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+            count += 1
+    elif fmt == "jsonl":
+        for row in rows:
+            stream.write(_json({c: row.get(c) for c in columns}) + "\n")
+            count += 1
+    elif fmt == "json":
+        stream.write("[")
+        for row in rows:
+            stream.write(("," if count else "") + "\n" + _json({c: row.get(c) for c in columns}))
+            count += 1
+        stream.write("\n]\n" if count else "]\n")
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    stream.flush()
+    return count
+
+
+def _json(obj: Mapping[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    return str(value)
+
+
+def _write_table(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: TextIO, title: str | None
+) -> int:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    terminal = is_terminal(stream)
+    plain = not terminal or "NO_COLOR" in os.environ
+    console = Console(
+        file=stream, no_color=plain, highlight=False, force_terminal=terminal, soft_wrap=False
+    )
+    table = Table(
+        title=title,
+        box=None if plain else box.SIMPLE_HEAD,
+        header_style="" if plain else "bold",
+        show_edge=False,
+        pad_edge=False,
+    )
+    materialised = list(rows)
+    for column in columns:
+        numeric = bool(materialised) and all(
+            isinstance(r.get(column), int | float) and not isinstance(r.get(column), bool)
+            for r in materialised
+        )
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    for row in materialised:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    console.print(table)
+    stream.flush()
+    return len(materialised)
+
+
+def write_text(chunks: Iterable[str], stream: TextIO) -> None:
+    """Write plain text as it comes (one document at a time), flushing as it goes."""
+    for chunk in chunks:
+        stream.write(chunk)
+        stream.flush()
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """``text`` as newline-terminated lines."""
+    for line in text.split("\n"):
+        yield line + "\n"

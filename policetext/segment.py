@@ -1,0 +1,128 @@
+"""Segmenter: a private jieba tokenizer with the police-domain dictionary.
+
+jieba's module-level tokenizer is global and caches into the shared temporary
+directory; this wraps a ``jieba.Tokenizer`` of our own whose cache lives in the
+user's cache directory.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from policetext.config import default_cache_dir
+from policetext.datafiles import data_path, iter_data_lines
+from policetext.document import Span, Token
+from policetext.errors import ConfigError
+
+if TYPE_CHECKING:
+    import jieba
+    import jieba.posseg
+
+# A sentence ends at 。！？；… (with any closing quotes after it) or at a line end.
+_SENTENCE_RE = re.compile(r"[^\n。！？；…!?;]*(?:[。！？；!?;]+|…+)?[”’」』）)]*|[^\n]+")
+_USER_DICT_LINE = re.compile(r"^(?P<word>\S+?)(?:\s+(?P<freq>\d+))?(?:\s+(?P<pos>[a-zA-Z]+))?$")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentences of ``text`` as spans; closing quotes stay with their sentence.
+
+    >>> [s.text for s in split_sentences("抓获10人。”他说：好！\\n下一段")]
+    ['抓获10人。”', '他说：好！', '下一段']
+    """
+    spans = []
+    for match in _SENTENCE_RE.finditer(text):
+        piece = match.group()
+        if piece.strip():
+            start = match.start() + (len(piece) - len(piece.lstrip()))
+            end = match.end() - (len(piece) - len(piece.rstrip()))
+            spans.append(Span(start, end, text[start:end]))
+    return spans
+
+
+def read_user_dict(path: Path) -> Iterator[tuple[str, int | None, str | None]]:
+    """Entries ``(word, freq, pos)`` of a jieba-style dictionary; ``#`` lines are comments."""
+    try:
+        lines = list(iter_data_lines(path))
+    except OSError as exc:
+        raise ConfigError(f"cannot read dictionary: {exc.strerror or exc}", str(path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("dictionary is not UTF-8 text", str(path)) from None
+    for number, line in enumerate(lines, 1):
+        match = _USER_DICT_LINE.match(line)
+        if not match:
+            raise ConfigError(f"line {number}: expected 'word [freq] [pos]': {line!r}", str(path))
+        freq = match["freq"]
+        yield match["word"], int(freq) if freq else None, match["pos"]
+
+
+class Segmenter:
+    """jieba precise mode plus the shipped police dictionary and any user dictionaries."""
+
+    def __init__(self, user_dicts: Iterable[Path] = (), cache_dir: Path | None = None) -> None:
+        self.user_dicts = tuple(Path(p) for p in user_dicts)
+        self.cache_dir = cache_dir or default_cache_dir()
+        # validate user dictionaries now, so a bad file fails before any output
+        self._user_entries = [entry for path in self.user_dicts for entry in read_user_dict(path)]
+
+    @cached_property
+    def tokenizer(self) -> jieba.Tokenizer:
+        import jieba
+
+        # jieba logs "Building prefix dict…" at DEBUG on stderr; keep stderr for our messages
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.cache_file = str(self._cache_path())
+        tokenizer.initialize()
+        for word, freq, pos in read_user_dict(data_path("police_dict.txt")):
+            tokenizer.add_word(word, freq, pos)
+        for word, freq, pos in self._user_entries:
+            tokenizer.add_word(word, freq, pos)
+        return tokenizer
+
+    def _cache_path(self) -> Path:
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.cache_dir / ".write-test"
+            probe.touch()
+            probe.unlink()
+            directory = self.cache_dir
+        except OSError:
+            # an unwritable home: a private (0700) directory rather than the shared /tmp
+            directory = Path(tempfile.mkdtemp(prefix="policetext-"))
+        return directory / "jieba.cache"
+
+    @cached_property
+    def tagger(self) -> jieba.posseg.POSTokenizer:
+        import jieba.posseg
+
+        return jieba.posseg.POSTokenizer(self.tokenizer)
+
+    def cut(self, text: str) -> list[str]:
+        """Words of ``text`` in precise mode (HMM on for unknown words)."""
+        return self.tokenizer.lcut(text)
+
+    def tokens(self, text: str, pos: bool = False) -> list[Token]:
+        """Tokens with offsets into ``text``; whitespace is not a token."""
+        out = []
+        if pos:
+            offset = 0
+            for pair in self.tagger.cut(text):
+                word, tag = pair.word, pair.flag
+                start = offset
+                offset += len(word)
+                if not word.isspace():
+                    out.append(Token(word, start, offset, tag))
+            return out
+        offset = 0
+        for word in self.tokenizer.cut(text):
+            start = offset
+            offset += len(word)
+            if not word.isspace():
+                out.append(Token(word, start, offset))
+        return out

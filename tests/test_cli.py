@@ -1,0 +1,171 @@
+"""The CLI in-process (CliRunner, stdout and stderr apart) and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policetext import cli as cli_module
+from policetext.cli import cli
+
+from .conftest import SEEDS, seed
+
+
+@pytest.fixture()
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return CliRunner()
+
+
+def test_every_command_has_help_with_examples(runner: CliRunner) -> None:
+    for name, command in cli.commands.items():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Examples:" in result.output, name
+        assert command.help
+
+
+def test_normalize_prints_each_document(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["normalize", str(seed("003")), str(seed("000"))])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    parts = result.stdout.split("\n\n")
+    assert len(parts) == 2
+    assert "滨州公安牢固树立" in parts[0]
+    assert parts[1].startswith("滨州市公安局：深耕过程党建")
+
+
+def test_normalize_reads_stdin_when_piped(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["normalize"], input="濱州市公安局臺子派出所")
+    assert result.exit_code == 0
+    assert result.stdout == "滨州市公安局台子派出所\n"
+
+
+def test_no_paths_on_a_terminal_uses_bundled_corpus(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
+    result = runner.invoke(cli, ["normalize", "--report", "--format", "jsonl"])
+    assert result.exit_code == 0
+    assert "bundled sample corpus" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    docs = [json.loads(line)["doc"] for line in result.stdout.splitlines()]
+    assert docs == sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+def test_bad_files_give_one_line_each_and_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)))
+    undecodable = tmp_path / "broken.txt"
+    undecodable.write_bytes(b"\x81\x30\xff\xfe\x80 \xa1\x20\xff\xff\x80\x80")
+    good = seed("000")
+    result = runner.invoke(cli, ["normalize", str(binary), str(good), str(undecodable)])
+    assert result.exit_code == 2
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 2
+    assert errors[0].startswith(f"policetext: {binary}: binary")
+    assert errors[1].startswith(f"policetext: {undecodable}: cannot be decoded")
+    assert "Traceback" not in result.stderr
+    assert "滨州市公安局：深耕过程党建" in result.stdout
+
+
+def test_report_counts_match_the_normalizer(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["normalize", "--report", "--format", "json", str(seed("003"))])
+    (row,) = json.loads(result.stdout)
+    assert row["pinyin_removed"] == 178
+    assert row["script"] == "traditional"
+    assert row["garbled_repaired"] >= 3
+
+
+def test_normalize_output_dir_writes_one_file_per_input(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["normalize", "-o", str(out), str(SEEDS)])
+    assert result.exit_code == 0
+    written = sorted(p.name for p in out.rglob("*.txt"))
+    assert written == sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+def test_normalize_jsonl_carries_byline_metadata(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["normalize", "--format", "jsonl", str(seed("004"))])
+    row = json.loads(result.stdout)
+    assert row["reporters"] == ["王祯"] and row["correspondents"] == ["武建飞"]
+    assert row["title"] == "践行“四个第一”理念 谱写创新发展佳篇"
+
+
+def test_segment_keeps_domain_terms_whole(runner: CliRunner) -> None:
+    text = "深圳市公安局福田分局警务协作区联合开展电信网络诈骗宣传，坚持党建引领。"
+    result = runner.invoke(cli, ["segment"], input=text)
+    assert result.exit_code == 0
+    tokens = result.stdout.split()
+    for term in ("警务协作区", "电信网络诈骗", "党建引领"):
+        assert term in tokens
+
+
+def test_segment_pos_and_rows(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["segment", "--pos"], input="派出所民警抓获3人。")
+    assert "派出所/" in result.stdout
+    rows = runner.invoke(cli, ["segment", "--format", "jsonl"], input="派出所民警抓获3人。第二句。")
+    parsed = [json.loads(line) for line in rows.stdout.splitlines()]
+    assert {r["sentence"] for r in parsed} == {1, 2}
+    text = "派出所民警抓获3人。第二句。"
+    assert all(text[r["start"] : r["end"]] == r["token"] for r in parsed)
+
+
+def test_user_dictionary_is_used(runner: CliRunner, tmp_path: Path) -> None:
+    user = tmp_path / "mine.txt"
+    user.write_text("# my words\n长安云盾行动 3000 nz\n", "utf-8")
+    plain = runner.invoke(cli, ["segment"], input="开展长安云盾行动")
+    mine = runner.invoke(cli, ["segment", "--dict", str(user)], input="开展长安云盾行动")
+    assert "长安云盾行动" not in plain.stdout.split()
+    assert "长安云盾行动" in mine.stdout.split()
+
+
+def test_bad_user_dictionary_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    user = tmp_path / "bad.txt"
+    user.write_text("词 not-a-number extra words\n", "utf-8")
+    result = runner.invoke(cli, ["segment", "--dict", str(user)], input="测试")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"policetext: {user}: line 1")
+    assert "Traceback" not in result.stderr
+
+
+# ---- real subprocesses: pipes, exit codes ----------------------------------------
+def run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "policetext", *args], capture_output=True, env=env, **kwargs
+    )
+
+
+def test_subprocess_reads_a_pipe() -> None:
+    proc = run(["normalize"], input="見習(xí)記者".encode())
+    assert proc.returncode == 0
+    assert proc.stdout.decode() == "见习记者\n"
+
+
+def test_subprocess_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    script = f"{sys.executable} -m policetext segment {SEEDS} | head -1"
+    proc = subprocess.run(["bash", "-c", f"set -o pipefail; {script}"], capture_output=True)
+    assert proc.stdout.decode().count("\n") == 1
+    assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr
+    assert proc.stderr == b""
+
+
+def test_subprocess_exit_status_2_for_a_missing_file() -> None:
+    proc = run(["normalize", "no/such/file.txt", str(seed("000"))])
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == "policetext: no/such/file.txt: no such file or directory"
+    assert proc.stdout.decode().startswith("滨州市公安局")
+
+
+def test_subprocess_tsv_in_a_pipe() -> None:
+    proc = run(["normalize", "--report", str(SEEDS)])
+    lines = proc.stdout.decode().splitlines()
+    assert lines[0].split("\t")[0] == "doc"
+    assert len(lines) == 1 + len(list(SEEDS.glob("*.txt")))

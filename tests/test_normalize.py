@@ -1,0 +1,194 @@
+"""Normalisation: golden cases, the seed corpus, and properties."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policetext import Config, Normalizer
+from policetext.normalize import NOISE_MARK, collapse_stutter, fix_width, strip_pinyin
+
+from .conftest import load_cases, seed
+
+CASES = load_cases("normalize.jsonl")
+NORMALIZER = Normalizer()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_golden_case(case: dict) -> None:
+    assert NORMALIZER.normalize(case["input"]).text == case["expected"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_golden_case_is_idempotent(case: dict) -> None:
+    once = NORMALIZER.normalize(case["input"]).text
+    assert NORMALIZER.normalize(once).text == once
+
+
+# ---- seed 003: traditional, pinyin, garbled GBK --------------------------------
+def _seed003() -> tuple[str, str]:
+    raw = seed("003").read_text("utf-8")
+    return raw, NORMALIZER.normalize(raw).text
+
+
+def test_seed003_has_no_pinyin_left() -> None:
+    raw, text = _seed003()
+    # independent count: parenthesised Latin letters right after a Han character
+    annotations = re.findall(r"[\u4e00-\u9fff]\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)", raw)
+    assert len(annotations) > 150
+    assert not re.search(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", text)
+    assert not re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", text)
+
+
+def test_seed003_pinyin_count_matches_independent_count() -> None:
+    raw = seed("003").read_text("utf-8")
+    annotations = re.findall(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", raw)
+    assert NORMALIZER.normalize(raw).counts.pinyin_removed == len(annotations)
+
+
+@pytest.mark.parametrize("repaired", ["抗击新冠疫情中，滨州公安从快从严", "滨州公安牢固树立"])
+def test_seed003_garbled_stretches_are_repaired(repaired: str) -> None:
+    _, text = _seed003()
+    assert repaired in text
+
+
+def test_seed003_keeps_real_parenthesis_and_converts() -> None:
+    _, text = _seed003()
+    assert "县（市、区）" in text
+    assert "滨州市公安局台子派出所" in text
+    assert "濱" not in text and "?" not in text
+
+
+def test_seed003_byline_becomes_metadata() -> None:
+    result = NORMALIZER.normalize(seed("003").read_text("utf-8"))
+    assert result.byline.reporters == ["姜东良", "李娜"]
+    assert result.byline.correspondents == ["张锦程"]
+    assert result.byline.editor == ["王占平"]
+    assert "本刊记者" not in result.text and "编辑" not in result.text.split("\n")[-1]
+    assert result.script == "traditional"
+
+
+# ---- seeds 000, 002, 004: every character kept but the listed clean-ups ----------
+REMOVED = {
+    "000": [],
+    "002": [
+        "通版阅读请点击:",
+        "展开通版",
+        "收缩通版",
+        "当前版:05版",
+        "发布日期:",
+        "滨州日报/滨州网通讯员 张锦程 王硕",
+        "版权所有:滨州日报  技术支持:锦华科技",
+    ],
+    "004": ["本报记者●王祯 通讯员●武建飞", "范志慧 摄", "(下转3版)"],
+}
+
+
+def _letters(text: str) -> str:
+    """Han characters, digits and Latin letters: what normalisation must never lose."""
+    return "".join(re.findall(r"[\u4e00-\u9fff0-9A-Za-z%]", text))
+
+
+@pytest.mark.parametrize("prefix", sorted(REMOVED))
+def test_seed_keeps_every_character(prefix: str) -> None:
+    raw = seed(prefix).read_text("utf-8")
+    expected = raw
+    for piece in REMOVED[prefix]:
+        assert piece in expected
+        expected = expected.replace(piece, "", 1)
+    text = NORMALIZER.normalize(raw).text
+    assert _letters(text) == _letters(expected)
+
+
+def test_seed004_bylines_and_broken_words() -> None:
+    result = NORMALIZER.normalize(seed("004").read_text("utf-8"))
+    assert result.byline.reporters == ["王祯"]
+    assert result.byline.correspondents == ["武建飞"]
+    assert "首要地位。今年以来" in result.text
+    assert "服务群众" in result.text and "包头市公安局实行" in result.text
+    assert result.counts.lines_rejoined == 3
+
+
+def test_seed001_stutter_is_undone() -> None:
+    result = NORMALIZER.normalize(seed("001").read_text("utf-8"))
+    assert "为192名民警晋升职级" in result.text
+    assert "，，" not in result.text and "；；" not in result.text
+    assert "扎扎实实" in result.text  # reduplication elsewhere survives
+    assert result.byline.source == "滨州日报/滨州网"
+    assert result.byline.reporters == ["罗军"] and result.byline.correspondents == ["毕于倩"]
+
+
+def test_seed001_commas_become_chinese() -> None:
+    raw = seed("001").read_text("utf-8")
+    text = NORMALIZER.normalize(raw).text
+    assert raw.count(",") > 100
+    assert "," not in text
+
+
+# ---- steps can be turned off ----------------------------------------------------
+@pytest.mark.parametrize(
+    ("option", "text", "kept"),
+    [
+        ({"conversion": None}, "濱州公安", "濱州公安"),
+        ({"strip_pinyin": False}, "見習(xí)記者", "xí"),
+        ({"fix_width": False}, "抓获１２人,其中", "１２人,其中"),
+        ({"fix_stutter": False}, "支持,,为为192192名", "为为192192"),
+        ({"strip_furniture": False}, "展开通版\n正文。", "展开通版"),
+    ],
+)
+def test_each_step_can_be_turned_off(option: dict, text: str, kept: str) -> None:
+    assert kept in Normalizer(Config(**option)).normalize(text).text
+
+
+# ---- unit helpers ---------------------------------------------------------------
+def test_strip_pinyin_needs_a_syllable() -> None:
+    assert strip_pinyin("公安(xyz)") == "公安(xyz)"
+    assert strip_pinyin("公安(ān)") == "公安"
+
+
+def test_fix_width_leaves_code_alone() -> None:
+    assert fix_width("f(x)=1,2;") == "f(x)=1,2;"
+
+
+def test_collapse_stutter_only_on_stuttering_lines() -> None:
+    assert collapse_stutter("为为192192名") == "为为192192名"
+
+
+def test_garbled_run_that_cannot_be_repaired_is_marked() -> None:
+    result = NORMALIZER.normalize("发展?fàn)I造良好环境")
+    assert result.text == f"发展{NOISE_MARK}造良好环境"
+    assert result.counts.garbled_repaired + result.counts.garbled_dropped == 1
+
+
+def test_real_question_mark_is_not_garble() -> None:
+    text = "为什么?我们用App查询"
+    assert NORMALIZER.normalize(text).text == "为什么？我们用App查询"
+
+
+# ---- properties -----------------------------------------------------------------
+CHINESE_ISH = st.text(
+    alphabet=st.sampled_from(
+        list("滨州市公安局派出所濱臺轄區記者通讯员编辑摄版转今年以来为了的一二三")
+        + list("0123456789１２,，;；:：()（）?？!！。、“”\n  ●/")
+        + list("xíāabcIf")
+        + ["\ufffd", "〓"]
+    ),
+    max_size=120,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(CHINESE_ISH)
+def test_normalisation_is_idempotent_on_chinese_like_text(text: str) -> None:
+    once = NORMALIZER.normalize(text).text
+    assert NORMALIZER.normalize(once).text == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_normalisation_never_raises_and_is_idempotent(text: str) -> None:
+    once = NORMALIZER.normalize(text).text
+    assert NORMALIZER.normalize(once).text == once

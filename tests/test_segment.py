@@ -1,0 +1,89 @@
+"""Segmentation: the private tokenizer, the domain dictionary, sentences, the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jieba
+import pytest
+
+from policetext import Segmenter, split_sentences
+from policetext.datafiles import data_path, iter_data_lines
+
+
+@pytest.fixture(scope="module")
+def segmenter(tmp_path_factory: pytest.TempPathFactory) -> Segmenter:
+    return Segmenter(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term"),
+    [
+        ("广州市公安局天河区分局石牌派出所民警开展巡逻", "派出所"),
+        ("杭州市公安局西湖区分局警务协作区成立", "警务协作区"),
+        ("成都市公安局特巡警支队开展演练", "特巡警支队"),
+        ("全市公安机关深入打击电信网络诈骗犯罪", "电信网络诈骗"),
+        ("哈尔滨市反诈中心发布预警", "反诈中心"),
+        ("坚持和发展新时代枫桥经验", "枫桥经验"),
+        ("推进常态化扫黑除恶斗争", "扫黑除恶"),
+        ("各村落实一村一辅警机制", "一村一辅警"),
+        ("深化放管服改革", "放管服"),
+        ("夯实治安要素管控", "治安要素"),
+        ("到车管所办理业务", "车管所"),
+    ],
+)
+def test_domain_terms_stay_whole(segmenter: Segmenter, sentence: str, term: str) -> None:
+    # whole: one token holds the term (a longer domain term such as 新时代枫桥经验 is fine)
+    assert any(term in token for token in segmenter.cut(sentence))
+
+
+def test_shipped_dictionary_has_several_hundred_entries() -> None:
+    entries = list(iter_data_lines(data_path("police_dict.txt")))
+    assert len(entries) >= 300
+    assert len({line.split()[0] for line in entries}) == len(entries)
+
+
+def test_private_tokenizer_leaves_jieba_global_alone(segmenter: Segmenter) -> None:
+    segmenter.cut("警务协作区")
+    assert segmenter.tokenizer is not jieba.dt
+    assert "警务协作区" not in jieba.dt.FREQ
+
+
+def test_cache_goes_to_the_given_directory(tmp_path: Path) -> None:
+    seg = Segmenter(cache_dir=tmp_path / "xdg" / "policetext")
+    seg.cut("测试")
+    assert (tmp_path / "xdg" / "policetext" / "jieba.cache").exists()
+
+
+def test_cache_defaults_to_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    seg = Segmenter()
+    seg.cut("测试")
+    assert (tmp_path / "policetext" / "jieba.cache").exists()
+
+
+def test_token_offsets_index_the_text(segmenter: Segmenter) -> None:
+    text = "滨州市公安局沾化分局 抓获逃犯10人。\n第二段"
+    tokens = segmenter.tokens(text)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert all(not t.text.isspace() for t in tokens)
+    assert "".join(t.text for t in tokens) == text.replace(" ", "").replace("\n", "")
+
+
+def test_pos_tags_come_from_the_same_dictionary(segmenter: Segmenter) -> None:
+    tagged = {t.text: t.pos for t in segmenter.tokens("沾化分局派出所民警", pos=True)}
+    assert tagged.get("派出所") == "nt"
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("抓获10人。”他说：好！\n下一段", ["抓获10人。”", "他说：好！", "下一段"]),
+        ("同比下降6.9%；破案率提升……记者问？", ["同比下降6.9%；", "破案率提升……", "记者问？"]),
+        ("无标点的标题\n正文。", ["无标点的标题", "正文。"]),
+    ],
+)
+def test_split_sentences(text: str, sentences: list[str]) -> None:
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == sentences
+    assert all(text[s.start : s.end] == s.text for s in spans)

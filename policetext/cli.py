@@ -5,6 +5,7 @@ This is the only module that imports click.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
@@ -130,17 +131,35 @@ def build_config(opts: dict[str, Any]) -> Config:
 
 
 def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
-    """Paths as given; none and a terminal on stdin: the bundled corpus; none and a pipe: stdin."""
+    """Paths as given; with none, standard input, or the bundled corpus.
+
+    No paths and a terminal on stdin (or an empty stdin, as under cron or CI):
+    the bundled sample corpus, said in one line on stderr. No paths and a pipe:
+    standard input.
+    """
     if paths:
         return list(paths)
-    if stdin_is_terminal():
-        bundled = bundled_sources()
-        click.echo(
-            f"{PROG}: no paths given; using the bundled sample corpus ({len(bundled)} articles)",
-            err=True,
-        )
-        return list(bundled)
-    return ["-"]
+    if not stdin_is_terminal():
+        data = read_stdin()
+        if data:
+            return [Source(STDIN_NAME, stream=io.BytesIO(data))]
+        reason = "standard input is empty"
+    else:
+        reason = "no paths given"
+    bundled = bundled_sources()
+    click.echo(
+        f"{PROG}: {reason}; using the bundled sample corpus ({len(bundled)} articles)",
+        err=True,
+    )
+    return list(bundled)
+
+
+def read_stdin() -> bytes:
+    stream = click.get_binary_stream("stdin")
+    try:
+        return stream.read()
+    except (OSError, ValueError):
+        return b""
 
 
 def format_option(choices: Sequence[str] = FORMATS, default: str = "auto") -> Callable[..., Any]:

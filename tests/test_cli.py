@@ -59,6 +59,18 @@ def test_no_paths_on_a_terminal_uses_bundled_corpus(
     assert docs == sorted(p.name for p in SEEDS.glob("*.txt"))
 
 
+def test_empty_stdin_also_uses_bundled_corpus(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["normalize", "--report", "--format", "jsonl"], input="")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("policetext: standard input is empty; using the bundled")
+    assert len(result.stdout.splitlines()) == len(list(SEEDS.glob("*.txt")))
+
+
+def test_explicit_dash_reads_stdin_even_when_empty(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["normalize", "--report", "--format", "jsonl", "-"], input="")
+    assert [json.loads(x)["doc"] for x in result.stdout.splitlines()] == ["<stdin>"]
+
+
 def test_bad_files_give_one_line_each_and_exit_2(runner: CliRunner, tmp_path: Path) -> None:
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)))
@@ -169,3 +181,17 @@ def test_subprocess_tsv_in_a_pipe() -> None:
     lines = proc.stdout.decode().splitlines()
     assert lines[0].split("\t")[0] == "doc"
     assert len(lines) == 1 + len(list(SEEDS.glob("*.txt")))
+
+
+def test_subprocess_terminal_stdin_uses_bundled_corpus() -> None:
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        proc = run(["normalize", "--report", "--format", "jsonl"], stdin=slave, timeout=120)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert proc.returncode == 0
+    assert proc.stderr.decode().startswith("policetext: no paths given; using the bundled")
+    assert len(proc.stdout.decode().splitlines()) == len(list(SEEDS.glob("*.txt")))

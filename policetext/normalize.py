@@ -509,10 +509,16 @@ def collapse_stutter(line: str, counts: NormalizeCounts | None = None) -> str:
     keep = [True] * n
     stutter = [False] * n
     for i, piece in enumerate(pieces):
-        doubled = i + 1 < n and piece.translate(_PUNCT_KIND) == pieces[i + 1].translate(_PUNCT_KIND)
+        kind = piece.translate(_PUNCT_KIND)
+        doubled = i + 1 < n and kind == pieces[i + 1].translate(_PUNCT_KIND)
         if doubled and piece in "，；：、。,;:" and not stutter[i]:
-            stutter[i] = stutter[i + 1] = True
-            keep[i + 1] = False
+            # a run of one mark (",," or ",,,") collapses to its first
+            j = i + 1
+            while j < n and pieces[j].translate(_PUNCT_KIND) == kind:
+                stutter[j] = True
+                keep[j] = False
+                j += 1
+            stutter[i] = True
         elif piece[0].isdigit() and len(piece) >= 4 and len(piece) % 2 == 0:
             half = len(piece) // 2
             if piece[:half] == piece[half:]:

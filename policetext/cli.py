@@ -155,9 +155,8 @@ def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
 
 
 def read_stdin() -> bytes:
-    stream = click.get_binary_stream("stdin")
     try:
-        return stream.read()
+        return sys.stdin.buffer.read()
     except (OSError, ValueError):
         return b""
 
@@ -174,7 +173,8 @@ def format_option(choices: Sequence[str] = FORMATS, default: str = "auto") -> Ca
 
 
 def stdout() -> TextIO:
-    return click.get_text_stream("stdout")
+    """Standard output as it is now (CliRunner swaps it in tests)."""
+    return sys.stdout
 
 
 # ---- commands ----------------------------------------------------------------

@@ -20,7 +20,7 @@ from policetext.config import CONVERSIONS, Config
 from policetext.document import Document
 from policetext.errors import InputError, PolicetextError
 from policetext.io import STDIN_NAME, Source, bundled_sources
-from policetext.output import FORMATS, write_rows, write_text
+from policetext.output import FORMATS, write_file_atomically, write_rows, write_text
 from policetext.pipeline import Pipeline
 
 PROG = "policetext"
@@ -60,14 +60,25 @@ class PolicetextGroup(click.Group):
 
 
 class Reporter:
-    """Prints each unusable input as one stderr line and remembers that one failed."""
+    """Prints each unusable input as one stderr line and remembers that one failed.
 
-    def __init__(self) -> None:
+    With ``strict`` the first such input ends the run (exit status 2).
+    """
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
         self.failed: list[InputError] = []
+
+    @classmethod
+    def from_options(cls, opts: dict[str, Any]) -> Reporter:
+        return cls(strict=bool(opts.get("strict")))
 
     def __call__(self, error: InputError) -> None:
         self.failed.append(error)
         click.echo(f"{PROG}: {error}", err=True)
+        if self.strict:
+            sys.stdout.flush()
+            sys.exit(2)
 
     def exit_status(self) -> int:
         return 2 if self.failed else 0
@@ -96,6 +107,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="OpenCC conversion to simplified Chinese.",
         ),
+        click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used."),
         click.option("--no-convert", is_flag=True, help="Keep traditional characters."),
         click.option("--no-pinyin", is_flag=True, help="Keep pinyin annotations like 習(xí)."),
         click.option("--no-repair", is_flag=True, help="Keep garbled GBK stretches as they are."),
@@ -242,7 +254,7 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
       cat article.txt | policetext normalize --format jsonl | jq .reporters
     """
     pipeline = Pipeline(build_config(opts))
-    reporter = Reporter()
+    reporter = Reporter.from_options(opts)
     docs = pipeline.documents(resolve_inputs(opts["paths"]), on_error=reporter)
     out = stdout()
     if report:
@@ -253,8 +265,7 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
     elif output_dir is not None:
         for doc in docs:
             target = output_dir / _output_name(doc)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(doc.text + "\n", encoding="utf-8")
+            write_file_atomically(target, doc.text + "\n")
             click.echo(f"{PROG}: wrote {target}", err=True)
     elif fmt == "text":
         write_text(_texts(docs), out)
@@ -295,7 +306,7 @@ def segment(pos: bool, fmt: str, **opts: Any) -> None:
       echo 滨州市公安局沾化分局破获电信网络诈骗案 | policetext segment
     """
     pipeline = Pipeline(build_config(opts))
-    reporter = Reporter()
+    reporter = Reporter.from_options(opts)
     docs = pipeline.documents(
         resolve_inputs(opts["paths"]), segment=True, pos=pos, on_error=reporter
     )

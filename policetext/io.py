@@ -8,7 +8,9 @@ by trying them in a fixed order.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -79,13 +81,59 @@ def iter_sources(
 
 
 def _walk(root: Path, glob: str) -> Iterator[Source | InputError]:
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
+    """Files under ``root`` matching ``glob``, sorted; symlinked directories are
+    followed once (a loop is cut by remembering each directory's device and inode),
+    and special files (FIFOs, devices, sockets) are reported, not opened."""
+    found: list[Path] = []
+    special: list[tuple[Path, str]] = []
+    seen: set[tuple[int, int]] = set()
+
+    def note_error(error: OSError) -> None:
+        special.append((Path(error.filename or root), error.strerror or "cannot be read"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=note_error, followlinks=True):
+        try:
+            info = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            dirnames[:] = []  # a symbolic-link loop, or a directory linked twice
+            continue
+        seen.add((info.st_dev, info.st_ino))
         dirnames.sort()
         base = Path(dirpath)
-        found.extend(base / f for f in filenames if Path(f).match(glob))
-    for path in sorted(found):
-        yield Source(str(path), path)
+        for name in filenames:
+            if not fnmatch.fnmatch(name, glob):
+                continue
+            path = base / name
+            kind = _special_kind(path)
+            if kind:
+                special.append((path, f"{kind}, skipped"))
+            else:
+                found.append(path)
+    items: list[tuple[Path, Source | InputError]] = [(p, Source(str(p), p)) for p in found]
+    items += [(p, InputError(reason, str(p))) for p, reason in special]
+    for _, item in sorted(items, key=lambda pair: str(pair[0])):
+        yield item
+
+
+def _special_kind(path: Path) -> str | None:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a broken symbolic link" if path.is_symlink() else "vanished"
+    except OSError as exc:
+        return exc.strerror or "cannot be read"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def bundled_sources() -> list[Source]:

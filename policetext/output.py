@@ -8,10 +8,13 @@ with ``;`` in TSV and CSV and stay lists in JSON.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl")
@@ -139,3 +142,20 @@ def iter_lines(text: str) -> Iterator[str]:
     """``text`` as newline-terminated lines."""
     for line in text.split("\n"):
         yield line + "\n"
+
+
+def write_file_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary name beside ``target``, then rename it into place,
+    so an interrupted run never leaves a file that looks complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", delete=False
+    )
+    try:
+        with handle:
+            handle.write(text)
+        os.replace(handle.name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise

@@ -109,20 +109,44 @@ class Segmenter:
 
     def tokens(self, text: str, pos: bool = False) -> list[Token]:
         """Tokens with offsets into ``text``; whitespace is not a token."""
-        out = []
-        if pos:
-            offset = 0
-            for pair in self.tagger.cut(text):
-                word, tag = pair.word, pair.flag
+        out: list[Token] = []
+        for base, piece in bounded_pieces(text):
+            offset = base
+            if pos:
+                pairs = ((p.word, p.flag) for p in self.tagger.cut(piece))
+            else:
+                pairs = ((w, None) for w in self.tokenizer.cut(piece))
+            for word, tag in pairs:
                 start = offset
                 offset += len(word)
                 if not word.isspace():
                     out.append(Token(word, start, offset, tag))
-            return out
-        offset = 0
-        for word in self.tokenizer.cut(text):
-            start = offset
-            offset += len(word)
-            if not word.isspace():
-                out.append(Token(word, start, offset))
         return out
+
+
+#: longest piece handed to jieba at once; its DAG for one piece is held in memory
+MAX_PIECE = 4096
+_PIECE_END_RE = re.compile(r"[。！？；!?;\n][”’」』）)]*")
+
+
+def bounded_pieces(text: str, limit: int = MAX_PIECE) -> Iterator[tuple[int, str]]:
+    """``text`` in pieces of at most ``limit`` characters, cut after sentence ends.
+
+    jieba splits at every non-Han character anyway, so cutting after punctuation
+    changes no token; only a run of ``limit`` characters with no punctuation at all
+    is cut hard.
+    """
+    start = 0
+    n = len(text)
+    while start < n:
+        if n - start <= limit:
+            yield start, text[start:]
+            return
+        window = text[start : start + limit]
+        cut = 0
+        for match in _PIECE_END_RE.finditer(window):
+            cut = match.end()
+        if cut == 0:
+            cut = limit
+        yield start, text[start : start + cut]
+        start += cut

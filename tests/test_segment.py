@@ -87,3 +87,11 @@ def test_split_sentences(text: str, sentences: list[str]) -> None:
     spans = split_sentences(text)
     assert [s.text for s in spans] == sentences
     assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_long_text_is_segmented_in_bounded_pieces(segmenter: Segmenter) -> None:
+    sentence = "西安市公安局雁塔分局民警抓获犯罪嫌疑人3名。"
+    text = sentence * 1000  # one line, far longer than one piece
+    tokens = segmenter.tokens(text)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert [t.text for t in tokens] == [t.text for t in segmenter.tokens(sentence)] * 1000

@@ -108,6 +108,13 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="OpenCC conversion to simplified Chinese.",
         ),
         click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used."),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes [default: the number of cores for inputs over 2 MB, else 1].",
+        ),
         click.option("--no-convert", is_flag=True, help="Keep traditional characters."),
         click.option("--no-pinyin", is_flag=True, help="Keep pinyin annotations like 習(xí)."),
         click.option("--no-repair", is_flag=True, help="Keep garbled GBK stretches as they are."),
@@ -255,7 +262,7 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
     """
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
-    docs = pipeline.documents(resolve_inputs(opts["paths"]), on_error=reporter)
+    docs = pipeline.documents(resolve_inputs(opts["paths"]), jobs=opts["jobs"], on_error=reporter)
     out = stdout()
     if report:
         rows = (
@@ -308,7 +315,7 @@ def segment(pos: bool, fmt: str, **opts: Any) -> None:
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
     docs = pipeline.documents(
-        resolve_inputs(opts["paths"]), segment=True, pos=pos, on_error=reporter
+        resolve_inputs(opts["paths"]), segment=True, pos=pos, jobs=opts["jobs"], on_error=reporter
     )
     out = stdout()
     if fmt == "text":

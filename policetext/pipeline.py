@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 from policetext.config import Config
 from policetext.document import Document
@@ -14,6 +17,11 @@ from policetext.normalize import Normalizer
 from policetext.segment import Segmenter, split_sentences
 
 ErrorHandler = Callable[[InputError], None]
+R = TypeVar("R")
+Task = Callable[["Pipeline", Document], R]
+
+#: below this much input, worker processes cost more than they save
+PARALLEL_THRESHOLD_BYTES = 2_000_000
 
 
 def _raise(error: InputError) -> None:
@@ -89,24 +97,107 @@ class Pipeline:
         *,
         segment: bool = False,
         pos: bool = False,
+        jobs: int | None = 1,
         on_error: ErrorHandler = _raise,
     ) -> Iterator[Document]:
-        """Documents for paths (files, directories, ``-``) or sources, one at a time.
+        """Documents for paths (files, directories, ``-``) or sources, in order.
 
         A file that cannot be used is passed to ``on_error`` (by default raised)
-        and the rest are still processed.
+        and the rest are still processed. ``jobs`` as in :meth:`run`.
         """
-        for item in self._sources(inputs, on_error):
-            try:
-                yield self.parse_source(item, segment=segment, pos=pos)
-            except InputError as error:
-                on_error(error)
+        return self.run(
+            inputs, _the_document, jobs=jobs, segment=segment, pos=pos, on_error=on_error
+        )
 
-    def _sources(self, inputs: Iterable[str | Source], on_error: ErrorHandler) -> Iterator[Source]:
-        for item in inputs:
-            found = [item] if isinstance(item, Source) else iter_sources([item], self.config.glob)
-            for source in found:
-                if isinstance(source, InputError):
-                    on_error(source)
+    def run(
+        self,
+        inputs: Iterable[str | Source],
+        task: Task[R],
+        *,
+        jobs: int | None = 1,
+        segment: bool = False,
+        pos: bool = False,
+        on_error: ErrorHandler = _raise,
+    ) -> Iterator[R]:
+        """``task(pipeline, document)`` for every input, in input order.
+
+        ``jobs`` > 1 runs the documents in that many worker processes, each with
+        its own Pipeline; ``None`` picks the number of cores when the input is
+        large enough to pay for them. ``task`` must be a module-level function.
+        Results are identical and in the same order whatever ``jobs`` is.
+        """
+        # errors of the walk stay in their place among the files, so that messages
+        # come in input order and --strict stops where a serial run would
+        items = list(self._items(inputs))
+        workers = self._workers(items, jobs)
+        if workers <= 1:
+            for item in items:
+                try:
+                    if isinstance(item, InputError):
+                        raise item
+                    document = self.parse_source(item, segment=segment, pos=pos)
+                except InputError as error:
+                    on_error(error)
+                    continue
+                yield task(self, document)
+            return
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+        with context.Pool(
+            workers, initializer=_start_worker, initargs=(self.config, segment, pos)
+        ) as pool:
+            for outcome in pool.imap(_run_in_worker, ((item, task) for item in items)):
+                if isinstance(outcome, InputError):
+                    on_error(outcome)
                 else:
-                    yield source
+                    yield outcome
+
+    @staticmethod
+    def _workers(items: list[Source | InputError], jobs: int | None) -> int:
+        sources = [item for item in items if isinstance(item, Source)]
+        if jobs is not None:
+            return max(1, min(jobs, len(sources)))
+        cores = os.cpu_count() or 1
+        size = 0
+        for source in sources:
+            if source.path is None:
+                continue
+            try:
+                size += source.path.stat().st_size
+            except OSError:
+                pass
+        return min(cores, len(sources)) if size >= PARALLEL_THRESHOLD_BYTES else 1
+
+    def _items(self, inputs: Iterable[str | Source]) -> Iterator[Source | InputError]:
+        for item in inputs:
+            if isinstance(item, Source):
+                yield item
+            else:
+                yield from iter_sources([item], self.config.glob)
+
+
+def _the_document(pipeline: Pipeline, document: Document) -> Document:
+    return document
+
+
+# Each worker process holds one Pipeline, set up once by the pool's initializer:
+# the per-process state a process pool needs, never touched in the parent.
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(config: Config, segment: bool, pos: bool) -> None:
+    _WORKER["pipeline"] = Pipeline(config)
+    _WORKER["options"] = {"segment": segment, "pos": pos}
+
+
+def _run_in_worker(item: tuple[Source | InputError, Task[R]]) -> R | InputError:
+    source, task = item
+    if isinstance(source, InputError):
+        return source
+    pipeline: Pipeline = _WORKER["pipeline"]
+    try:
+        document = pipeline.parse_source(source, **_WORKER["options"])
+    except InputError as error:
+        return error
+    return task(pipeline, document)

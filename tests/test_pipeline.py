@@ -1,0 +1,51 @@
+"""The Pipeline API: parse text and paths, run tasks serially or across workers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policetext import Document, InputError, Pipeline
+from policetext.cli import cli
+
+from .conftest import SEEDS
+
+
+def token_count(pipeline: Pipeline, document: Document) -> tuple[str, int]:
+    return document.doc, len(document.tokens)
+
+
+def test_parse_text_offsets_index_the_normalised_text(pipeline: Pipeline) -> None:
+    doc = pipeline.parse_text("廣州市公安局抓獲１２人。", segment=True)
+    assert doc.text == "广州市公安局抓获12人。"
+    assert all(doc.text[t.start : t.end] == t.text for t in doc.tokens)
+    assert [s.text for s in doc.sentences] == ["广州市公安局抓获12人。"]
+
+
+def test_run_gives_the_same_results_in_order_with_workers(pipeline: Pipeline) -> None:
+    serial = list(pipeline.run([SEEDS], token_count, jobs=1, segment=True))
+    parallel = list(pipeline.run([SEEDS], token_count, jobs=2, segment=True))
+    assert serial == parallel
+    assert [name for name, _ in serial] == sorted(str(p) for p in SEEDS.glob("*.txt"))
+
+
+def test_run_reports_bad_inputs_from_workers(pipeline: Pipeline, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("昆明市公安局", "utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\x00\x00binary")
+    (tmp_path / "c.txt").write_text("拉萨市公安局", "utf-8")
+    errors: list[InputError] = []
+    docs = list(pipeline.documents([tmp_path], jobs=2, on_error=errors.append))
+    assert [d.text for d in docs] == ["昆明市公安局", "拉萨市公安局"]
+    assert len(errors) == 1 and "b.txt" in str(errors[0])
+
+
+@pytest.mark.parametrize("command", [["normalize"], ["segment"], ["normalize", "--report"]])
+def test_jobs_2_output_equals_jobs_1_byte_for_byte(command: list[str]) -> None:
+    runner = CliRunner()
+    one = runner.invoke(cli, [*command, "--jobs", "1", str(SEEDS)])
+    two = runner.invoke(cli, [*command, "--jobs", "2", str(SEEDS)])
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout_bytes == two.stdout_bytes
+    assert one.stdout_bytes

@@ -87,7 +87,7 @@ class Segmenter:
 
     def _cache_path(self) -> Path:
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             probe = self.cache_dir / ".write-test"
             probe.touch()
             probe.unlink()

@@ -80,3 +80,25 @@ def test_output_dir_files_are_written_whole(runner: CliRunner, tmp_path: Path) -
     assert result.exit_code == 0
     assert [p.name for p in out.rglob("*") if p.is_file()] == [seed("000").name]
     assert not list(out.rglob(".*"))  # no temporary file left behind
+
+
+@pytest.mark.parametrize(("sig", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_signals_end_the_run_quietly(sig: str, status: int) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # standard input is a pipe that stays open: the command waits, then is signalled
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policetext", "normalize"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.5)
+    proc.send_signal(getattr(signal, sig))
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == status
+    assert b"Traceback" not in err
+    assert err == b""

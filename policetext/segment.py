@@ -8,6 +8,7 @@ user's cache directory.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -88,9 +89,8 @@ class Segmenter:
     def _cache_path(self) -> Path:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            probe = self.cache_dir / ".write-test"
-            probe.touch()
-            probe.unlink()
+            if not os.access(self.cache_dir, os.W_OK | os.X_OK):
+                raise PermissionError(self.cache_dir)
             directory = self.cache_dir
         except OSError:
             # an unwritable home: a private (0700) directory rather than the shared /tmp

@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,8 +21,20 @@ from policetext.config import CONVERSIONS, Config
 from policetext.document import Document
 from policetext.errors import InputError, PolicetextError
 from policetext.io import STDIN_NAME, Source, bundled_sources
-from policetext.output import FORMATS, write_file_atomically, write_rows, write_text
+from policetext.keywords import METHODS, keyword_terms, rank_corpus, rank_documents, read_stopwords
+from policetext.output import (
+    FORMATS,
+    Section,
+    resolve_format,
+    write_file_atomically,
+    write_object,
+    write_rows,
+    write_sections,
+    write_text,
+)
 from policetext.pipeline import Pipeline
+from policetext.stats import CorpusStats, document_stats
+from policetext.stats import finish as finish_stats
 
 PROG = "policetext"
 
@@ -358,6 +371,185 @@ def _token_rows(docs: Iterator[Document]) -> Iterator[dict[str, Any]]:
                     "token": t.text,
                     "pos": t.pos,
                 }
+
+
+KEYWORD_COLUMNS = ("doc", "rank", "term", "score", "count")
+
+
+@cli.command()
+@input_options
+@click.option(
+    "--method", type=click.Choice(METHODS), default="tfidf", show_default=True, help="Ranking."
+)
+@click.option(
+    "--per-doc/--corpus",
+    "per_doc",
+    default=None,
+    help="One ranking per document [default when several] or one for the corpus.",
+)
+@click.option("-n", "--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--stopwords",
+    "stopword_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="More stopwords, one per line; repeatable.",
+)
+@click.option("--pos", "pos_tags", default="", help="Only these parts of speech, e.g. n,nz,vn.")
+@format_option()
+def keywords(
+    method: str,
+    per_doc: bool | None,
+    top: int,
+    stopword_files: tuple[Path, ...],
+    pos_tags: str,
+    fmt: str,
+    **opts: Any,
+) -> None:
+    """Rank the terms that characterise each document and the corpus.
+
+    TF-IDF (default) on the pipeline's tokens with the police-domain dictionary.
+    IDF: for one document, jieba's bundled IDF table; for several, that table
+    blended with the corpus's own document frequencies, IDF × (ln((1+N)/(1+df))+1)
+    / (ln(1+N)+1), so words every document shares sink. --corpus ranks the summed
+    counts with jieba's table. TextRank ranks by co-occurrence within 5 terms.
+    Stopwords (shipped list for this genre, plus --stopwords), numbers, single
+    characters, punctuation and noise are never keywords.
+
+    \b
+    Examples:
+      policetext keywords seeds/
+      policetext keywords --corpus -n 30 seeds/
+      policetext keywords --method textrank --pos n,nz,vn seeds/000_d86e2d0fb1389b5b.txt
+    """
+    extra: frozenset[str] = frozenset()
+    for path in stopword_files:
+        extra |= read_stopwords(path)
+    pos = tuple(p.strip() for p in pos_tags.split(",") if p.strip())
+    config = replace(build_config(opts), stopwords=extra, keyword_pos=pos)
+    pipeline = Pipeline(config)
+    reporter = Reporter.from_options(opts)
+    per = list(
+        pipeline.run(
+            resolve_inputs(opts["paths"]),
+            keyword_terms,
+            segment=True,
+            pos=bool(pos),
+            jobs=opts["jobs"],
+            on_error=reporter,
+        )
+    )
+    if per_doc is None:
+        per_doc = len(per) > 1
+    rank = rank_documents if per_doc else rank_corpus
+    ranked = rank(pipeline.keywords, per, method, top)
+    if method == "textrank":
+        how = "TextRank"
+    elif per_doc and len(per) > 1:
+        how = f"TF-IDF, jieba IDF blended with the document frequencies of {len(per)} documents"
+    else:
+        how = "TF-IDF, jieba's IDF table"
+    write_rows(
+        (k.as_row() for k in ranked), KEYWORD_COLUMNS, fmt, stdout(), title=f"keywords ({how})"
+    )
+    sys.exit(reporter.exit_status())
+
+
+STATS_DOC_COLUMNS = ("doc", "title", "reporters", "chars", "tokens", "keywords")
+STATS_ROW_COLUMNS = (
+    "doc",
+    "title",
+    "reporters",
+    "chars",
+    "han",
+    "sentences",
+    "tokens",
+    "distinct_tokens",
+    "script",
+    "keywords",
+)
+
+
+@cli.command()
+@input_options
+@click.option(
+    "-n",
+    "--top",
+    type=click.IntRange(min=1),
+    default=15,
+    show_default=True,
+    help="Corpus keywords to show.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Name the files that were skipped.")
+@format_option()
+def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
+    """The corpus at a glance: totals, each document, top keywords.
+
+    On a terminal: a corpus card, a table of documents (title, reporters,
+    characters, tokens, top three keywords) and the corpus's top keywords with
+    bars. --format json prints one object holding all of it; tsv, csv and jsonl
+    print one row per document. Tokens are words (punctuation not counted).
+
+    \b
+    Examples:
+      policetext stats
+      policetext stats seeds/ --format json | jq .corpus
+      policetext stats dir/ | sort -t$'\\t' -k7 -n
+    """
+    pipeline = Pipeline(build_config(opts))
+    reporter = Reporter.from_options(opts)
+    corpus = CorpusStats()
+    documents = []
+    for result in pipeline.run(
+        resolve_inputs(opts["paths"]),
+        document_stats,
+        segment=True,
+        jobs=opts["jobs"],
+        on_error=reporter,
+    ):
+        corpus.add(result)
+        documents.append(result)
+    corpus.skipped = [str(error) for error in reporter.failed]
+    top_terms = finish_stats(pipeline, documents, corpus, top)
+    keyword_rows = [
+        {"rank": i, "term": t, "score": round(s, 6), "count": c}
+        for i, (t, s, c) in enumerate(top_terms, 1)
+    ]
+    out = stdout()
+    shape = resolve_format(fmt, out)
+    if shape == "table":
+        card = [{"measure": k.replace("_", " "), "value": v} for k, v in corpus.as_row().items()]
+        sections = [
+            Section("corpus", ("measure", "value"), card),
+            Section("documents", STATS_DOC_COLUMNS, [_short_doc_row(d) for d in documents]),
+            Section("top keywords", ("rank", "term", "score", "count"), keyword_rows, "score"),
+        ]
+        if verbose and corpus.skipped:
+            sections.append(Section("skipped", ("file",), [{"file": f} for f in corpus.skipped]))
+        write_sections(sections, out)
+    elif shape == "json":
+        write_object(
+            {
+                "corpus": corpus.as_row(),
+                "documents": [d.as_row() for d in documents],
+                "keywords": keyword_rows,
+                "skipped": corpus.skipped,
+            },
+            out,
+        )
+    else:
+        write_rows((d.as_row() for d in documents), STATS_ROW_COLUMNS, shape, out)
+    if verbose and corpus.skipped and shape != "table":
+        for name in corpus.skipped:
+            click.echo(f"{PROG}: skipped {name}", err=True)
+    sys.exit(reporter.exit_status())
+
+
+def _short_doc_row(stats: Any) -> dict[str, Any]:
+    row = stats.as_row()
+    row["doc"] = Path(stats.doc).name
+    row["title"] = stats.title if len(stats.title) <= 18 else stats.title[:17] + "…"
+    return row
 
 
 def main() -> None:

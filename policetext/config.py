@@ -41,6 +41,10 @@ class Config:
     glob: str = "*.txt"
     #: extra jieba user dictionaries (``word [freq] [pos]`` per line).
     user_dicts: tuple[Path, ...] = field(default_factory=tuple)
+    #: extra stopwords for keywords (on top of the shipped list).
+    stopwords: frozenset[str] = field(default_factory=frozenset)
+    #: restrict keywords to these part-of-speech prefixes (needs tagging).
+    keyword_pos: tuple[str, ...] = ()
     #: where jieba's dictionary cache is written.
     cache_dir: Path = field(default_factory=default_cache_dir)
 

@@ -14,10 +14,13 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl")
+BAR_WIDTH = 24
+MAX_CELL = 36
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -99,7 +102,11 @@ def _json_default(value: Any) -> Any:
 
 
 def _write_table(
-    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: TextIO, title: str | None
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    stream: TextIO,
+    title: str | None,
+    bar: str | None = None,
 ) -> int:
     from rich import box
     from rich.console import Console
@@ -108,7 +115,13 @@ def _write_table(
     terminal = is_terminal(stream)
     plain = not terminal or "NO_COLOR" in os.environ
     console = Console(
-        file=stream, no_color=plain, highlight=False, force_terminal=terminal, soft_wrap=False
+        file=stream,
+        no_color=plain,
+        highlight=False,
+        force_terminal=terminal,
+        soft_wrap=False,
+        # a table asked for in a pipe is not squeezed into 80 columns
+        width=None if terminal else 160,
     )
     table = Table(
         title=title,
@@ -123,10 +136,23 @@ def _write_table(
             isinstance(r.get(column), int | float) and not isinstance(r.get(column), bool)
             for r in materialised
         )
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+        if numeric:
+            width = max([len(column)] + [len(_cell(r.get(column))) for r in materialised])
+            table.add_column(column, justify="right", no_wrap=True, min_width=width)
+        else:
+            # long text (titles, contexts) is cut with an ellipsis: one row, one line
+            table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=MAX_CELL)
+    top = max((float(r.get(bar) or 0) for r in materialised), default=0.0) if bar else 0.0
+    if bar:
+        table.add_column("", style="" if plain else "cyan", no_wrap=True)
     for row in materialised:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        cells = [_cell(row.get(c)) for c in columns]
+        if bar:
+            cells.append("█" * round(BAR_WIDTH * float(row.get(bar) or 0) / top) if top else "")
+        table.add_row(*cells)
     console.print(table)
+    if title and plain:
+        stream.write("\n")
     stream.flush()
     return len(materialised)
 
@@ -159,3 +185,26 @@ def write_file_atomically(target: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+
+
+@dataclass
+class Section:
+    """One table of a multi-table screen (``stats``); ``bar`` names a numeric column
+    drawn as a bar beside the table."""
+
+    title: str
+    columns: Sequence[str]
+    rows: list[Mapping[str, Any]]
+    bar: str | None = None
+
+
+def write_sections(sections: Iterable[Section], stream: TextIO) -> None:
+    """Several titled tables one after another (the ``table`` format's screen)."""
+    for section in sections:
+        _write_table(section.rows, section.columns, stream, section.title, section.bar)
+
+
+def write_object(obj: Mapping[str, Any], stream: TextIO) -> None:
+    """One JSON object, indented, characters as written."""
+    stream.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    stream.flush()

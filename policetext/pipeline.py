@@ -13,6 +13,7 @@ from policetext.config import Config
 from policetext.document import Document
 from policetext.errors import InputError
 from policetext.io import Source, decode_bytes, iter_sources
+from policetext.keywords import KeywordExtractor
 from policetext.normalize import Normalizer
 from policetext.segment import Segmenter, split_sentences
 
@@ -46,6 +47,10 @@ class Pipeline:
     @cached_property
     def segmenter(self) -> Segmenter:
         return Segmenter(self.config.user_dicts, self.config.cache_dir)
+
+    @cached_property
+    def keywords(self) -> KeywordExtractor:
+        return KeywordExtractor(self.config.stopwords, self.config.keyword_pos)
 
     def parse_text(
         self,

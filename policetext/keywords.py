@@ -1,0 +1,208 @@
+"""Keywords: TF-IDF and TextRank on the pipeline's own tokens.
+
+IDF comes from jieba's bundled table (``jieba/analyse/idf.txt``) for a single
+document; for a corpus it is blended with the corpus's own document
+frequencies, so that words every article shares sink and what sets one apart
+rises. Term counts are plain ``Counter`` objects: partial results from worker
+processes merge by addition.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from policetext.document import Document, Token
+from policetext.errors import ConfigError
+from policetext.normalize import HAN, NOISE_MARK
+
+METHODS = ("tfidf", "textrank")
+_HAS_HAN = re.compile(f"[{HAN}]")
+_TERM_CHARS = re.compile(f"[{HAN}A-Za-z0-9·]+")
+# numerals with or without a measure word: 两次, 三个, 十二, 一百二十 are not keywords
+_NUMERAL_TERM = re.compile(
+    r"^[0-9零〇一二两三四五六七八九十百千万亿半几数多余第]+"
+    r"[个次名人件起项条处家年月日天号位批类种元岁倍成]?$"
+)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """One ranked term of a document (or of the corpus, ``doc`` = ``<corpus>``)."""
+
+    doc: str
+    rank: int
+    term: str
+    score: float
+    count: int
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "doc": self.doc,
+            "rank": self.rank,
+            "term": self.term,
+            "score": round(self.score, 6),
+            "count": self.count,
+        }
+
+
+def read_stopwords(path: Path) -> frozenset[str]:
+    """A user's stopword file: one word per line, ``#`` comments; UTF-8."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read stopwords: {exc.strerror or exc}", str(path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("stopword file is not UTF-8 text", str(path)) from None
+    words = set()
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if len(line.split()) != 1:
+            raise ConfigError(f"line {number}: expected one word, got {line!r}", str(path))
+        words.add(line)
+    return frozenset(words)
+
+
+class KeywordExtractor:
+    """Filters candidate terms and ranks them; owns the stopwords and jieba's IDF table."""
+
+    def __init__(self, extra_stopwords: Iterable[str] = (), pos: Sequence[str] = ()) -> None:
+        from policetext.datafiles import shipped_lines
+
+        self.stopwords = frozenset(shipped_lines("stopwords.txt")) | frozenset(extra_stopwords)
+        self.pos = tuple(pos)
+
+    @cached_property
+    def idf_table(self) -> tuple[dict[str, float], float]:
+        """jieba's bundled IDF table and its median (the IDF of an unseen word)."""
+        import jieba
+
+        path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+        table: dict[str, float] = {}
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                word, _, value = line.rstrip("\n").partition(" ")
+                if value:
+                    table[word] = float(value)
+        values = sorted(table.values())
+        return table, values[len(values) // 2]
+
+    def is_candidate(self, token: Token) -> bool:
+        """Whether a token may be a keyword: no stopword, number, single character,
+        punctuation or noise; with ``pos`` set, only those parts of speech."""
+        word = token.text
+        if len(word) < 2 or word in self.stopwords or NOISE_MARK in word:
+            return False
+        if not _TERM_CHARS.fullmatch(word) or not _HAS_HAN.search(word):
+            return False
+        if _NUMERAL_TERM.match(word):
+            return False
+        return not self.pos or (token.pos or "").startswith(self.pos)
+
+    def terms(self, document: Document) -> list[str]:
+        """The candidate terms of a segmented document, in text order."""
+        return [t.text for t in document.tokens if self.is_candidate(t)]
+
+    def idf(self, term: str, df: Counter[str] | None = None, n_docs: int = 1) -> float:
+        """jieba's IDF, scaled down for terms many documents of the corpus share."""
+        table, median = self.idf_table
+        base = table.get(term, median)
+        if not df or n_docs <= 1:
+            return base
+        corpus = (math.log((1 + n_docs) / (1 + df[term])) + 1) / (math.log(1 + n_docs) + 1)
+        return base * corpus
+
+    def tfidf(
+        self,
+        counts: Counter[str],
+        top: int,
+        df: Counter[str] | None = None,
+        n_docs: int = 1,
+    ) -> list[tuple[str, float, int]]:
+        """``(term, score, count)`` by TF-IDF, best first; ties broken by term."""
+        total = sum(counts.values())
+        if not total:
+            return []
+        scored = [(t, c / total * self.idf(t, df, n_docs), c) for t, c in counts.items()]
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return scored[:top]
+
+    def textrank(
+        self, terms: Sequence[str], top: int, window: int = 5, iterations: int = 30
+    ) -> list[tuple[str, float, int]]:
+        """``(term, score, count)`` by TextRank over co-occurrence within ``window`` terms."""
+        counts = Counter(terms)
+        if not counts:
+            return []
+        edges: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for i, term in enumerate(terms):
+            for other in terms[i + 1 : i + window]:
+                if other != term:
+                    edges[term][other] += 1
+                    edges[other][term] += 1
+        nodes = sorted(counts)
+        rank = dict.fromkeys(nodes, 1.0)
+        out_weight = {n: sum(edges[n].values()) or 1 for n in nodes}
+        for _ in range(iterations):
+            rank = {
+                n: 0.15 + 0.85 * sum(w / out_weight[m] * rank[m] for m, w in edges[n].items())
+                for n in nodes
+            }
+        best = max(rank.values()) or 1.0
+        scored = [(n, rank[n] / best, counts[n]) for n in nodes]
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return scored[:top]
+
+
+def rank_documents(
+    extractor: KeywordExtractor,
+    per_doc: Sequence[tuple[str, list[str]]],
+    method: str,
+    top: int,
+) -> list[Keyword]:
+    """Keywords of each document; TF-IDF uses the blended IDF when there are several."""
+    df: Counter[str] = Counter()
+    for _, terms in per_doc:
+        df.update(set(terms))
+    n_docs = len(per_doc)
+    out = []
+    for doc, terms in per_doc:
+        if method == "textrank":
+            ranked = extractor.textrank(terms, top)
+        else:
+            ranked = extractor.tfidf(Counter(terms), top, df, n_docs)
+        out.extend(Keyword(doc, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1))
+    return out
+
+
+def rank_corpus(
+    extractor: KeywordExtractor,
+    per_doc: Sequence[tuple[str, list[str]]],
+    method: str,
+    top: int,
+) -> list[Keyword]:
+    """One ranking for the whole corpus (jieba's IDF on the summed counts)."""
+    if method == "textrank":
+        merged: list[str] = []
+        for _, terms in per_doc:
+            merged.extend(terms)
+        ranked = extractor.textrank(merged, top)
+    else:
+        counts: Counter[str] = Counter()
+        for _, terms in per_doc:
+            counts.update(terms)
+        ranked = extractor.tfidf(counts, top)
+    return [Keyword("<corpus>", i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)]
+
+
+def keyword_terms(pipeline: Any, document: Document) -> tuple[str, list[str]]:
+    """The candidate terms of one document (a task for :meth:`Pipeline.run`)."""
+    return document.doc, pipeline.keywords.terms(document)

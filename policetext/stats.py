@@ -1,0 +1,160 @@
+"""Corpus statistics: per-document counts and corpus totals that merge by addition.
+
+``document_stats`` is a pure function of (pipeline, document), so it runs in
+worker processes; ``CorpusStats.add`` and ``CorpusStats.merge`` combine partial
+results in any grouping (serial, ``--jobs N``, or partitions elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from policetext.document import Document
+from policetext.normalize import HAN
+
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
+
+
+@dataclass
+class DocumentStats:
+    """Counts for one document, plus its candidate keyword terms for ranking later."""
+
+    doc: str
+    title: str
+    reporters: list[str]
+    chars: int
+    han: int
+    sentences: int
+    tokens: int
+    distinct_tokens: int
+    script: str
+    changes: dict[str, int]
+    vocabulary: Counter[str]
+    terms: Counter[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+    top_keywords: list[str] = field(default_factory=list)
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc,
+            "title": self.title,
+            "reporters": self.reporters,
+            "chars": self.chars,
+            "han": self.han,
+            "sentences": self.sentences,
+            "tokens": self.tokens,
+            "distinct_tokens": self.distinct_tokens,
+            "script": self.script,
+            **self.extra,
+            "keywords": self.top_keywords,
+        }
+
+
+def document_stats(pipeline: Any, document: Document) -> DocumentStats:
+    """Count one segmented document (a task for :meth:`Pipeline.run`).
+
+    Tokens are words: punctuation tokens are not counted.
+    """
+    words = [t.text for t in document.tokens if _WORDLIKE.search(t.text)]
+    vocabulary = Counter(words)
+    return DocumentStats(
+        doc=document.doc,
+        title=document.title,
+        reporters=list(document.reporters),
+        chars=len(document.text),
+        han=sum(map(len, _HAN_RUN.findall(document.text))),
+        sentences=len(document.sentences),
+        tokens=len(words),
+        distinct_tokens=len(vocabulary),
+        script=document.script,
+        changes=dict(document.changes),
+        vocabulary=vocabulary,
+        terms=Counter(pipeline.keywords.terms(document)),
+    )
+
+
+@dataclass
+class CorpusStats:
+    """Totals over documents; ``merge`` is associative and commutative."""
+
+    documents: int = 0
+    chars: int = 0
+    han: int = 0
+    sentences: int = 0
+    tokens: int = 0
+    converted_documents: int = 0
+    pinyin_removed: int = 0
+    garbled_repaired: int = 0
+    garbled_dropped: int = 0
+    vocabulary: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)
+
+    def add(self, stats: DocumentStats) -> None:
+        self.documents += 1
+        self.chars += stats.chars
+        self.han += stats.han
+        self.sentences += stats.sentences
+        self.tokens += stats.tokens
+        self.converted_documents += stats.script in ("traditional", "mixed")
+        self.pinyin_removed += stats.changes.get("pinyin_removed", 0)
+        self.garbled_repaired += stats.changes.get("garbled_repaired", 0)
+        self.garbled_dropped += stats.changes.get("garbled_dropped", 0)
+        self.vocabulary.update(stats.vocabulary)
+
+    def merge(self, other: CorpusStats) -> CorpusStats:
+        merged = CorpusStats()
+        for name in (
+            "documents",
+            "chars",
+            "han",
+            "sentences",
+            "tokens",
+            "converted_documents",
+            "pinyin_removed",
+            "garbled_repaired",
+            "garbled_dropped",
+        ):
+            setattr(merged, name, getattr(self, name) + getattr(other, name))
+        merged.vocabulary = self.vocabulary + other.vocabulary
+        merged.skipped = self.skipped + other.skipped
+        return merged
+
+    def as_row(self) -> dict[str, Any]:
+        distinct = len(self.vocabulary)
+        return {
+            "documents": self.documents,
+            "characters": self.chars,
+            "han_characters": self.han,
+            "sentences": self.sentences,
+            "tokens": self.tokens,
+            "distinct_tokens": distinct,
+            "type_token_ratio": round(distinct / self.tokens, 4) if self.tokens else 0.0,
+            "converted_from_traditional": self.converted_documents,
+            "pinyin_annotations_removed": self.pinyin_removed,
+            "garbled_repaired": self.garbled_repaired,
+            "garbled_dropped": self.garbled_dropped,
+            "files_skipped": len(self.skipped),
+        }
+
+
+def finish(
+    pipeline: Any, documents: list[DocumentStats], corpus: CorpusStats, top: int
+) -> list[tuple[str, float, int]]:
+    """Give each document its top three keywords (blended IDF) and return the
+    corpus's top ``top`` keywords; per-document counters are dropped afterwards."""
+    extractor = pipeline.keywords
+    df: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for stats in documents:
+        df.update(stats.terms.keys())
+        total.update(stats.terms)
+    for stats in documents:
+        ranked = extractor.tfidf(stats.terms, 3, df, len(documents))
+        stats.top_keywords = [term for term, _, _ in ranked]
+        stats.terms = Counter()
+        stats.vocabulary = Counter()
+    return extractor.tfidf(total, top)

@@ -1,0 +1,129 @@
+"""Keywords: filters, domain terms whole, blended IDF, both methods, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policetext import Pipeline
+from policetext.cli import cli
+from policetext.datafiles import shipped_lines
+from policetext.document import Token
+from policetext.keywords import KeywordExtractor, read_stopwords
+
+from .conftest import SEEDS
+
+STOPWORDS = frozenset(shipped_lines("stopwords.txt"))
+
+
+@pytest.fixture(scope="module")
+def corpus_keywords() -> list[dict]:
+    result = CliRunner().invoke(
+        cli, ["keywords", "--corpus", "-n", "30", "--format", "jsonl", str(SEEDS)]
+    )
+    assert result.exit_code == 0
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_corpus_top30_has_no_stopword_number_or_single_character(
+    corpus_keywords: list[dict],
+) -> None:
+    assert len(corpus_keywords) == 30
+    for row in corpus_keywords:
+        term = row["term"]
+        assert term not in STOPWORDS
+        assert len(term) >= 2
+        assert not re.search(r"\d", term)
+        assert re.search(r"[\u4e00-\u9fff]", term)
+
+
+def test_corpus_counts_are_real_occurrences(
+    pipeline: Pipeline, corpus_keywords: list[dict]
+) -> None:
+    # independent count: the term as a whole token in the segmented seeds
+    tokens = Counter()
+    for doc in pipeline.documents([SEEDS], segment=True):
+        tokens.update(t.text for t in doc.tokens)
+    for row in corpus_keywords[:10]:
+        assert row["count"] == tokens[row["term"]]
+
+
+@pytest.mark.parametrize("prefix", ["000", "001"])
+def test_party_building_ranks_top5_in_seeds_000_and_001(prefix: str) -> None:
+    result = CliRunner().invoke(cli, ["keywords", "-n", "5", "--format", "jsonl", str(SEEDS)])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    terms = [r["term"] for r in rows if Path(r["doc"]).name.startswith(prefix)]
+    assert len(terms) == 5
+    assert any("党建" in term for term in terms)
+
+
+@pytest.mark.parametrize("term", ["警务协作区", "电信网络诈骗", "党建引领"])
+def test_domain_terms_are_one_keyword(term: str) -> None:
+    text = f"全市推进{term}建设。{term}成效明显，{term}经验推广到各地。"
+    result = CliRunner().invoke(cli, ["keywords", "-n", "3", "--format", "jsonl"], input=text)
+    terms = [json.loads(line)["term"] for line in result.stdout.splitlines()]
+    assert terms[0] == term
+
+
+@pytest.mark.parametrize(
+    ("word", "ok"),
+    [
+        ("派出所", True),
+        ("开展", False),
+        ("10", False),
+        ("三个", False),
+        ("局", False),
+        ("〓〓", False),
+        ("，", False),
+        ("2021年", False),
+        ("App", False),
+    ],
+)
+def test_candidate_filter(word: str, ok: bool) -> None:
+    assert KeywordExtractor().is_candidate(Token(word, 0, len(word))) is ok
+
+
+def test_blended_idf_sinks_words_every_document_shares() -> None:
+    extractor = KeywordExtractor()
+    df = Counter({"禁毒": 1, "公安": 5})
+    own = extractor.idf("禁毒", df, 5) / extractor.idf("禁毒")
+    shared = extractor.idf("公安", df, 5) / extractor.idf("公安")
+    assert shared < own <= 1.0
+
+
+def test_textrank_ranks_the_hub_first() -> None:
+    terms = ["扫黑除恶", "派出所", "扫黑除恶", "民警", "扫黑除恶", "群众", "扫黑除恶"]
+    ranked = KeywordExtractor().textrank(terms, 3)
+    assert ranked[0][0] == "扫黑除恶" and ranked[0][2] == 4
+
+
+def test_user_stopwords(tmp_path: Path) -> None:
+    path = tmp_path / "stop.txt"
+    path.write_text("# mine\n滨州\n", "utf-8")
+    assert read_stopwords(path) == frozenset({"滨州"})
+    result = CliRunner().invoke(
+        cli, ["keywords", "--corpus", "--stopwords", str(path), "--format", "jsonl", str(SEEDS)]
+    )
+    assert "滨州" not in [json.loads(x)["term"] for x in result.stdout.splitlines()]
+
+
+def test_bad_stopword_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "stop.txt"
+    path.write_text("two words\n", "utf-8")
+    result = CliRunner().invoke(cli, ["keywords", "--stopwords", str(path)], input="测试")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip() == f"policetext: {path}: line 1: expected one word, got 'two words'"
+    )
+
+
+def test_pos_filter_keeps_only_nouns() -> None:
+    text = "民警迅速出警，成功抓获盗窃嫌疑人，追回被盗电动车。"
+    result = CliRunner().invoke(cli, ["keywords", "--pos", "n", "--format", "jsonl"], input=text)
+    terms = [json.loads(x)["term"] for x in result.stdout.splitlines()]
+    assert terms and "抓获" not in terms

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from policetext.config import Config
 from policetext.document import Document
 from policetext.errors import InputError
+from policetext.figures import FigureExtractor
 from policetext.io import Source, decode_bytes, iter_sources
 from policetext.keywords import KeywordExtractor
 from policetext.normalize import Normalizer
@@ -47,6 +48,10 @@ class Pipeline:
     @cached_property
     def segmenter(self) -> Segmenter:
         return Segmenter(self.config.user_dicts, self.config.cache_dir)
+
+    @cached_property
+    def figures(self) -> FigureExtractor:
+        return FigureExtractor()
 
     @cached_property
     def keywords(self) -> KeywordExtractor:

@@ -74,6 +74,7 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
         changes=dict(document.changes),
         vocabulary=vocabulary,
         terms=Counter(pipeline.keywords.terms(document)),
+        extra={"figures": len(pipeline.figures.figures(document))},
     )
 
 
@@ -91,10 +92,12 @@ class CorpusStats:
     garbled_repaired: int = 0
     garbled_dropped: int = 0
     vocabulary: Counter[str] = field(default_factory=Counter)
+    figures: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def add(self, stats: DocumentStats) -> None:
         self.documents += 1
+        self.figures += stats.extra.get("figures", 0)
         self.chars += stats.chars
         self.han += stats.han
         self.sentences += stats.sentences
@@ -117,6 +120,7 @@ class CorpusStats:
             "pinyin_removed",
             "garbled_repaired",
             "garbled_dropped",
+            "figures",
         ):
             setattr(merged, name, getattr(self, name) + getattr(other, name))
         merged.vocabulary = self.vocabulary + other.vocabulary
@@ -137,6 +141,7 @@ class CorpusStats:
             "pinyin_annotations_removed": self.pinyin_removed,
             "garbled_repaired": self.garbled_repaired,
             "garbled_dropped": self.garbled_dropped,
+            "figures": self.figures,
             "files_skipped": len(self.skipped),
         }
 

@@ -1,0 +1,327 @@
+"""Figures: every number an article reports, with its unit, kind and context.
+
+One scan of the normalised text with compiled patterns, in priority order:
+dates, fractions and percentages, ranks, then numbers with a measure word.
+Candidates overlapping an exclusion (names, slogans, hotlines, idioms: see
+``data/figure_exclusions.txt``) are dropped. What counts follows
+``GUIDELINES.md`` of the gold standard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any
+
+from policetext.datafiles import shipped_lines
+from policetext.document import Document
+from policetext.numerals import adjacent_range, parse_number
+
+KINDS = ("count", "percent", "money", "duration", "rank", "ratio", "date")
+# approximation words as written → as reported (接近 → 近, 超过 → 超)
+APPROX_WORDS = {
+    **{w: w for w in ("近", "约", "超", "逾", "过", "余", "多", "以上", "左右")},
+    **{"接近": "近", "大约": "约", "超过": "超"},
+}
+
+_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN = "[零〇一二两三四五六七八九十百千万亿]+"
+_NUM = rf"(?:{_AR}[十百千万亿]*|{_CN})"
+_PRE = r"(?P<pre>接近|大约|超过|近|约|超|逾|过)?"
+_YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零一二三四五六七八九]{2}(?=年))"
+_MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
+_CLAUSE_END = "，。；！？\n、：“”"
+_UP = re.compile(r"(上升|提升|提高|增长|增加|上涨|攀升|增幅|增至|升至|扩大)")
+_DOWN = re.compile(r"(下降|减少|降低|缩短|下滑|减小|压降|降幅|回落|降至|缩减)")
+_BASE = re.compile(r"(同比|环比|(?:比|较)(?:去年|上年|上一年|前年)(?:同期)?)")
+_QUOTED = re.compile(r"“[^“”\n]{1,14}”|‘[^‘’\n]{1,14}’|「[^「」\n]{1,14}」")
+_RANK_LEAD = re.compile(r"(列|排名|排在|排|位列|位居|居|名列)")
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """One figure; ``text == document.text[start:end]``."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    value: int | float
+    max: int | float | None
+    unit: str
+    kind: str
+    approx: str | None
+    change: str | None
+    base: str | None
+    context: str
+
+    def as_row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    kind: str
+    unit: str
+    scale: int
+
+
+class FigureExtractor:
+    """Compiled patterns and word lists for figures; build once, reuse."""
+
+    @cached_property
+    def units(self) -> dict[str, _Unit]:
+        table = {}
+        for line in shipped_lines("figure_units.txt"):
+            written, kind, unit, scale = line.split("\t")
+            table[written] = _Unit(kind, unit, int(scale))
+        return table
+
+    @cached_property
+    def exclusions(self) -> re.Pattern[str]:
+        patterns = [line.split("\t", 1)[1] for line in shipped_lines("figure_exclusions.txt")]
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        units = "|".join(re.escape(u) for u in sorted(self.units, key=len, reverse=True))
+        parts = {
+            "date_full": rf"(?P<df_rel>{_REL})?(?P<df_y>{_YEAR})年(?:(?P<df_m>{_MON})月份?"
+            rf"(?:(?P<df_d>{_DAY})[日号])?)?(?P<df_suf>年度|底|初|末|度)?",
+            "date_month": rf"(?P<dm_rel>{_REL})?(?<![\d.])(?P<dm_m>{_MON})"
+            rf"(?:(?P<dm_sep>至|到|-|、)(?P<dm_m2>{_MON}))?月份?(?:(?P<dm_d>{_DAY})[日号])?",
+            "date_day": rf"(?<![\d.月])(?P<dd_d>{_DAY})日(?![内前后起])",
+            "percent_cn": rf"{_PRE.replace('pre', 'pc_pre')}百分之(?P<pc_n>{_NUM})",
+            "fraction": rf"{_PRE}(?P<fr_a>{_NUM})分之(?P<fr_b>{_NUM})",
+            "half": r"(?P<hf_pre>近|约|超过|超)?一半",
+            "rank_lead": r"(?:列|排名|排在|排|位列|位居|居|名列)[\u4e00-\u9fff]{0,6}?"
+            r"(?P<rl>第(?P<rl_n>[一二三四五六七八九十]|\d+)(?P<rl_u>名|位)?)",
+            "rank_name": r"(?P<rn>第(?P<rn_n>[一二三四五六七八九十]+|\d+)(?P<rn_u>名))",
+            "rank_bare": r"(?P<rb>第(?P<rb_n>[一二三四五六七八九十]|\d+))(?![\u4e00-\u9fff\d])",
+            "rank_first": r"(?P<rf>第(?P<rf_n>一)(?P<rf_u>个)"
+            r"(?=实现|完成|建成|开通|推出|获得|获评|通过))",
+            "count": rf"{_PRE.replace('pre', 'ct_pre')}(?P<ct_n>{_NUM})"
+            rf"(?:(?P<ct_sep>至|到|-|~|～|—)(?P<ct_n2>{_NUM}))?(?P<ct_post>余|多)?"
+            rf"(?P<ct_unit>{units})(?P<ct_tail>以上|左右)?",
+        }
+        return re.compile("|".join(f"(?P<{name}>{body})" for name, body in parts.items()))
+
+    # ---- the scan --------------------------------------------------------------
+    def find(self, text: str, doc: str = "<text>") -> list[FigureRecord]:
+        """Every figure of a normalised ``text``, in text order."""
+        excluded = self._excluded_spans(text)
+        records: list[FigureRecord] = []
+        for match in self.pattern.finditer(text):
+            try:
+                readings = list(self._read(match, text))
+            except ValueError:
+                continue  # not a well-formed numeral (万百): not a figure
+            for start, end, fields in readings:
+                if any(s < end and start < e for s, e in excluded):
+                    continue
+                record = self._record(text, doc, start, end, fields, records)
+                if record is not None:
+                    records.append(record)
+        return records
+
+    def _excluded_spans(self, text: str) -> list[tuple[int, int]]:
+        spans = [m.span() for m in self.exclusions.finditer(text)]
+        # short quoted phrases are slogans and names: “四个第一”, “七个一”, “2.18”
+        spans += [m.span() for m in _QUOTED.finditer(text)]
+        return spans
+
+    def _read(self, m: re.Match[str], text: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
+        kind = m.lastgroup
+        if kind == "date_full":
+            year = m["df_y"]
+            value = parse_number(year)
+            if len(year) == 2:
+                value += 2000
+            if not 1900 <= value <= 2100:
+                return
+            yield m.start(), m.end(), {"value": value, "unit": "年", "kind": "date"}
+        elif kind == "date_month":
+            first, second = parse_number(m["dm_m"]), m["dm_m2"]
+            if m["dm_sep"] == "、" and second:
+                split = m.start("dm_sep")
+                yield m.start(), split, {"value": first, "unit": "月", "kind": "date"}
+                yield (
+                    m.start("dm_m2"),
+                    m.end(),
+                    {
+                        "value": parse_number(second),
+                        "unit": "月",
+                        "kind": "date",
+                    },
+                )
+            else:
+                fields: dict[str, Any] = {"value": first, "unit": "月", "kind": "date"}
+                if second:
+                    fields["max"] = parse_number(second)
+                yield m.start(), m.end(), fields
+        elif kind == "date_day":
+            yield (
+                m.start(),
+                m.end(),
+                {"value": parse_number(m["dd_d"]), "unit": "日", "kind": "date"},
+            )
+        elif kind == "fraction":
+            a, b = parse_number(m["fr_a"]), parse_number(m["fr_b"])
+            if a:
+                yield (
+                    m.start(),
+                    m.end(),
+                    {
+                        "value": round(b / a, 6),
+                        "unit": "",
+                        "kind": "ratio",
+                        "approx": m["pre"],
+                    },
+                )
+        elif kind == "percent_cn":
+            yield (
+                m.start(),
+                m.end(),
+                {
+                    "value": parse_number(m["pc_n"]),
+                    "unit": "%",
+                    "kind": "percent",
+                    "approx": m["pc_pre"],
+                },
+            )
+        elif kind == "half":
+            yield (
+                m.start(),
+                m.end(),
+                {"value": 0.5, "unit": "", "kind": "ratio", "approx": m["hf_pre"]},
+            )
+        elif kind in ("rank_lead", "rank_name", "rank_first", "rank_bare"):
+            key = {"rank_lead": "rl", "rank_name": "rn", "rank_first": "rf", "rank_bare": "rb"}[
+                kind
+            ]
+            if kind == "rank_bare" and not _RANK_LEAD.search(
+                text, _clause_start(text, m.start()), m.start()
+            ):
+                return  # an ordinal that is not a result
+            yield (
+                m.start(key),
+                m.end(key),
+                {
+                    "value": parse_number(m[f"{key}_n"]),
+                    "unit": (m[f"{key}_u"] if kind != "rank_bare" else None) or "",
+                    "kind": "rank",
+                    "rank": True,
+                },
+            )
+        elif kind == "count":
+            yield from self._read_count(m, text)
+
+    def _read_count(self, m: re.Match[str], text: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
+        number, written_unit = m["ct_n"], m["ct_unit"]
+        start = m.start()
+        if start > 0 and text[start - 1] == "第":
+            return  # an ordinal (第二期, 第七次), not a count
+        if number in "百千万亿" and not (m["ct_pre"] or m["ct_post"]):
+            return  # a bare scale word (亿元 in 数亿元) is not a number
+        unit = self.units[written_unit]
+        pair = adjacent_range(number) if not m["ct_n2"] else None
+        try:
+            value = pair[0] if pair else parse_number(number)
+            top = pair[1] if pair else (parse_number(m["ct_n2"]) if m["ct_n2"] else None)
+        except ValueError:
+            return
+        if number == "一" and not (m["ct_pre"] or m["ct_post"] or m["ct_n2"]):
+            return  # value-one 一 (一名, 一次, 这一年): not scored either way; left out
+        kind = unit.kind
+        if written_unit == "年" and isinstance(value, int) and 1900 <= value <= 2100:
+            kind = "date"  # 2021年 caught here only when the date pattern could not run
+        value = _scale(value, unit.scale)
+        top = _scale(top, unit.scale) if top is not None else None
+        approx = m["ct_pre"] or m["ct_post"] or m["ct_tail"]
+        fields = {"value": value, "unit": unit.unit, "kind": kind, "approx": approx}
+        if top is not None:
+            fields["max"] = top
+        yield start, m.end(), fields
+
+    def _record(
+        self,
+        text: str,
+        doc: str,
+        start: int,
+        end: int,
+        fields: dict[str, Any],
+        earlier: list[FigureRecord],
+    ) -> FigureRecord | None:
+        change, base = _change_and_base(text, start, earlier)
+        approx = fields.get("approx")
+        return FigureRecord(
+            doc=doc,
+            start=start,
+            end=end,
+            text=text[start:end],
+            value=fields["value"],
+            max=fields.get("max"),
+            unit=fields["unit"],
+            kind=fields["kind"],
+            approx=APPROX_WORDS.get(approx) if approx else None,
+            change=change,
+            base=base,
+            context=_clause(text, start, end),
+        )
+
+    def figures(self, document: Document) -> list[FigureRecord]:
+        """The figures of a document."""
+        return self.find(document.text, document.doc)
+
+
+def _scale(value: int | float, scale: int) -> int | float:
+    scaled = round(value * scale, 6)
+    return int(scaled) if float(scaled).is_integer() else scaled
+
+
+def _clause_start(text: str, start: int) -> int:
+    i = start
+    while i > 0 and text[i - 1] not in _CLAUSE_END and start - i < 40:
+        i -= 1
+    return i
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a figure: enough to say what was counted."""
+    left = start
+    while left > 0 and text[left - 1] not in "，。；！？\n" and start - left < 30:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in "，。；！？\n" and right - end < 30:
+        right += 1
+    return text[left:right]
+
+
+def _change_and_base(
+    text: str, start: int, earlier: list[FigureRecord]
+) -> tuple[str | None, str | None]:
+    """Direction of change (up/down) and its base (同比 …) as written before the figure."""
+    previous = earlier[-1] if earlier else None
+    left = max(_clause_start(text, start), previous.end if previous else 0, start - 16)
+    window = text[left:start]
+    if previous and not window.strip("、和及与") and previous.end >= start - 1:
+        return previous.change, previous.base  # a list sharing its verb: 分别下降6.9%、51%
+    sentence_left = max(0, start - 30)
+    while sentence_left < start and "。" in text[sentence_left:start]:
+        sentence_left = text.index("。", sentence_left, start) + 1
+    up = [m.end() for m in _UP.finditer(window)]
+    down = [m.end() for m in _DOWN.finditer(window)]
+    change = None
+    if up or down:
+        change = "up" if (max(up) if up else -1) > (max(down) if down else -1) else "down"
+    base_match = _BASE.search(text, sentence_left, start)
+    return change, base_match.group(1) if base_match and change else None
+
+
+def figure_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
+    """The figures of one document as rows (a task for :meth:`Pipeline.run`)."""
+    return [f.as_row() for f in pipeline.figures.figures(document)]

@@ -1,0 +1,121 @@
+"""Figures: crafted cases from many provinces, the gold scorer, offsets, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policetext import Normalizer, Pipeline
+from policetext.cli import cli
+from policetext.figures import FigureExtractor
+from policetext.numerals import parse_number
+
+from .conftest import ROOT, SEEDS, load_cases
+
+CASES = load_cases("figures.jsonl")
+EXTRACTOR = FigureExtractor()
+NORMALIZER = Normalizer()
+GOLD = ROOT.parent / "shared" / "gold"
+FIELDS = ("text", "value", "unit", "kind", "approx", "max", "change", "base")
+
+
+def found(sentence: str) -> list[dict]:
+    text = NORMALIZER.normalize(sentence).text
+    return [
+        {k: v for k, v in r.as_row().items() if k in FIELDS and v is not None}
+        for r in EXTRACTOR.find(text)
+    ]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_crafted_case(case: dict) -> None:
+    got = found(case["sentence"])
+    assert len(got) == len(case["expected"]), got
+    for figure, expected in zip(got, case["expected"], strict=True):
+        for key, value in expected.items():
+            assert figure.get(key) == value, (key, figure)
+
+
+def test_cases_cover_every_kind_and_approximation() -> None:
+    kinds = {f["kind"] for c in CASES for f in c["expected"]}
+    approx = {f.get("approx") for c in CASES for f in c["expected"]} - {None}
+    assert kinds == {"count", "percent", "money", "duration", "rank", "ratio", "date"}
+    assert approx == {"近", "约", "余", "多", "超", "逾", "过", "以上", "左右"}
+    assert sum(1 for c in CASES if not c["expected"]) >= 15  # exclusion classes
+    assert len(CASES) >= 60
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("两", 2), ("十二", 12), ("一百二十", 120), ("二〇二一", 2021), ("1,200", 1200),
+     ("1.6万", 16000), ("3.5亿", 350000000), ("三千零五十", 3050), ("一亿二千万", 120000000),
+     ("十万", 100000), ("二十", 20), ("百", 100)],
+)  # fmt: skip
+def test_numeral_grammar(numeral: str, value: int) -> None:
+    assert parse_number(numeral) == value
+
+
+@pytest.mark.skipif(not (GOLD / "score.py").exists(), reason="gold standard folder not present")
+def test_gold_scorer_floors(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["figures", "--format", "jsonl", str(SEEDS)])
+    assert result.exit_code == 0
+    predictions = tmp_path / "figures.jsonl"
+    predictions.write_text(result.stdout, "utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(GOLD / "score.py"), "--gold", str(GOLD / "seeds.jsonl"),
+         "--figures", str(predictions), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    metrics = json.loads(proc.stdout)["metrics"]
+    assert metrics["figures_value_unit"]["f1"] >= 0.90, metrics
+    assert metrics["dates_value"]["f1"] >= 0.90, metrics
+
+
+def test_every_seed_record_indexes_the_normalised_text(pipeline: Pipeline) -> None:
+    for doc in pipeline.documents([SEEDS]):
+        for record in pipeline.figures.figures(doc):
+            assert doc.text[record.start : record.end] == record.text
+
+
+SENTENCE_PARTS = st.lists(
+    st.sampled_from(
+        ["抓获", "嫌疑人", "12", "1.5", "万", "亿", "元", "人", "起", "%", "两", "十", "三",
+         "百", "近", "约", "余", "以上", "至", "、", "，", "。", "2021年", "3月", "第一名",
+         "同比下降", "“", "”", "拨打110", "一等功", "〓", "百分之", "分之"]
+    ),
+    max_size=30,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(SENTENCE_PARTS)
+def test_offsets_hold_on_generated_sentences(parts: list[str]) -> None:
+    text = "".join(parts)
+    records = EXTRACTOR.find(text)
+    assert all(text[r.start : r.end] == r.text for r in records)
+    assert [r.start for r in records] == sorted(r.start for r in records)
+    assert EXTRACTOR.find(text) == records  # deterministic
+
+
+def test_cli_filters() -> None:
+    runner = CliRunner()
+    money = runner.invoke(cli, ["figures", "--kind", "money", "--format", "jsonl", str(SEEDS)])
+    rows = [json.loads(x) for x in money.stdout.splitlines()]
+    assert rows and all(r["kind"] == "money" and r["unit"] == "元" for r in rows)
+    big = runner.invoke(cli, ["figures", "--min", "10000", "--unit", "人", "--format", "jsonl",
+                              str(SEEDS)])  # fmt: skip
+    rows = [json.loads(x) for x in big.stdout.splitlines()]
+    assert rows and all(r["value"] >= 10000 and r["unit"] == "人" for r in rows)
+
+
+def test_cli_reads_a_pipe() -> None:
+    result = CliRunner().invoke(cli, ["figures", "--format", "jsonl"], input="抓获逃犯10人。")
+    (row,) = [json.loads(x) for x in result.stdout.splitlines()]
+    assert row["text"] == "10人" and row["value"] == 10 and row["context"] == "抓获逃犯10人"

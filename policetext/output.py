@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -208,3 +208,41 @@ def write_object(obj: Mapping[str, Any], stream: TextIO) -> None:
     """One JSON object, indented, characters as written."""
     stream.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
     stream.flush()
+
+
+@dataclass
+class TreeNode:
+    """A node of a hierarchy to print (``units --tree``): label, count, children."""
+
+    label: str
+    count: int = 0
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def write_trees(title: str, roots: Sequence[TreeNode], stream: TextIO) -> None:
+    """A rich tree on a terminal; an indented outline (two spaces a level) elsewhere."""
+    if not is_terminal(stream) or "NO_COLOR" in os.environ:
+        stream.write(title + "\n")
+
+        def outline(node: TreeNode, depth: int) -> None:
+            stream.write(f"{'  ' * depth}{node.label}\t{node.count}\n")
+            for child in node.children:
+                outline(child, depth + 1)
+
+        for root in roots:
+            outline(root, 1)
+        stream.flush()
+        return
+    from rich.console import Console
+    from rich.tree import Tree
+
+    tree = Tree(f"[bold]{title}[/bold]")
+
+    def grow(branch: Tree, node: TreeNode) -> None:
+        twig = branch.add(f"{node.label} [dim]×{node.count}[/dim]")
+        for child in node.children:
+            grow(twig, child)
+
+    for root in roots:
+        grow(tree, root)
+    Console(file=stream, highlight=False).print(tree)

@@ -17,6 +17,7 @@ from policetext.io import Source, decode_bytes, iter_sources
 from policetext.keywords import KeywordExtractor
 from policetext.normalize import Normalizer
 from policetext.segment import Segmenter, split_sentences
+from policetext.units import UnitExtractor
 
 ErrorHandler = Callable[[InputError], None]
 R = TypeVar("R")
@@ -52,6 +53,10 @@ class Pipeline:
     @cached_property
     def figures(self) -> FigureExtractor:
         return FigureExtractor()
+
+    @cached_property
+    def units(self) -> UnitExtractor:
+        return UnitExtractor(self.segmenter.word_tag)
 
     @cached_property
     def keywords(self) -> KeywordExtractor:

@@ -103,6 +103,12 @@ class Segmenter:
 
         return jieba.posseg.POSTokenizer(self.tokenizer)
 
+    def word_tag(self, word: str) -> str | None:
+        """The part of speech jieba's dictionary (and ours) gives a word, if it has one."""
+        tagger = self.tagger
+        tagger.makesure_userdict_loaded()
+        return tagger.word_tag_tab.get(word)
+
     def cut(self, text: str) -> list[str]:
         """Words of ``text`` in precise mode (HMM on for unknown words)."""
         return self.tokenizer.lcut(text)

@@ -74,7 +74,10 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
         changes=dict(document.changes),
         vocabulary=vocabulary,
         terms=Counter(pipeline.keywords.terms(document)),
-        extra={"figures": len(pipeline.figures.figures(document))},
+        extra={
+            "figures": len(pipeline.figures.figures(document)),
+            "units": len(pipeline.units.units(document)),
+        },
     )
 
 
@@ -93,11 +96,13 @@ class CorpusStats:
     garbled_dropped: int = 0
     vocabulary: Counter[str] = field(default_factory=Counter)
     figures: int = 0
+    units: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def add(self, stats: DocumentStats) -> None:
         self.documents += 1
         self.figures += stats.extra.get("figures", 0)
+        self.units += stats.extra.get("units", 0)
         self.chars += stats.chars
         self.han += stats.han
         self.sentences += stats.sentences
@@ -121,6 +126,7 @@ class CorpusStats:
             "garbled_repaired",
             "garbled_dropped",
             "figures",
+            "units",
         ):
             setattr(merged, name, getattr(self, name) + getattr(other, name))
         merged.vocabulary = self.vocabulary + other.vocabulary
@@ -142,6 +148,7 @@ class CorpusStats:
             "garbled_repaired": self.garbled_repaired,
             "garbled_dropped": self.garbled_dropped,
             "figures": self.figures,
+            "units": self.units,
             "files_skipped": len(self.skipped),
         }
 

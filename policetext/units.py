@@ -1,0 +1,338 @@
+"""Named police units: found on the tokens, resolved, placed in the hierarchy.
+
+A unit is a unit type (公安局, 派出所, 支队 … ``data/unit_types.txt``) read
+leftwards over the tokens before it: places from the gazetteer (滨州市, 沾化,
+山东省), the bare 市/省/县/区 of an article about one place, proper or functional
+names (台子, 特巡警, 海岸警察) and the units it belongs to (市公安局 in
+市公安局沾化分局), until a generic marker, function word or non-police body
+(``data/unit_stopwords.txt``). A type with no name (派出所, 各派出所) is no unit.
+Short forms are resolved against the article's own city (市公安局, 市局 →
+滨州市公安局 in a Binzhou article).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any
+
+from policetext.datafiles import common_words, shipped_lines
+from policetext.document import Document, Token
+
+_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+# what may stand glued before a type inside one token: a name, or a hotline (110指挥中心)
+_TYPE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]+|1\d\d)$")
+_BARE_PLACES = {
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "区": "county",
+    "自治区": "province",
+}
+_ABBREVIATIONS = {"市局": ("市", "公安局"), "省厅": ("省", "公安厅"), "县局": ("县", "公安局")}
+# one-character tokens that end a place or road name (青山路, 台子村)
+_PLACE_SUFFIXES = set("路街道巷村镇乡港湾岛山桥口屯寨庄岭河")
+# parts of speech that can name a unit: nouns, names, places, organisations,
+# verbal nouns, abbreviations, idioms as names (not verbs, adverbs, numerals)
+_NAME_TAGS = set("nbsjlgi")  # and vn, checked apart
+_PLATFORM_AFTER = re.compile(r"(?:App|APP|app|平台|公众号|微信|微博|抖音|热线|客户端)")
+_PLURAL = {"各", "各个", "各级", "多个", "每个", "诸多", "全市", "全省", "全县", "基层"}
+_STOP_CHARS = set("在由和与及对向为被将把从到是等的了并经于")
+# police branches: a squad named only by its branch (交警中队) is generic
+_BRANCHES = {"交警", "刑警", "特警", "巡警", "治安", "刑侦", "经侦", "网安", "禁毒", "派出所"}
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """One named unit; ``text == document.text[start:end]``."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    name: str
+    type: str
+    level: str
+    parent: str | None
+
+    def as_row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Place:
+    name: str
+    level: str
+    parent: str | None
+
+
+class UnitExtractor:
+    """Unit types, gazetteer and stopwords; build once, reuse.
+
+    ``word_tag`` gives a word's dictionary part of speech: verbs, adverbs and
+    numerals before a type (升级改造指挥中心, 四五个派出所) are not its name.
+    """
+
+    def __init__(self, word_tag: Callable[[str], str | None] | None = None) -> None:
+        self.word_tag = word_tag or (lambda word: None)
+        # every place of a name, filled with ``places``: 青山区 is in Baotou and Wuhan
+        self._homonyms: dict[str, list[_Place]] = {}
+
+    @cached_property
+    def types(self) -> dict[str, tuple[str, str]]:
+        table = {}
+        for line in shipped_lines("unit_types.txt"):
+            name, level, needs = line.split("\t")
+            table[name] = (level, needs)
+        return table
+
+    @cached_property
+    def type_suffix(self) -> re.Pattern[str]:
+        names = sorted((t for t in self.types if t != "局"), key=len, reverse=True)
+        return re.compile("(" + "|".join(map(re.escape, names)) + ")$")
+
+    @cached_property
+    def places(self) -> dict[str, _Place]:
+        """Places by full and short name (the first of homonyms; see ``_place``)."""
+        by_code: dict[str, tuple[str, str, str]] = {}
+        rows = [line.split("\t") for line in shipped_lines("gazetteer.txt")]
+        for code, name, level, parent, _short in rows:
+            by_code[code] = (name, level, parent)
+        common = common_words()
+        table: dict[str, _Place] = {}
+        for _code, name, level, parent, short in rows:
+            parent_name = by_code.get(parent, ("", "", ""))[0] or None
+            place = _Place(name, level, parent_name)
+            table.setdefault(name, place)
+            self._homonyms.setdefault(name, []).append(place)
+            # a short form that is also a common word (公安 of 公安县, 青山) is no place
+            if len(short) >= 2 and short not in common:
+                table.setdefault(short, place)
+        return table
+
+    @cached_property
+    def stopwords(self) -> frozenset[str]:
+        return frozenset(shipped_lines("unit_stopwords.txt"))
+
+    # ---- reading units ---------------------------------------------------------
+    def unit_type(self, token: str) -> tuple[str, str] | None:
+        """``(type, functional prefix)`` when a token ends in a unit type."""
+        if token in _ABBREVIATIONS:
+            return _ABBREVIATIONS[token][1], ""
+        match = self.type_suffix.search(token)
+        if not match:
+            return None
+        prefix = token[: match.start()]
+        if prefix and (prefix in self.stopwords or not _TYPE_PREFIX.match(prefix)):
+            return None
+        return match.group(1), prefix
+
+    def find(self, text: str, tokens: list[Token], doc: str = "<text>") -> list[UnitRecord]:
+        """Named units in ``text`` (segmented as ``tokens``), in text order."""
+        spans: list[tuple[int, int, int, str]] = []  # first token, chars to skip, last, type
+        i = 0
+        n = len(tokens)
+        while i < n:
+            found = self.unit_type(tokens[i].text)
+            if not found:
+                i += 1
+                continue
+            # extend rightwards over a chain: 市公安局 海岸警察 支队 岔尖 派出所
+            end = i
+            j = i + 1
+            while j < n and tokens[j].start == tokens[j - 1].end:
+                k = j
+                while k < n and k - j < 3 and not self.unit_type(tokens[k].text):
+                    if not self._is_name(tokens[k].text) or tokens[k].start != tokens[k - 1].end:
+                        break
+                    k += 1
+                if (
+                    k < n
+                    and k - j < 3
+                    and self.unit_type(tokens[k].text)
+                    and (tokens[k].start == tokens[k - 1].end)
+                ):
+                    end = k
+                    j = k + 1
+                else:
+                    break
+            edge = self._left_edge(tokens, i)
+            if edge is not None:
+                unit_type = self.unit_type(tokens[end].text)[0]  # type: ignore[index]
+                spans.append((edge[0], edge[1], end, unit_type))
+            i = end + 1
+        city = self._article_city(text)
+        records = []
+        for first, skip, last, unit_type in spans:
+            record = self._record(text, tokens, first, skip, last, unit_type, city, doc)
+            if record:
+                records.append(record)
+        return records
+
+    def _is_name(self, word: str) -> bool:
+        """A place, or a word that can be (part of) a proper or functional name."""
+        if word in self.stopwords or not _HAN_ONLY.match(word):
+            return False
+        if word in self.places or word in _BARE_PLACES:
+            return True
+        tag = self.word_tag(word)
+        if len(word) == 1:
+            return word in _PLACE_SUFFIXES or tag in ("nr", "ns", "nz")  # 青山 路 派出所
+        if tag is None and word[0] in _STOP_CHARS:
+            return False  # an unknown token glued to a function word: 被市
+        return len(word) <= 6 and (tag is None or tag == "vn" or tag[0] in _NAME_TAGS)
+
+    def _left_edge(self, tokens: list[Token], i: int) -> tuple[int, int] | None:
+        """First token of the unit whose type token is ``i`` and the characters of it to
+        skip (the 被 of 被市); ``None`` for a bare type."""
+        unit_type, prefix = self.unit_type(tokens[i].text)  # type: ignore[misc]
+        needs = self.types.get(unit_type, ("", "name"))[1]
+        start, skip = i, 0
+        names = 1 if (prefix or tokens[i].text in _ABBREVIATIONS) else 0
+        places = 0
+        j = i - 1
+        while j >= 0 and tokens[j].end == tokens[j + 1].start and i - j <= 6:
+            word = tokens[j].text
+            if word in self.stopwords or not _HAN_ONLY.match(word):
+                break
+            if word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
+                places += 1  # 被市 公安局: the unit starts after the function word
+                start, skip = j, 1
+                break
+            if word in self.places or word in _BARE_PLACES:
+                places += 1
+            elif self.unit_type(word):
+                pass  # an enclosing unit earlier in the chain
+            elif places == 0 and names < 4 and self._is_name(word):
+                names += 1
+            else:
+                break
+            start = j
+            j -= 1
+        if needs == "none":
+            return start, skip
+        if places == 0 and names == 0:
+            return None  # a bare type: 派出所, 分局
+        if needs == "police" and start == i and not prefix:
+            return None
+        name_words = "".join(t.text for t in tokens[start:i]) + prefix
+        if unit_type in ("中队", "派出所") and places == 0 and name_words in _BRANCHES:
+            return None  # 交警中队, 交警派出所 standing alone are kinds, not units
+        if j >= 0 and tokens[j].text in _PLURAL and tokens[j].end == tokens[start].start:
+            return None  # 各交警大队, 多个派出所: plural
+        return start, skip
+
+    def _article_city(self, text: str) -> _Place | None:
+        """The city an article is about: the most mentioned prefecture-level place."""
+        counts: Counter[str] = Counter()
+        for name, place in self.places.items():
+            if len(name) < 2 or name not in text:
+                continue
+            if place.level == "city":
+                counts[place.name] += text.count(name)
+            elif place.level == "county" and place.parent:
+                # 沾化 points at 滨州 when the article never writes 滨州
+                counts[place.parent] += text.count(name)
+        if not counts:
+            return None
+        best = counts.most_common(1)[0][0]
+        return self.places[best]
+
+    def _record(
+        self,
+        text: str,
+        tokens: list[Token],
+        first: int,
+        skip: int,
+        last: int,
+        unit_type: str,
+        city: _Place | None,
+        doc: str,
+    ) -> UnitRecord | None:
+        start, end = tokens[first].start, tokens[last].end
+        start += skip
+        if _PLATFORM_AFTER.match(text, end):
+            return None  # a platform or account named after a unit: 国家反诈中心App
+        written = text[start:end]
+        name = written
+        for short, (bare, full_type) in _ABBREVIATIONS.items():
+            if name.startswith(short):
+                name = bare + full_type + name[len(short) :]
+        for province_length in (2, 3, 5):
+            head = name[:province_length]
+            place = self.places.get(head) or self.places.get(head.rstrip("省"))
+            rest = name[province_length:]
+            if (
+                place
+                and place.level == "province"
+                and any(
+                    rest.startswith(c) for c in self.places if len(c) >= 2 and rest[: len(c)] == c
+                )
+            ):
+                name = rest  # 山东省滨州市公安局 → 滨州市公安局
+                break
+        if city and name.startswith("市") and not name.startswith("市区"):
+            name = city.name + name[1:]
+        elif city and name.startswith("省") and city.parent:
+            name = city.parent + name[1:]
+        level = self.types.get(unit_type, ("unit", ""))[0]
+        parent = None
+        head = re.match(r"^(.+?(?:公安局|公安厅|分局))(?=.)", name)
+        if head and head.group(1) != name:
+            parent = head.group(1)
+        elif (
+            unit_type in ("支队", "指挥部", "指挥中心", "反诈中心")
+            and city
+            and not (name[:2] in self.places or name.startswith(city.name))
+        ):
+            # a city's squad or office named by function only: 特巡警支队
+            parent = city.name + "公安局"
+            name = parent + name
+        elif unit_type in ("分局", "公安分局", "派出所", "大队"):
+            place = self._leading_place(name, city)
+            if place and place.level == "county" and place.parent:
+                parent = place.parent + "公安局"
+            elif city:
+                parent = city.name + "公安局"
+        if unit_type == "公安局" and not written.startswith("市"):
+            place = self._leading_place(name, city)
+            if place and place.level == "county":
+                level = "county"
+                parent = (place.parent + "公安局") if place.parent else None
+        return UnitRecord(doc, start, end, written, name, unit_type, level, parent)
+
+    def _leading_place(self, name: str, city: _Place | None = None) -> _Place | None:
+        """The place a name starts with; among homonyms, the one in the article's city."""
+        for length in range(min(6, len(name)), 1, -1):
+            place = self.places.get(name[:length])
+            if place:
+                if city:
+                    for other in self._homonyms.get(place.name, []):
+                        if other.parent == city.name:
+                            return other
+                return place
+        return None
+
+    def units(self, document: Document) -> list[UnitRecord]:
+        """The named units of a segmented document."""
+        return self.find(document.text, list(document.tokens), document.doc)
+
+
+def unit_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
+    """The units of one document as rows (a task for :meth:`Pipeline.run`)."""
+    return [u.as_row() for u in pipeline.units.units(document)]
+
+
+def unit_tree(records: list[dict[str, Any]]) -> list[tuple[str, int, str | None]]:
+    """``(name, mentions, parent)`` for every resolved unit and every parent named."""
+    counts: Counter[str] = Counter(r["name"] for r in records)
+    parents: dict[str, str | None] = {}
+    for record in records:
+        parents.setdefault(record["name"], record["parent"])
+        if record["parent"]:
+            parents.setdefault(record["parent"], None)
+            counts.setdefault(record["parent"], 0)
+    return [(name, counts[name], parents.get(name)) for name in sorted(counts)]

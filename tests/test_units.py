@@ -1,0 +1,99 @@
+"""Named units: crafted sentences from many provinces, the gold scorer, resolution."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policetext import Pipeline
+from policetext.cli import cli
+
+from .conftest import ROOT, SEEDS, load_cases
+
+CASES = load_cases("units.jsonl")
+GOLD = ROOT.parent / "shared" / "gold"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_crafted_sentence(pipeline: Pipeline, case: dict) -> None:
+    doc = pipeline.parse_text(case["sentence"], segment=True)
+    assert [u.text for u in pipeline.units.units(doc)] == case["expected"]
+
+
+def test_cases_cover_levels_and_exclusions() -> None:
+    assert len(CASES) >= 50
+    assert sum(1 for c in CASES if not c["expected"]) >= 10
+
+
+@pytest.mark.skipif(not (GOLD / "score.py").exists(), reason="gold standard folder not present")
+def test_gold_scorer_floors(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["units", "--format", "jsonl", str(SEEDS)])
+    assert result.exit_code == 0
+    predictions = tmp_path / "units.jsonl"
+    predictions.write_text(result.stdout, "utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(GOLD / "score.py"), "--gold", str(GOLD / "seeds.jsonl"),
+         "--units", str(predictions), "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    metrics = json.loads(proc.stdout)["metrics"]
+    exact = next(v for k, v in metrics.items() if "exact" in k)
+    lenient = next(v for k, v in metrics.items() if "lenient" in k)
+    assert exact["f1"] >= 0.85, metrics
+    assert lenient["f1"] >= 0.92, metrics
+
+
+@pytest.mark.parametrize(
+    ("sentence", "written", "name", "parent"),
+    [
+        ("西安市公安局召开会议。市局党委书记讲话。", "市局", "西安市公安局", None),
+        ("西安市公安局召开会议。市公安局雁塔分局汇报。", "市公安局雁塔分局", "西安市公安局雁塔分局",
+         "西安市公安局"),
+        ("沾化区无刑事警情。沾化分局民警巡逻。", "沾化分局", "沾化分局", "滨州市公安局"),
+        ("山东省滨州市公安局台子派出所", "山东省滨州市公安局台子派出所", "滨州市公安局台子派出所",
+         "滨州市公安局"),
+    ],
+)  # fmt: skip
+def test_resolution_against_the_article_city(
+    pipeline: Pipeline, sentence: str, written: str, name: str, parent: str | None
+) -> None:
+    doc = pipeline.parse_text(sentence, segment=True)
+    records = {u.text: u for u in pipeline.units.units(doc)}
+    assert records[written].name == name
+    assert records[written].parent == parent
+
+
+def test_every_seed_record_indexes_the_normalised_text(pipeline: Pipeline) -> None:
+    for doc in pipeline.documents([SEEDS], segment=True):
+        for record in pipeline.units.units(doc):
+            assert doc.text[record.start : record.end] == record.text
+
+
+PARTS = st.lists(
+    st.sampled_from(["市", "公安局", "滨州", "分局", "派出所", "各", "支队", "沾化", "特巡警",
+                     "，", "。", "市局", "政治部", "省", "公安厅", "被", "App", "交警", "中队"]),
+    max_size=25,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(PARTS)
+def test_offsets_hold_on_generated_text(pipeline: Pipeline, parts: list[str]) -> None:
+    doc = pipeline.parse_text("".join(parts), segment=True)
+    for record in pipeline.units.units(doc):
+        assert doc.text[record.start : record.end] == record.text
+
+
+def test_tree_output_in_a_pipe() -> None:
+    result = CliRunner().invoke(cli, ["units", "--tree", "--corpus", str(SEEDS)])
+    lines = result.stdout.splitlines()
+    assert lines[0] == "corpus"
+    assert "  滨州市公安局\t" in "\n".join(lines)
+    assert any(line.startswith("    ") and "沾化分局" in line for line in lines)

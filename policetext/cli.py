@@ -27,7 +27,9 @@ from policetext.output import (
     FORMATS,
     Section,
     TreeNode,
+    highlight,
     resolve_format,
+    wants_colour,
     write_file_atomically,
     write_object,
     write_rows,
@@ -36,6 +38,7 @@ from policetext.output import (
     write_trees,
 )
 from policetext.pipeline import Pipeline
+from policetext.search import Searcher
 from policetext.stats import CorpusStats, document_stats
 from policetext.stats import finish as finish_stats
 from policetext.units import unit_rows, unit_tree
@@ -666,6 +669,190 @@ def _tree_nodes(entries: list[tuple[str, int, str | None]]) -> list[TreeNode]:
         else:
             roots.append(nodes[name])
     return roots
+
+
+KWIC_COLUMNS = ("doc", "line", "left", "match", "right")
+HIT_COLUMNS = ("doc", "line", "start", "end", "match", "left", "right")
+
+
+@cli.command(name="grep")
+@click.argument("pattern", required=False)
+@input_options
+@click.option("-e", "--regexp", "regexps", multiple=True, help="A Python regular expression.")
+@click.option("-i", "--ignore-case", is_flag=True, help="Ignore Latin letter case.")
+@click.option(
+    "-w",
+    "--word",
+    is_flag=True,
+    help="Whole tokens only (jieba's segmentation with the police dictionary).",
+)
+@click.option("--context-chars", type=click.IntRange(min=0), default=None,
+              help="Print N characters around each match instead of the line.")  # fmt: skip
+@click.option("-C", "--context", "context_sentences", type=click.IntRange(min=0), default=None,
+              help="Print N sentences before and after the hit's sentence.")  # fmt: skip
+@click.option("--sentence", is_flag=True, help="Print the whole sentence of each hit.")
+@click.option("--kwic", is_flag=True, help="Keyword in context: doc, line, left, match, right.")
+@click.option("-c", "--count", "count_only", is_flag=True, help="Matches per file.")
+@click.option("-l", "--files-with-matches", is_flag=True, help="Only the names of files.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per match.")
+@click.option("--in", "inside", type=click.Choice(["figures", "units"]), default=None,
+              help="Only hits inside extracted figures or named units.")  # fmt: skip
+@click.option("--near", type=click.IntRange(min=0), default=None,
+              help="With --in: the figures/units within N characters of a match.")  # fmt: skip
+@format_option()
+def grep_command(
+    pattern: str | None,
+    regexps: tuple[str, ...],
+    ignore_case: bool,
+    word: bool,
+    context_chars: int | None,
+    context_sentences: int | None,
+    sentence: bool,
+    kwic: bool,
+    count_only: bool,
+    files_with_matches: bool,
+    as_json: bool,
+    inside: str | None,
+    near: int | None,
+    fmt: str,
+    **opts: Any,
+) -> None:
+    """Search normalised text: 反詐 finds 反诈 and the reverse, ３ finds 3.
+
+    PATTERN is literal; -e gives Python regular expressions (repeatable; then
+    every argument is a path). Output as ripgrep: path:line:col:line, the match
+    highlighted on a terminal. Exit status 0 when something matched, 1 when
+    nothing did, 2 on an error (even if other files matched). Patterns with
+    nested unbounded repetition such as (a+)+ are refused: they could run away.
+
+    \b
+    Examples:
+      policetext grep 反詐 seeds/
+      policetext grep -w 公安 --count seeds/
+      policetext grep --kwic 派出所 seeds/
+      policetext grep -e '\\d+人' --in figures seeds/
+      policetext grep 电信诈骗 --in figures --near 20 seeds/ --json
+    """
+    paths = list(opts["paths"])
+    if regexps:
+        if pattern is not None:
+            paths.insert(0, pattern)
+        patterns, regex = list(regexps), True
+    elif pattern is None:
+        raise click.UsageError("give a PATTERN or -e REGEX")
+    else:
+        patterns, regex = [pattern], False
+    if near is not None and inside is None:
+        raise click.UsageError("--near needs --in figures or --in units")
+    config = build_config(opts)
+    pipeline = Pipeline(config)
+    searcher = Searcher(
+        patterns,
+        pipeline.normalizer,
+        regex=regex,
+        ignore_case=ignore_case,
+        context_chars=20 if context_chars is None else context_chars,
+    )
+    reporter = Reporter.from_options(opts)
+    span_filter = None
+    if inside == "figures":
+        span_filter = figure_spans
+    elif inside == "units":
+        span_filter = unit_spans
+    docs = pipeline.documents(
+        resolve_inputs(paths),
+        segment=word or inside == "units",
+        jobs=opts["jobs"],
+        on_error=reporter,
+    )
+    out = stdout()
+    colour = wants_colour(out)
+    matched = False
+    if kwic or as_json:
+        rows = (
+            h.as_row()
+            for d in docs
+            for h in searcher.hits(
+                d, whole_words=word, inside=_bound(span_filter, pipeline), near=near
+            )
+        )
+        counted = write_rows(rows, KWIC_COLUMNS if kwic else HIT_COLUMNS,
+                             "jsonl" if as_json else fmt, out)  # fmt: skip
+        matched = counted > 0
+    else:
+        for doc in docs:
+            hits = list(
+                searcher.hits(
+                    doc, whole_words=word, inside=_bound(span_filter, pipeline), near=near
+                )
+            )
+            if not hits:
+                if count_only and paths:
+                    pass
+                continue
+            matched = True
+            if files_with_matches:
+                out.write(doc.doc + "\n")
+            elif count_only:
+                out.write(f"{doc.doc}:{len(hits)}\n")
+            else:
+                out.write(
+                    _grep_lines(doc, hits, colour, context_chars, context_sentences, sentence)
+                )
+            out.flush()
+    status = reporter.exit_status() or (0 if matched else 1)
+    sys.exit(status)
+
+
+def _bound(span_filter: Any, pipeline: Pipeline) -> Any:
+    if span_filter is None:
+        return None
+    return lambda document: span_filter(pipeline, document)
+
+
+def figure_spans(pipeline: Pipeline, document: Document) -> list[tuple[int, int]]:
+    return [(f.start, f.end) for f in pipeline.figures.figures(document)]
+
+
+def unit_spans(pipeline: Pipeline, document: Document) -> list[tuple[int, int]]:
+    return [(u.start, u.end) for u in pipeline.units.units(document)]
+
+
+def _grep_lines(
+    doc: Document,
+    hits: list[Any],
+    colour: bool,
+    context_chars: int | None,
+    context_sentences: int | None,
+    sentence: bool,
+) -> str:
+    out = []
+    if context_chars is None and context_sentences is None and not sentence:
+        # ripgrep: one line per matching line, every match on it highlighted
+        by_line: dict[int, list[Any]] = {}
+        for hit in hits:
+            by_line.setdefault(hit.line, []).append(hit)
+        for line, group in by_line.items():
+            first = group[0]
+            line_start = first.start - first.column + 1
+            spans = [(h.start - line_start, h.end - line_start) for h in group]
+            text = highlight(first.line_text, spans, colour)
+            out.append(f"{doc.doc}:{line}:{first.column}:{text}\n")
+        return "".join(out)
+    sentences = list(doc.sentences)
+    for hit in hits:
+        if context_chars is not None and not sentence and context_sentences is None:
+            piece, offset = hit.left + hit.match + hit.right, len(hit.left)
+        else:
+            index = next((i for i, s in enumerate(sentences) if s.start <= hit.start < s.end), 0)
+            n = context_sentences or 0
+            chosen = sentences[max(0, index - n) : index + n + 1] or [sentences[index]]
+            begin = chosen[0].start
+            piece = doc.text[begin : chosen[-1].end].replace("\n", " ")
+            offset = hit.start - begin
+        text = highlight(piece, [(offset, offset + len(hit.match))], colour)
+        out.append(f"{doc.doc}:{hit.line}:{hit.column}:{text}\n")
+    return "".join(out)
 
 
 def _short_doc_row(stats: Any) -> dict[str, Any]:

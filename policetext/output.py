@@ -246,3 +246,20 @@ def write_trees(title: str, roots: Sequence[TreeNode], stream: TextIO) -> None:
     for root in roots:
         grow(tree, root)
     Console(file=stream, highlight=False).print(tree)
+
+
+def wants_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set."""
+    return is_terminal(stream) and "NO_COLOR" not in os.environ
+
+
+def highlight(text: str, spans: Sequence[tuple[int, int]], colour: bool) -> str:
+    """``text`` with the spans in bold red when ``colour`` (ripgrep's match style)."""
+    if not colour or not spans:
+        return text
+    out = []
+    last = 0
+    for start, end in sorted(spans):
+        out.append(text[last:start] + "\x1b[1;31m" + text[start:end] + "\x1b[0m")
+        last = end
+    return "".join(out) + text[last:]

@@ -699,6 +699,7 @@ HIT_COLUMNS = ("doc", "line", "start", "end", "match", "left", "right")
               help="Only hits inside extracted figures or named units.")  # fmt: skip
 @click.option("--near", type=click.IntRange(min=0), default=None,
               help="With --in: the figures/units within N characters of a match.")  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="Do not reuse or store normalised text.")
 @format_option()
 def grep_command(
     pattern: str | None,
@@ -714,6 +715,7 @@ def grep_command(
     as_json: bool,
     inside: str | None,
     near: int | None,
+    no_cache: bool,
     fmt: str,
     **opts: Any,
 ) -> None:
@@ -724,6 +726,8 @@ def grep_command(
     highlighted on a terminal. Exit status 0 when something matched, 1 when
     nothing did, 2 on an error (even if other files matched). Patterns with
     nested unbounded repetition such as (a+)+ are refused: they could run away.
+    Normalised text is cached per file (path, size, mtime, version) under
+    $XDG_CACHE_HOME/policetext; --no-cache bypasses it.
 
     \b
     Examples:
@@ -744,7 +748,7 @@ def grep_command(
         patterns, regex = [pattern], False
     if near is not None and inside is None:
         raise click.UsageError("--near needs --in figures or --in units")
-    config = build_config(opts)
+    config = replace(build_config(opts), use_cache=not no_cache)
     pipeline = Pipeline(config)
     searcher = Searcher(
         patterns,

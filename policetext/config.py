@@ -45,7 +45,9 @@ class Config:
     stopwords: frozenset[str] = field(default_factory=frozenset)
     #: restrict keywords to these part-of-speech prefixes (needs tagging).
     keyword_pos: tuple[str, ...] = ()
-    #: where jieba's dictionary cache is written.
+    #: reuse normalised text from the cache (keyed by path, size, mtime, version).
+    use_cache: bool = False
+    #: where jieba's dictionary cache (and the normalised-text cache) is written.
     cache_dir: Path = field(default_factory=default_cache_dir)
 
     def __post_init__(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -42,7 +43,13 @@ class Document:
     editor: tuple[str, ...] = ()
     changes: Mapping[str, int] = field(default_factory=dict)
     tokens: tuple[Token, ...] = ()
-    sentences: tuple[Span, ...] = ()
+
+    @cached_property
+    def sentences(self) -> tuple[Span, ...]:
+        """Sentences of the normalised text (computed on first use)."""
+        from policetext.segment import split_sentences
+
+        return tuple(split_sentences(self.text))
 
     def metadata_row(self) -> dict[str, Any]:
         """The document's metadata as a flat output row (no text)."""

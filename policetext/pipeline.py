@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from policetext.cache import NormalizedCache
 from policetext.config import Config
 from policetext.document import Document
 from policetext.errors import InputError
@@ -16,7 +17,7 @@ from policetext.figures import FigureExtractor
 from policetext.io import Source, decode_bytes, iter_sources
 from policetext.keywords import KeywordExtractor
 from policetext.normalize import Normalizer
-from policetext.segment import Segmenter, split_sentences
+from policetext.segment import Segmenter
 from policetext.units import UnitExtractor
 
 ErrorHandler = Callable[[InputError], None]
@@ -90,16 +91,46 @@ class Pipeline:
             editor=tuple(result.byline.editor),
             changes=result.counts.as_dict(),
             tokens=tokens,
-            sentences=tuple(split_sentences(body)),
         )
+
+    @cached_property
+    def cache(self) -> NormalizedCache | None:
+        return NormalizedCache(self.config) if self.config.use_cache else None
 
     def parse_source(self, source: Source, *, segment: bool = False, pos: bool = False) -> Document:
         """Read, decode and parse one source; raises :class:`InputError` for bad input."""
+        if self.cache is not None and source.path is not None:
+            entry = self.cache.get(source.path)
+            if entry is not None:
+                return self._from_cache(source, entry, segment, pos)
         data = source.read_bytes()
         text, encoding = decode_bytes(data, source.name, self.config.encoding)
         path = str(source.path) if source.path else None
-        return self.parse_text(
+        document = self.parse_text(
             text, source.name, path=path, encoding=encoding, segment=segment, pos=pos
+        )
+        if self.cache is not None and source.path is not None:
+            self.cache.put(source.path, _cache_entry(document))
+        return document
+
+    def _from_cache(
+        self, source: Source, entry: dict[str, Any], segment: bool, pos: bool
+    ) -> Document:
+        body = entry["text"]
+        tokens = tuple(self.segmenter.tokens(body, pos=pos)) if segment or pos else ()
+        return Document(
+            doc=source.name,
+            text=body,
+            path=str(source.path),
+            encoding=entry["encoding"],
+            script=entry["script"],
+            title=entry["title"],
+            source=entry["source"],
+            reporters=tuple(entry["reporters"]),
+            correspondents=tuple(entry["correspondents"]),
+            editor=tuple(entry["editor"]),
+            changes=dict(entry["changes"]),
+            tokens=tokens,
         )
 
     def parse_path(self, path: str | Path, *, segment: bool = False, pos: bool = False) -> Document:
@@ -190,6 +221,20 @@ class Pipeline:
                 yield item
             else:
                 yield from iter_sources([item], self.config.glob)
+
+
+def _cache_entry(document: Document) -> dict[str, Any]:
+    return {
+        "text": document.text,
+        "encoding": document.encoding,
+        "script": document.script,
+        "title": document.title,
+        "source": document.source,
+        "reporters": list(document.reporters),
+        "correspondents": list(document.correspondents),
+        "editor": list(document.editor),
+        "changes": dict(document.changes),
+    }
 
 
 def _the_document(pipeline: Pipeline, document: Document) -> Document:

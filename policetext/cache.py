@@ -1,0 +1,112 @@
+"""A cache of normalised documents, keyed by path, size, modification time,
+tool version and the normalisation settings, in the user's cache directory.
+
+Entries are JSON (never pickle: nothing executable is loaded from disk) and
+carry their own key and a checksum of the text; an entry whose key or checksum
+does not match is stale or corrupt, and is rebuilt rather than trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from policetext.config import Config
+
+FORMAT = 1
+
+
+def _version() -> str:
+    from policetext import __version__
+
+    return __version__
+
+
+def settings_fingerprint(config: Config) -> str:
+    """What of the configuration changes the normalised text."""
+    relevant = {
+        key: value
+        for key, value in asdict(config).items()
+        if key
+        in (
+            "conversion",
+            "strip_pinyin",
+            "repair_garbled",
+            "fix_width",
+            "fix_stutter",
+            "strip_furniture",
+            "encoding",
+        )
+    }
+    return json.dumps(relevant, sort_keys=True)
+
+
+class NormalizedCache:
+    """Reads and writes cache entries for one configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.directory = config.cache_dir / "normalized"
+        self.settings = settings_fingerprint(config)
+
+    def key(self, path: Path) -> dict[str, Any] | None:
+        """The identity of a file's current content, or None if it cannot be stat'ed."""
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return {
+            "format": FORMAT,
+            "path": str(path.resolve()),
+            "size": info.st_size,
+            "mtime_ns": info.st_mtime_ns,
+            "version": _version(),
+            "settings": self.settings,
+        }
+
+    def _file(self, key: dict[str, Any]) -> Path:
+        digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+        return self.directory / digest[:2] / f"{digest}.json"
+
+    def get(self, path: Path) -> dict[str, Any] | None:
+        """The cached entry for ``path`` if it is present, fresh and intact."""
+        key = self.key(path)
+        if key is None:
+            return None
+        try:
+            entry = json.loads(self._file(key).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        text = entry.get("text")
+        if not isinstance(text, str) or entry.get("sha256") != _checksum(text):
+            return None
+        return entry
+
+    def put(self, path: Path, entry: dict[str, Any]) -> None:
+        """Store an entry (written to a temporary name, then renamed); errors are ignored:
+        a cache that cannot be written only costs speed."""
+        key = self.key(path)
+        if key is None:
+            return
+        target = self._file(key)
+        record = {**entry, "key": key, "sha256": _checksum(entry["text"])}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle = tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
+            )
+            with handle:
+                json.dump(record, handle, ensure_ascii=False)
+            os.replace(handle.name, target)
+        except OSError:
+            pass
+
+
+def _checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,7 +39,7 @@ from policetext.output import (
     write_trees,
 )
 from policetext.pipeline import Pipeline
-from policetext.search import Searcher
+from policetext.search import Searcher, matching_lines
 from policetext.stats import CorpusStats, document_stats
 from policetext.stats import finish as finish_stats
 from policetext.units import unit_rows, unit_tree
@@ -758,60 +759,74 @@ def grep_command(
         context_chars=20 if context_chars is None else context_chars,
     )
     reporter = Reporter.from_options(opts)
-    span_filter = None
-    if inside == "figures":
-        span_filter = figure_spans
-    elif inside == "units":
-        span_filter = unit_spans
-    docs = pipeline.documents(
+    mode = (
+        "json"
+        if as_json
+        else "kwic"
+        if kwic
+        else "files"
+        if files_with_matches
+        else ("count" if count_only else "lines")
+    )
+    task = partial(
+        _grep_task,
+        searcher,
+        mode,
+        word,
+        inside,
+        near,
+        wants_colour(stdout()),
+        (context_chars, context_sentences, sentence),
+    )
+    results = pipeline.run(
         resolve_inputs(paths),
+        task,
         segment=word or inside == "units",
         jobs=opts["jobs"],
         on_error=reporter,
     )
     out = stdout()
-    colour = wants_colour(out)
     matched = False
-    if kwic or as_json:
-        rows = (
-            h.as_row()
-            for d in docs
-            for h in searcher.hits(
-                d, whole_words=word, inside=_bound(span_filter, pipeline), near=near
-            )
-        )
-        counted = write_rows(rows, KWIC_COLUMNS if kwic else HIT_COLUMNS,
-                             "jsonl" if as_json else fmt, out)  # fmt: skip
-        matched = counted > 0
+    if mode in ("json", "kwic"):
+        rows = (row for doc_rows in results for row in doc_rows)
+        columns = KWIC_COLUMNS if mode == "kwic" else HIT_COLUMNS
+        matched = write_rows(rows, columns, "jsonl" if mode == "json" else fmt, out) > 0
     else:
-        for doc in docs:
-            hits = list(
-                searcher.hits(
-                    doc, whole_words=word, inside=_bound(span_filter, pipeline), near=near
-                )
-            )
-            if not hits:
-                if count_only and paths:
-                    pass
-                continue
-            matched = True
-            if files_with_matches:
-                out.write(doc.doc + "\n")
-            elif count_only:
-                out.write(f"{doc.doc}:{len(hits)}\n")
-            else:
-                out.write(
-                    _grep_lines(doc, hits, colour, context_chars, context_sentences, sentence)
-                )
-            out.flush()
-    status = reporter.exit_status() or (0 if matched else 1)
-    sys.exit(status)
+        for found, text in results:
+            if found:
+                matched = True
+                out.write(text)
+                out.flush()
+    sys.exit(reporter.exit_status() or (0 if matched else 1))
 
 
-def _bound(span_filter: Any, pipeline: Pipeline) -> Any:
-    if span_filter is None:
-        return None
-    return lambda document: span_filter(pipeline, document)
+def _grep_task(
+    searcher: Searcher,
+    mode: str,
+    word: bool,
+    inside: str | None,
+    near: int | None,
+    colour: bool,
+    context: tuple[int | None, int | None, bool],
+    pipeline: Pipeline,
+    document: Document,
+) -> Any:
+    """One document's grep output, computed where the document is (a worker, maybe)."""
+    if mode == "count" and not (word or inside):
+        count = matching_lines(searcher, document)
+        return count > 0, f"{document.doc}:{count}\n"
+    spans = {"figures": figure_spans, "units": unit_spans}.get(inside or "")
+    bounded = (lambda d: spans(pipeline, d)) if spans else None
+    hits = list(searcher.hits(document, whole_words=word, inside=bounded, near=near))
+    if mode in ("json", "kwic"):
+        return [h.as_row() for h in hits]
+    if not hits:
+        return False, ""
+    if mode == "files":
+        return True, document.doc + "\n"
+    if mode == "count":
+        return True, f"{document.doc}:{len({h.line for h in hits})}\n"
+    return True, _grep_lines(document, hits, colour, *context)
 
 
 def figure_spans(pipeline: Pipeline, document: Document) -> list[tuple[int, int]]:

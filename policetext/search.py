@@ -9,11 +9,12 @@ Python's ``re`` cannot be interrupted once it backtracks.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
-from policetext.document import Document, Span
+from policetext.document import Document
 from policetext.errors import PolicetextError
 from policetext.normalize import NormalizeCounts, Normalizer
 
@@ -42,11 +43,10 @@ class Hit:
     left: str
     right: str
     line_text: str
-    sentence: str
 
     def as_row(self) -> dict[str, object]:
         row = asdict(self)
-        del row["line_text"], row["sentence"], row["column"]
+        del row["line_text"], row["column"]
         return row
 
 
@@ -168,10 +168,6 @@ class Searcher:
         line_end = text.find("\n", line_start)
         line_end = len(text) if line_end < 0 else line_end
         n = self.context_chars
-        sentence = next(
-            (s for s in document.sentences if s.start <= start < s.end),
-            Span(line_start, line_end, text[line_start:line_end]),
-        )
         return Hit(
             doc=document.doc,
             line=line + 1,
@@ -182,7 +178,6 @@ class Searcher:
             left=text[max(line_start, start - n) : start],
             right=text[end : min(line_end, end + n)],
             line_text=text[line_start:line_end],
-            sentence=sentence.text,
         )
 
 
@@ -200,6 +195,16 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _bisect(starts: list[int], position: int) -> int:
-    import bisect
-
     return bisect.bisect_right(starts, position) - 1
+
+
+def matching_lines(searcher: Searcher, document: Document) -> int:
+    """How many lines of a document hold a match (grep -c), without building hits."""
+    text = document.text
+    starts: list[int] | None = None
+    seen = set()
+    for match in searcher.pattern.finditer(text):
+        if match.end() > match.start():
+            starts = starts or _line_starts(text)
+            seen.add(_bisect(starts, match.start()))
+    return len(seen)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from policetext import Config, Pipeline
 from policetext.cli import cli
+from policetext.normalize import Normalizer
+from policetext.search import Searcher
 
 from .conftest import seed
 
@@ -102,3 +108,38 @@ def test_signals_end_the_run_quietly(sig: str, status: int) -> None:
     assert proc.returncode == status
     assert b"Traceback" not in err
     assert err == b""
+
+
+# ---- fuzzing: generated Chinese-like text through every stage -------------------
+
+_PIECES = st.sampled_from(
+    [
+        "滨州市公安局", "派出所", "濱州", "臺子", "抓获", "嫌疑人", "12", "３", "1.6万", "人次",
+        "两", "十二", "百分之", "%", "，", "。", "、", ",", "?", "!", "(", ")", "“", "”", "\n",
+        "見習(xí)", "(试行)", "??箵粜鹿谝咔橹校瑸I", "?!盀I", "为为192192", ",,", "〓", "\ufffd",
+        "二〇二一年", "今年3月", "第一名", "同比下降", "拨打110", "一等功", "各派出所", "市局",
+    ]
+)  # fmt: skip
+_FUZZ_TEXT = st.one_of(
+    st.lists(_PIECES, max_size=40).map("".join),
+    st.binary(max_size=200).map(lambda b: b.decode("gb18030", errors="replace")),
+)
+_FUZZ_PIPELINE = Pipeline(Config(cache_dir=Path(tempfile.mkdtemp(prefix="policetext-test-"))))
+_SEARCHER = Searcher(["公安"], _FUZZ_PIPELINE.normalizer)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_FUZZ_TEXT)
+def test_every_stage_survives_generated_text(text: str) -> None:
+    doc = _FUZZ_PIPELINE.parse_text(text, segment=True)
+    again = _FUZZ_PIPELINE.parse_text(text, segment=True)
+    assert doc.text == again.text and doc.tokens == again.tokens  # deterministic
+    assert Normalizer().normalize(doc.text).text == doc.text  # idempotent
+    for token in doc.tokens:
+        assert doc.text[token.start : token.end] == token.text
+    for figure in _FUZZ_PIPELINE.figures.figures(doc):
+        assert doc.text[figure.start : figure.end] == figure.text
+    for unit in _FUZZ_PIPELINE.units.units(doc):
+        assert doc.text[unit.start : unit.end] == unit.text
+    for hit in _SEARCHER.hits(doc, whole_words=True):
+        assert doc.text[hit.start : hit.end] == hit.match

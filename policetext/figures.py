@@ -9,6 +9,7 @@ Candidates overlapping an exclusion (names, slogans, hotlines, idioms: see
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -113,7 +114,15 @@ class FigureExtractor:
     # ---- the scan --------------------------------------------------------------
     def find(self, text: str, doc: str = "<text>") -> list[FigureRecord]:
         """Every figure of a normalised ``text``, in text order."""
-        excluded = self._excluded_spans(text)
+        excluded = sorted(self._excluded_spans(text))
+        excluded_starts = [s for s, _ in excluded]
+        longest = max((e - s for s, e in excluded), default=0)
+
+        def is_excluded(start: int, end: int) -> bool:
+            low = bisect.bisect_left(excluded_starts, start - longest)
+            high = bisect.bisect_left(excluded_starts, end)
+            return any(s < end and start < e for s, e in excluded[low:high])
+
         records: list[FigureRecord] = []
         for match in self.pattern.finditer(text):
             try:
@@ -121,7 +130,7 @@ class FigureExtractor:
             except ValueError:
                 continue  # not a well-formed numeral (万百): not a figure
             for start, end, fields in readings:
-                if any(s < end and start < e for s, e in excluded):
+                if is_excluded(start, end):
                     continue
                 record = self._record(text, doc, start, end, fields, records)
                 if record is not None:

@@ -164,7 +164,7 @@ class UnitExtractor:
                 unit_type = self.unit_type(tokens[end].text)[0]  # type: ignore[index]
                 spans.append((edge[0], edge[1], end, unit_type))
             i = end + 1
-        city = self._article_city(text)
+        city = self._article_city(tokens)
         records = []
         for first, skip, last, unit_type in spans:
             record = self._record(text, tokens, first, skip, last, unit_type, city, doc)
@@ -225,17 +225,19 @@ class UnitExtractor:
             return None  # 各交警大队, 多个派出所: plural
         return start, skip
 
-    def _article_city(self, text: str) -> _Place | None:
-        """The city an article is about: the most mentioned prefecture-level place."""
+    def _article_city(self, tokens: list[Token]) -> _Place | None:
+        """The city an article is about: the most mentioned prefecture-level place,
+        counting a county as a mention of its city (沾化 points at 滨州)."""
         counts: Counter[str] = Counter()
-        for name, place in self.places.items():
-            if len(name) < 2 or name not in text:
+        places = self.places
+        for token in tokens:
+            place = places.get(token.text)
+            if place is None:
                 continue
             if place.level == "city":
-                counts[place.name] += text.count(name)
+                counts[place.name] += 1
             elif place.level == "county" and place.parent:
-                # 沾化 points at 滨州 when the article never writes 滨州
-                counts[place.parent] += text.count(name)
+                counts[place.parent] += 1
         if not counts:
             return None
         best = counts.most_common(1)[0][0]

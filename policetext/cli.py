@@ -40,7 +40,7 @@ from policetext.output import (
 )
 from policetext.pipeline import Pipeline
 from policetext.search import Searcher, matching_lines
-from policetext.stats import CorpusStats, document_stats
+from policetext.stats import CorpusStats, absorb, document_stats
 from policetext.stats import finish as finish_stats
 from policetext.units import unit_rows, unit_tree
 
@@ -304,8 +304,16 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
 
 
 def _texts(docs: Iterator[Document]) -> Iterator[str]:
+    any_output = False
     for i, doc in enumerate(docs):
-        yield ("\n" if i else "") + doc.text + "\n"
+        any_output = True
+        if doc.part:
+            # a later part of a huge input continues its document
+            yield doc.separator + doc.text
+            continue
+        yield ("\n\n" if i else "") + doc.text
+    if any_output:
+        yield "\n"
 
 
 def _output_name(doc: Document) -> Path:
@@ -517,8 +525,12 @@ def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
         jobs=opts["jobs"],
         on_error=reporter,
     ):
+        if result.part and documents:
+            absorb(documents[-1], result)  # a later part of a huge input
+        else:
+            documents.append(result)
+    for result in documents:
         corpus.add(result)
-        documents.append(result)
     corpus.skipped = [str(error) for error in reporter.failed]
     top_terms = finish_stats(pipeline, documents, corpus, top)
     keyword_rows = [

@@ -43,6 +43,14 @@ class Document:
     editor: tuple[str, ...] = ()
     changes: Mapping[str, int] = field(default_factory=dict)
     tokens: tuple[Token, ...] = ()
+    # A huge input is processed in bounded parts: ``part`` counts them from 0,
+    # ``offset`` and ``line_offset`` say where this part's text starts in the whole
+    # normalised document, ``separator`` is what joins it to the part before
+    # ("\n", or "" for a part cut after a sentence end inside a line).
+    part: int = 0
+    offset: int = 0
+    line_offset: int = 0
+    separator: str = ""
 
     @cached_property
     def sentences(self) -> tuple[Span, ...]:

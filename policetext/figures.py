@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -283,8 +283,12 @@ class FigureExtractor:
         )
 
     def figures(self, document: Document) -> list[FigureRecord]:
-        """The figures of a document."""
-        return self.find(document.text, document.doc)
+        """The figures of a document (offsets shifted for a part of a huge input)."""
+        records = self.find(document.text, document.doc)
+        if document.offset:
+            shift = document.offset
+            records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
+        return records
 
 
 def _scale(value: int | float, scale: int) -> int | float:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +29,12 @@ Task = Callable[["Pipeline", Document], R]
 
 #: below this much input, worker processes cost more than they save
 PARALLEL_THRESHOLD_BYTES = 2_000_000
+#: inputs larger than this are read, normalised and processed in bounded parts
+HUGE_BYTES = 16_000_000
+#: characters per part of a huge input (cut after a line or sentence end)
+PART_CHARS = 1_000_000
+_SENTENCE_END = re.compile(r"[。！？；!?;…]")
+_CLAUSE_END = re.compile(r"[，、,：:]")
 
 
 def _raise(error: InputError) -> None:
@@ -92,6 +101,71 @@ class Pipeline:
             changes=result.counts.as_dict(),
             tokens=tokens,
         )
+
+    def parse_parts(
+        self, source: Source, *, segment: bool = False, pos: bool = False
+    ) -> Iterator[Document]:
+        """One document for an ordinary input; bounded parts for a huge file, so that
+        memory stays bounded by the part, not by the file (a 200 MB one-line dump)."""
+        size = 0
+        if source.path is not None:
+            try:
+                size = source.path.stat().st_size
+            except OSError:
+                size = 0
+        if size <= HUGE_BYTES:
+            yield self.parse_source(source, segment=segment, pos=pos)
+            return
+        yield from self._huge_parts(source, segment, pos)
+
+    def _huge_parts(self, source: Source, segment: bool, pos: bool) -> Iterator[Document]:
+        assert source.path is not None
+        try:
+            handle = open(source.path, "rb")
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror or exc}", source.name) from None
+        with handle:
+            head = handle.read(1 << 20)
+            encoding = self.config.encoding or _prefix_encoding(head, source.name)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            read = len(head)
+            try:
+                buffer = decoder.decode(head)
+            except UnicodeDecodeError:
+                raise InputError(f"cannot be decoded as {encoding}", source.name) from None
+            part = offset = line_offset = 0
+            separator = ""
+            final = False
+            while not final:
+                chunk = handle.read(1 << 22)
+                final = not chunk
+                try:
+                    buffer += decoder.decode(chunk, final=final)
+                except UnicodeDecodeError:
+                    raise InputError(
+                        f"cannot be decoded as {encoding} near byte {read}", source.name
+                    ) from None
+                read += len(chunk)
+                while len(buffer) >= PART_CHARS or (final and buffer):
+                    cut = (
+                        _cut_point(buffer, PART_CHARS) if len(buffer) >= PART_CHARS else len(buffer)
+                    )
+                    piece, buffer = buffer[:cut], buffer[cut:]
+                    document = self.parse_text(
+                        piece, source.name, path=str(source.path), encoding=encoding,
+                        segment=segment, pos=pos,
+                    )  # fmt: skip
+                    if part:
+                        offset += len(separator)
+                        line_offset += separator.count("\n")
+                    yield dataclasses.replace(
+                        document, part=part, offset=offset, line_offset=line_offset,
+                        separator=separator if part else "",
+                    )  # fmt: skip
+                    offset += len(document.text)
+                    line_offset += document.text.count("\n")
+                    separator = "\n" if piece.endswith("\n") else ""
+                    part += 1
 
     @cached_property
     def cache(self) -> NormalizedCache | None:
@@ -181,11 +255,10 @@ class Pipeline:
                 try:
                     if isinstance(item, InputError):
                         raise item
-                    document = self.parse_source(item, segment=segment, pos=pos)
+                    for document in self.parse_parts(item, segment=segment, pos=pos):
+                        yield task(self, document)
                 except InputError as error:
                     on_error(error)
-                    continue
-                yield task(self, document)
             return
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -193,11 +266,10 @@ class Pipeline:
         with context.Pool(
             workers, initializer=_start_worker, initargs=(self.config, segment, pos)
         ) as pool:
-            for outcome in pool.imap(_run_in_worker, ((item, task) for item in items)):
-                if isinstance(outcome, InputError):
-                    on_error(outcome)
-                else:
-                    yield outcome
+            for results, error in pool.imap(_run_in_worker, ((item, task) for item in items)):
+                yield from results
+                if error is not None:
+                    on_error(error)
 
     @staticmethod
     def _workers(items: list[Source | InputError], jobs: int | None) -> int:
@@ -251,13 +323,45 @@ def _start_worker(config: Config, segment: bool, pos: bool) -> None:
     _WORKER["options"] = {"segment": segment, "pos": pos}
 
 
-def _run_in_worker(item: tuple[Source | InputError, Task[R]]) -> R | InputError:
+def _run_in_worker(
+    item: tuple[Source | InputError, Task[R]],
+) -> tuple[list[R], InputError | None]:
     source, task = item
     if isinstance(source, InputError):
-        return source
+        return [], source
     pipeline: Pipeline = _WORKER["pipeline"]
+    results: list[R] = []
     try:
-        document = pipeline.parse_source(source, **_WORKER["options"])
+        for document in pipeline.parse_parts(source, **_WORKER["options"]):
+            results.append(task(pipeline, document))
     except InputError as error:
-        return error
-    return task(pipeline, document)
+        return results, error
+    return results, None
+
+
+def _prefix_encoding(head: bytes, name: str) -> str:
+    """The encoding of a file from its first bytes (which may end inside a character)."""
+    error: InputError | None = None
+    for cut in range(4):
+        try:
+            return decode_bytes(head[: len(head) - cut] if cut else head, name)[1]
+        except InputError as exc:
+            error = error or exc
+    assert error is not None
+    raise error
+
+
+def _cut_point(text: str, limit: int) -> int:
+    """Where to end a part before ``limit``: after the last line end, else sentence end,
+    else clause end; a run with none of them is cut hard."""
+    floor = limit // 2
+    newline = text.rfind("\n", floor, limit)
+    if newline >= 0:
+        return newline + 1
+    for pattern in (_SENTENCE_END, _CLAUSE_END):
+        last = None
+        for match in pattern.finditer(text, floor, limit):
+            last = match
+        if last:
+            return last.end()
+    return limit

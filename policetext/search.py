@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from policetext.document import Document
 from policetext.errors import PolicetextError
@@ -162,6 +162,18 @@ class Searcher:
             yield self._hit(document, m.start(), m.end(), line_starts)
 
     def _hit(self, document: Document, start: int, end: int, line_starts: list[int]) -> Hit:
+        hit = self._local_hit(document, start, end, line_starts)
+        if document.offset or document.line_offset:
+            # a part of a huge input: positions in the whole normalised document
+            return replace(
+                hit,
+                start=hit.start + document.offset,
+                end=hit.end + document.offset,
+                line=hit.line + document.line_offset,
+            )
+        return hit
+
+    def _local_hit(self, document: Document, start: int, end: int, line_starts: list[int]) -> Hit:
         text = document.text
         line = _bisect(line_starts, start)
         line_start = line_starts[line]

@@ -36,6 +36,7 @@ class DocumentStats:
     vocabulary: Counter[str]
     terms: Counter[str]
     extra: dict[str, Any] = field(default_factory=dict)
+    part: int = 0
     top_keywords: list[str] = field(default_factory=list)
 
     def as_row(self) -> dict[str, Any]:
@@ -52,6 +53,19 @@ class DocumentStats:
             **self.extra,
             "keywords": self.top_keywords,
         }
+
+
+def absorb(whole: DocumentStats, part: DocumentStats) -> None:
+    """Add a later part of a huge input to the stats of its first part."""
+    for name in ("chars", "han", "sentences", "tokens"):
+        setattr(whole, name, getattr(whole, name) + getattr(part, name))
+    whole.vocabulary.update(part.vocabulary)
+    whole.distinct_tokens = len(whole.vocabulary)
+    whole.terms.update(part.terms)
+    for key, value in part.changes.items():
+        whole.changes[key] = whole.changes.get(key, 0) + value
+    for key, value in part.extra.items():
+        whole.extra[key] = whole.extra.get(key, 0) + value
 
 
 def document_stats(pipeline: Any, document: Document) -> DocumentStats:
@@ -74,6 +88,7 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
         changes=dict(document.changes),
         vocabulary=vocabulary,
         terms=Counter(pipeline.keywords.terms(document)),
+        part=document.part,
         extra={
             "figures": len(pipeline.figures.figures(document)),
             "units": len(pipeline.units.units(document)),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -320,7 +320,11 @@ class UnitExtractor:
 
     def units(self, document: Document) -> list[UnitRecord]:
         """The named units of a segmented document."""
-        return self.find(document.text, list(document.tokens), document.doc)
+        records = self.find(document.text, list(document.tokens), document.doc)
+        if document.offset:
+            shift = document.offset
+            records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
+        return records
 
 
 def unit_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:

@@ -143,3 +143,44 @@ def test_every_stage_survives_generated_text(text: str) -> None:
         assert doc.text[unit.start : unit.end] == unit.text
     for hit in _SEARCHER.hits(doc, whole_words=True):
         assert doc.text[hit.start : hit.end] == hit.match
+
+
+# ---- a 200 MB document on one line ------------------------------------------------
+HUGE_SENTENCE = "西宁市公安局城中分局民警当天抓获盗窃嫌疑人12人，"  # one figure
+HUGE_FILLER = "民警深入社区开展反诈宣传，" * 12  # none
+CEILING_MB = 400
+
+
+@pytest.mark.slow
+def test_200mb_single_line_is_processed_in_bounded_memory(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    huge = tmp_path / "dump.txt"
+    unit = (HUGE_SENTENCE + HUGE_FILLER).encode("utf-8")
+    repeats = 200_000_000 // len(unit) + 1
+    with open(huge, "wb") as handle:
+        block = unit * 10_000
+        for _ in range(repeats // 10_000):
+            handle.write(block)
+        handle.write(unit * (repeats % 10_000))
+    assert huge.stat().st_size >= 200_000_000
+    probe = (
+        "import resource, subprocess, sys\n"
+        "with open(sys.argv[1], 'w') as out:\n"
+        "    code = subprocess.run(sys.argv[2:], stdout=out).returncode\n"
+        "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    output = tmp_path / "figures.tsv"
+    command = [sys.executable, "-m", "policetext", "figures", "--jobs", "1", str(huge)]
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, str(output), *command], capture_output=True, text=True
+    )
+    code, peak_kib = map(int, proc.stdout.split())
+    assert code == 0, proc.stderr
+    assert proc.stderr == ""
+    rows = output.read_text("utf-8").splitlines()
+    assert len(rows) - 1 == repeats  # every figure of every part, nothing lost
+    starts = [int(row.split("\t")[1]) for row in rows[1:4]]
+    assert starts[1] - starts[0] == len(HUGE_SENTENCE + HUGE_FILLER)  # whole-text offsets
+    assert peak_kib / 1024 < CEILING_MB, f"peak RSS {peak_kib / 1024:.0f} MB"

@@ -184,3 +184,28 @@ def test_200mb_single_line_is_processed_in_bounded_memory(tmp_path: Path) -> Non
     starts = [int(row.split("\t")[1]) for row in rows[1:4]]
     assert starts[1] - starts[0] == len(HUGE_SENTENCE + HUGE_FILLER)  # whole-text offsets
     assert peak_kib / 1024 < CEILING_MB, f"peak RSS {peak_kib / 1024:.0f} MB"
+
+
+def test_file_that_vanishes_before_it_is_read(pipeline: Pipeline, tmp_path: Path) -> None:
+    from policetext import InputError
+    from policetext.io import iter_sources
+
+    keep, gone = tmp_path / "a.txt", tmp_path / "b.txt"
+    keep.write_text(GOOD, "utf-8")
+    gone.write_text(GOOD, "utf-8")
+    sources = list(iter_sources([tmp_path]))  # the walk sees both files
+    gone.unlink()  # then one disappears before it is read
+    errors: list[InputError] = []
+    docs = list(pipeline.documents(sources, on_error=errors.append))
+    assert [Path(d.doc).name for d in docs] == ["a.txt"]
+    assert str(errors[0]) == f"{gone}: no such file (it may have been removed)"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_text(GOOD, "utf-8")
+    locked.chmod(0)
+    result = runner.invoke(cli, ["normalize", str(locked), str(seed("000"))])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"policetext: {locked}: permission denied"

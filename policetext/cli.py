@@ -888,8 +888,9 @@ def _grep_lines(
 
 def _short_doc_row(stats: Any) -> dict[str, Any]:
     row = stats.as_row()
-    row["doc"] = Path(stats.doc).name
-    row["title"] = stats.title if len(stats.title) <= 18 else stats.title[:17] + "…"
+    row["doc"] = Path(stats.doc).stem
+    row["title"] = stats.title if len(stats.title) <= 12 else stats.title[:11] + "…"
+    row["keywords"] = "、".join(stats.top_keywords)
     return row
 
 

@@ -71,7 +71,7 @@ def test_no_arguments_on_a_terminal_shows_the_bundled_corpus(
     assert result.exit_code == 0
     assert "bundled sample corpus" in result.stderr
     assert "documents" in result.stdout and "top keywords" in result.stdout
-    assert "000_d86e2d0fb1389b5b.txt" in result.stdout
+    assert "000_d86e2d0fb1389b5b" in result.stdout
 
 
 def test_skipped_files_are_counted_and_named(tmp_path) -> None:

@@ -9,6 +9,7 @@ import io
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
@@ -527,10 +528,12 @@ def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
     ):
         if result.part and documents:
             absorb(documents[-1], result)  # a later part of a huge input
-        else:
-            documents.append(result)
-    for result in documents:
-        corpus.add(result)
+            continue
+        if documents:
+            _settle(corpus, documents[-1])
+        documents.append(result)
+    if documents:
+        _settle(corpus, documents[-1])
     corpus.skipped = [str(error) for error in reporter.failed]
     top_terms = finish_stats(pipeline, documents, corpus, top)
     keyword_rows = [
@@ -884,6 +887,13 @@ def _grep_lines(
         text = highlight(piece, [(offset, offset + len(hit.match))], colour)
         out.append(f"{doc.doc}:{hit.line}:{hit.column}:{text}\n")
     return "".join(out)
+
+
+def _settle(corpus: CorpusStats, stats: Any) -> None:
+    """Add a finished document to the corpus and free its vocabulary (the corpus
+    holds the counts); its keyword counts stay for the blended IDF at the end."""
+    corpus.add(stats)
+    stats.vocabulary = Counter()
 
 
 def _short_doc_row(stats: Any) -> dict[str, Any]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,12 +15,11 @@ from policetext.cli import cli
 from policetext.figures import FigureExtractor
 from policetext.numerals import parse_number
 
-from .conftest import ROOT, SEEDS, load_cases
+from .conftest import SEEDS, gold_metrics, load_cases, needs_gold
 
 CASES = load_cases("figures.jsonl")
 EXTRACTOR = FigureExtractor()
 NORMALIZER = Normalizer()
-GOLD = ROOT.parent / "shared" / "gold"
 FIELDS = ("text", "value", "unit", "kind", "approx", "max", "change", "base")
 
 
@@ -62,18 +59,9 @@ def test_numeral_grammar(numeral: str, value: int) -> None:
     assert parse_number(numeral) == value
 
 
-@pytest.mark.skipif(not (GOLD / "score.py").exists(), reason="gold standard folder not present")
+@needs_gold
 def test_gold_scorer_floors(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["figures", "--format", "jsonl", str(SEEDS)])
-    assert result.exit_code == 0
-    predictions = tmp_path / "figures.jsonl"
-    predictions.write_text(result.stdout, "utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(GOLD / "score.py"), "--gold", str(GOLD / "seeds.jsonl"),
-         "--figures", str(predictions), "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    metrics = json.loads(proc.stdout)["metrics"]
+    metrics = gold_metrics("figures", tmp_path)
     assert metrics["figures_value_unit"]["f1"] >= 0.90, metrics
     assert metrics["dates_value"]["f1"] >= 0.90, metrics
 

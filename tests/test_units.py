@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,10 +12,9 @@ from hypothesis import strategies as st
 from policetext import Pipeline
 from policetext.cli import cli
 
-from .conftest import ROOT, SEEDS, load_cases
+from .conftest import SEEDS, gold_metrics, load_cases, needs_gold
 
 CASES = load_cases("units.jsonl")
-GOLD = ROOT.parent / "shared" / "gold"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
@@ -32,18 +28,9 @@ def test_cases_cover_levels_and_exclusions() -> None:
     assert sum(1 for c in CASES if not c["expected"]) >= 10
 
 
-@pytest.mark.skipif(not (GOLD / "score.py").exists(), reason="gold standard folder not present")
+@needs_gold
 def test_gold_scorer_floors(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["units", "--format", "jsonl", str(SEEDS)])
-    assert result.exit_code == 0
-    predictions = tmp_path / "units.jsonl"
-    predictions.write_text(result.stdout, "utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(GOLD / "score.py"), "--gold", str(GOLD / "seeds.jsonl"),
-         "--units", str(predictions), "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    metrics = json.loads(proc.stdout)["metrics"]
+    metrics = gold_metrics("units", tmp_path)
     exact = next(v for k, v in metrics.items() if "exact" in k)
     lenient = next(v for k, v in metrics.items() if "lenient" in k)
     assert exact["f1"] >= 0.85, metrics

@@ -24,7 +24,14 @@ from policetext.document import Document
 from policetext.errors import InputError, PolicetextError
 from policetext.figures import KINDS, figure_rows
 from policetext.io import STDIN_NAME, Source, bundled_sources
-from policetext.keywords import METHODS, keyword_terms, rank_corpus, rank_documents, read_stopwords
+from policetext.keywords import (
+    METHODS,
+    keyness,
+    keyword_terms,
+    rank_corpus,
+    rank_documents,
+    read_stopwords,
+)
 from policetext.output import (
     FORMATS,
     Section,
@@ -887,6 +894,71 @@ def _grep_lines(
         text = highlight(piece, [(offset, offset + len(hit.match))], colour)
         out.append(f"{doc.doc}:{hit.line}:{hit.column}:{text}\n")
     return "".join(out)
+
+
+KEYNESS_COLUMNS = ("term", "freq_a", "freq_b", "g2", "p", "log_ratio")
+
+
+@cli.command()
+@click.argument("corpus_a", type=click.Path(path_type=str))
+@click.argument("corpus_b", type=click.Path(path_type=str))
+@click.option("-n", "--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Terms shown for each side.")  # fmt: skip
+@click.option("--min-freq", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Leave out terms rarer than this in both corpora together.")  # fmt: skip
+@click.option("--glob", default="*.txt", show_default=True, help="File pattern in directories.")
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@format_option()
+def compare(
+    corpus_a: str,
+    corpus_b: str,
+    top: int,
+    min_freq: int,
+    glob: str,
+    strict: bool,
+    jobs: int | None,
+    fmt: str,
+) -> None:
+    """Which terms characterise corpus A against corpus B (keyness).
+
+    Log-likelihood G² with its p-value (chi-square, one degree of freedom) and
+    the log ratio of relative frequencies (log2), as quanteda's textstat_keyness
+    and WordSmith report them. g2 is signed: positive for A, negative for B.
+    Terms are the keyword candidates (no stopwords, numbers, single characters).
+    On a terminal, A's terms then B's with bars; in a pipe, one row per term.
+
+    \b
+    Examples:
+      policetext compare seeds/000_d86e2d0fb1389b5b.txt seeds/004_2e985708f8c8bfca.txt
+      policetext compare binzhou/ baotou/ --format csv > keyness.csv
+    """
+    opts: dict[str, Any] = {"glob": glob, "strict": strict}
+    pipeline = Pipeline(build_config(opts))
+    reporter = Reporter.from_options(opts)
+    counts = []
+    for corpus in (corpus_a, corpus_b):
+        total: Counter[str] = Counter()
+        for _, terms in pipeline.run(
+            [corpus], keyword_terms, segment=True, jobs=jobs, on_error=reporter
+        ):
+            total.update(terms)
+        counts.append(total)
+    rows = keyness(counts[0], counts[1], min_freq)
+    side_a = [r for r in rows if r.g2 > 0][:top]
+    side_b = [r for r in rows if r.g2 < 0][:top]
+    out = stdout()
+    if resolve_format(fmt, out) == "table":
+        sections = [
+            Section(f"characteristic of A: {corpus_a}", KEYNESS_COLUMNS,
+                    [r.as_row() for r in side_a], "g2"),
+            Section(f"characteristic of B: {corpus_b}", KEYNESS_COLUMNS,
+                    [{**r.as_row(), "bar": -r.g2} for r in side_b], "bar"),
+        ]  # fmt: skip
+        write_sections(sections, out)
+    else:
+        write_rows((r.as_row() for r in side_a + side_b), KEYNESS_COLUMNS, fmt, out)
+    sys.exit(reporter.exit_status())
 
 
 def _settle(corpus: CorpusStats, stats: Any) -> None:

@@ -206,3 +206,55 @@ def rank_corpus(
 def keyword_terms(pipeline: Any, document: Document) -> tuple[str, list[str]]:
     """The candidate terms of one document (a task for :meth:`Pipeline.run`)."""
     return document.doc, pipeline.keywords.terms(document)
+
+
+@dataclass(frozen=True)
+class Keyness:
+    """How characteristic a term is of corpus A against corpus B."""
+
+    term: str
+    freq_a: int
+    freq_b: int
+    g2: float  # log-likelihood G², signed: positive when the term leans to A
+    p: float
+    log_ratio: float  # log2 of the ratio of relative frequencies (0.5 added to zeros)
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "term": self.term,
+            "freq_a": self.freq_a,
+            "freq_b": self.freq_b,
+            "g2": round(self.g2, 4),
+            "p": float(f"{self.p:.4g}"),
+            "log_ratio": round(self.log_ratio, 4),
+        }
+
+
+def keyness(counts_a: Counter[str], counts_b: Counter[str], min_freq: int = 3) -> list[Keyness]:
+    """Log-likelihood keyness (G², as quanteda's textstat_keyness and WordSmith), best first.
+
+    >>> rows = keyness(Counter({"滨州": 30, "民警": 10}), Counter({"包头": 25, "民警": 12}))
+    >>> [(r.term, r.g2 > 0) for r in rows][:2]
+    [('滨州', True), ('包头', False)]
+    """
+    total_a = sum(counts_a.values())
+    total_b = sum(counts_b.values())
+    if not total_a or not total_b:
+        return []
+    rows = []
+    for term in set(counts_a) | set(counts_b):
+        a, b = counts_a[term], counts_b[term]
+        if a + b < min_freq:
+            continue
+        expected_a = total_a * (a + b) / (total_a + total_b)
+        expected_b = total_b * (a + b) / (total_a + total_b)
+        g2 = 2 * (
+            (a * math.log(a / expected_a) if a else 0.0)
+            + (b * math.log(b / expected_b) if b else 0.0)
+        )
+        ratio = math.log2(((a or 0.5) / total_a) / ((b or 0.5) / total_b))
+        sign = 1 if a / total_a >= b / total_b else -1
+        p = math.erfc(math.sqrt(max(g2, 0.0) / 2))  # chi-square, one degree of freedom
+        rows.append(Keyness(term, a, b, sign * g2, p, ratio))
+    rows.sort(key=lambda r: (-abs(r.g2), r.term))
+    return rows

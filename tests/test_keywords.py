@@ -127,3 +127,42 @@ def test_pos_filter_keeps_only_nouns() -> None:
     result = CliRunner().invoke(cli, ["keywords", "--pos", "n", "--format", "jsonl"], input=text)
     terms = [json.loads(x)["term"] for x in result.stdout.splitlines()]
     assert terms and "抓获" not in terms
+
+
+# ---- keyness (compare) ------------------------------------------------------------
+def test_g2_matches_a_hand_computation() -> None:
+    import math
+
+    from policetext.keywords import keyness
+
+    a, b, total_a, total_b = 30, 5, 1000, 2000
+    counts_a = Counter({"禁毒": a, "其他": total_a - a})
+    counts_b = Counter({"禁毒": b, "其他": total_b - b})
+    (row,) = [r for r in keyness(counts_a, counts_b) if r.term == "禁毒"]
+    e_a = total_a * (a + b) / (total_a + total_b)
+    e_b = total_b * (a + b) / (total_a + total_b)
+    expected = 2 * (a * math.log(a / e_a) + b * math.log(b / e_b))
+    assert row.g2 == pytest.approx(expected)
+    assert row.log_ratio == pytest.approx(math.log2((a / total_a) / (b / total_b)))
+    assert 0 < row.p < 0.001
+
+
+def test_compare_binzhou_against_baotou_puts_place_names_on_opposite_sides(
+    tmp_path: Path,
+) -> None:
+    binzhou = tmp_path / "binzhou"
+    binzhou.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        if not path.name.startswith("004"):
+            (binzhou / path.name).write_bytes(path.read_bytes())
+    baotou = next(SEEDS.glob("004_*.txt"))
+    result = CliRunner().invoke(
+        cli, ["compare", str(binzhou), str(baotou), "-n", "10", "--format", "jsonl"]
+    )
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    side_a = [r["term"] for r in rows if r["g2"] > 0]
+    side_b = [r["term"] for r in rows if r["g2"] < 0]
+    assert any("滨州" in t for t in side_a) and any("沾化" in t for t in side_a)
+    assert any("包头" in t for t in side_b)
+    assert not any("包头" in t for t in side_a) and not any("滨州" in t for t in side_b)

@@ -23,7 +23,7 @@ from policetext.config import CONVERSIONS, Config
 from policetext.document import Document
 from policetext.errors import InputError, PolicetextError
 from policetext.figures import KINDS, figure_rows
-from policetext.io import STDIN_NAME, Source, bundled_sources
+from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources
 from policetext.keywords import (
     METHODS,
     keyness,
@@ -144,6 +144,27 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="Worker processes [default: the number of cores for inputs over 2 MB, else 1].",
         ),
+        click.option(
+            "--input-format",
+            type=click.Choice(["text", "jsonl", "csv"]),
+            default=None,
+            help="How to read inputs [default: by file ending: .jsonl/.ndjson, .csv, else text].",
+        ),
+        click.option(
+            "--text-field",
+            default="text",
+            show_default=True,
+            help="JSON Lines / CSV field holding the text.",
+        ),
+        click.option(
+            "--id-field", default=None, help="Field whose value replaces the path in every row."
+        ),
+        click.option(
+            "--meta",
+            "meta_fields",
+            multiple=True,
+            help="Field carried into every output row (repeatable).",
+        ),
         click.option("--no-convert", is_flag=True, help="Keep traditional characters."),
         click.option("--no-pinyin", is_flag=True, help="Keep pinyin annotations like 習(xí)."),
         click.option("--no-repair", is_flag=True, help="Keep garbled GBK stretches as they are."),
@@ -175,7 +196,19 @@ def build_config(opts: dict[str, Any]) -> Config:
         encoding=opts.get("encoding"),
         glob=opts.get("glob", "*.txt"),
         user_dicts=tuple(opts.get("user_dicts", ())),
+        table=TableFields(
+            text=opts.get("text_field") or "text",
+            id=opts.get("id_field"),
+            meta=tuple(opts.get("meta_fields", ())),
+            input_format=opts.get("input_format"),
+        ),
     )
+
+
+def with_meta(columns: Sequence[str], opts: dict[str, Any]) -> tuple[str, ...]:
+    """A command's columns followed by the --meta fields."""
+    extra = [m for m in opts.get("meta_fields", ()) if m not in columns]
+    return (*columns, *extra)
 
 
 def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
@@ -295,9 +328,10 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
     out = stdout()
     if report:
         rows = (
-            {"doc": d.doc, "encoding": d.encoding, "script": d.script, **d.changes} for d in docs
+            {"doc": d.doc, "encoding": d.encoding, "script": d.script, **d.changes, **d.meta}
+            for d in docs
         )
-        write_rows(rows, REPORT_COLUMNS, "auto" if fmt == "text" else fmt, out)
+        write_rows(rows, with_meta(REPORT_COLUMNS, opts), "auto" if fmt == "text" else fmt, out)
     elif output_dir is not None:
         for doc in docs:
             target = output_dir / _output_name(doc)
@@ -306,8 +340,8 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
     elif fmt == "text":
         write_text(_texts(docs), out)
     else:
-        rows = ({**d.metadata_row(), "text": d.text} for d in docs)
-        write_rows(rows, DOCUMENT_COLUMNS, fmt, out)
+        rows = ({**d.metadata_row(), "text": d.text, **d.meta} for d in docs)
+        write_rows(rows, with_meta(DOCUMENT_COLUMNS, opts), fmt, out)
     sys.exit(reporter.exit_status())
 
 
@@ -358,7 +392,7 @@ def segment(pos: bool, fmt: str, **opts: Any) -> None:
     if fmt == "text":
         write_text(_segmented_text(docs, pos), out)
     else:
-        write_rows(_token_rows(docs), TOKEN_COLUMNS, fmt, out)
+        write_rows(_token_rows(docs), with_meta(TOKEN_COLUMNS, opts), fmt, out)
     sys.exit(reporter.exit_status())
 
 
@@ -394,6 +428,7 @@ def _token_rows(docs: Iterator[Document]) -> Iterator[dict[str, Any]]:
                     "end": t.end,
                     "token": t.text,
                     "pos": t.pos,
+                    **doc.meta,
                 }
 
 
@@ -453,7 +488,7 @@ def keywords(
     config = replace(build_config(opts), stopwords=extra, keyword_pos=pos)
     pipeline = Pipeline(config)
     reporter = Reporter.from_options(opts)
-    per = list(
+    results = list(
         pipeline.run(
             resolve_inputs(opts["paths"]),
             keyword_terms,
@@ -463,6 +498,8 @@ def keywords(
             on_error=reporter,
         )
     )
+    per = [(doc, terms) for doc, terms, _ in results]
+    metas = {doc: meta for doc, _, meta in results}
     if per_doc is None:
         per_doc = len(per) > 1
     rank = rank_documents if per_doc else rank_corpus
@@ -473,9 +510,9 @@ def keywords(
         how = f"TF-IDF, jieba IDF blended with the document frequencies of {len(per)} documents"
     else:
         how = "TF-IDF, jieba's IDF table"
-    write_rows(
-        (k.as_row() for k in ranked), KEYWORD_COLUMNS, fmt, stdout(), title=f"keywords ({how})"
-    )
+    rows = ({**k.as_row(), **metas.get(k.doc, {})} for k in ranked)
+    columns = with_meta(KEYWORD_COLUMNS, opts)
+    write_rows(rows, columns, fmt, stdout(), title=f"keywords ({how})")
     sys.exit(reporter.exit_status())
 
 
@@ -570,7 +607,8 @@ def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
             out,
         )
     else:
-        write_rows((d.as_row() for d in documents), STATS_ROW_COLUMNS, shape, out)
+        columns = with_meta(STATS_ROW_COLUMNS, opts)
+        write_rows((d.as_row() for d in documents), columns, shape, out)
     if verbose and corpus.skipped and shape != "table":
         for name in corpus.skipped:
             click.echo(f"{PROG}: skipped {name}", err=True)
@@ -633,7 +671,7 @@ def figures(
         resolve_inputs(opts["paths"]), figure_rows, jobs=opts["jobs"], on_error=reporter
     )
     rows = (row for doc_rows in per_doc for row in doc_rows if keep(row))
-    write_rows(rows, FIGURE_COLUMNS, fmt, stdout(), title="figures")
+    write_rows(rows, with_meta(FIGURE_COLUMNS, opts), fmt, stdout(), title="figures")
     sys.exit(reporter.exit_status())
 
 
@@ -670,7 +708,7 @@ def units(tree: bool, whole_corpus: bool, fmt: str, **opts: Any) -> None:
     out = stdout()
     if not tree:
         rows = (row for doc_rows in per_doc for row in doc_rows)
-        write_rows(rows, UNIT_COLUMNS, fmt, out, title="units")
+        write_rows(rows, with_meta(UNIT_COLUMNS, opts), fmt, out, title="units")
         sys.exit(reporter.exit_status())
     groups: list[tuple[str, list[dict[str, Any]]]] = []
     for doc_rows in per_doc:
@@ -811,7 +849,7 @@ def grep_command(
     matched = False
     if mode in ("json", "kwic"):
         rows = (row for doc_rows in results for row in doc_rows)
-        columns = KWIC_COLUMNS if mode == "kwic" else HIT_COLUMNS
+        columns = with_meta(KWIC_COLUMNS if mode == "kwic" else HIT_COLUMNS, opts)
         matched = write_rows(rows, columns, "jsonl" if mode == "json" else fmt, out) > 0
     else:
         for found, text in results:
@@ -841,7 +879,7 @@ def _grep_task(
     bounded = (lambda d: spans(pipeline, d)) if spans else None
     hits = list(searcher.hits(document, whole_words=word, inside=bounded, near=near))
     if mode in ("json", "kwic"):
-        return [h.as_row() for h in hits]
+        return [{**h.as_row(), **document.meta} for h in hits]
     if not hits:
         return False, ""
     if mode == "files":
@@ -939,7 +977,7 @@ def compare(
     counts = []
     for corpus in (corpus_a, corpus_b):
         total: Counter[str] = Counter()
-        for _, terms in pipeline.run(
+        for _, terms, _ in pipeline.run(
             [corpus], keyword_terms, segment=True, jobs=jobs, on_error=reporter
         ):
             total.update(terms)

@@ -5,9 +5,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policetext.io import TableFields
 
 #: OpenCC conversions from a traditional variant to simplified Chinese.
 CONVERSIONS = ("t2s", "tw2s", "hk2s")
+
+
+def _table_fields() -> TableFields:
+    from policetext.io import TableFields
+
+    return TableFields()
 
 
 def default_cache_dir() -> Path:
@@ -45,6 +55,8 @@ class Config:
     stopwords: frozenset[str] = field(default_factory=frozenset)
     #: restrict keywords to these part-of-speech prefixes (needs tagging).
     keyword_pos: tuple[str, ...] = ()
+    #: how to read JSON Lines and CSV inputs (text, id and meta fields)
+    table: TableFields = field(default_factory=lambda: _table_fields())
     #: reuse normalised text from the cache (keyed by path, size, mtime, version).
     use_cache: bool = False
     #: where jieba's dictionary cache (and the normalised-text cache) is written.

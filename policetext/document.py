@@ -43,6 +43,8 @@ class Document:
     editor: tuple[str, ...] = ()
     changes: Mapping[str, int] = field(default_factory=dict)
     tokens: tuple[Token, ...] = ()
+    #: fields of a table-shaped input that travel into every output row (date, source …)
+    meta: Mapping[str, str] = field(default_factory=dict)
     # A huge input is processed in bounded parts: ``part`` counts them from 0,
     # ``offset`` and ``line_offset`` say where this part's text starts in the whole
     # normalised document, ``separator`` is what joins it to the part before

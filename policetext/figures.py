@@ -337,4 +337,4 @@ def _change_and_base(
 
 def figure_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
     """The figures of one document as rows (a task for :meth:`Pipeline.run`)."""
-    return [f.as_row() for f in pipeline.figures.figures(document)]
+    return [{**f.as_row(), **document.meta} for f in pipeline.figures.figures(document)]

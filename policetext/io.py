@@ -8,7 +8,10 @@ by trying them in a fixed order.
 from __future__ import annotations
 
 import codecs
+import csv
 import fnmatch
+import io
+import json
 import os
 import stat
 import sys
@@ -40,6 +43,9 @@ class Source:
     name: str
     path: Path | None = None
     stream: BinaryIO | None = None
+    #: a record of a table-shaped input (JSON Lines, CSV) carries its text itself
+    text: str | None = None
+    meta: tuple[tuple[str, str], ...] = ()
 
     def read_bytes(self) -> bytes:
         """The raw bytes; raises :class:`InputError` with the reason when unreadable."""
@@ -56,6 +62,64 @@ class Source:
             raise InputError("permission denied", self.name) from None
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror or exc}", self.name) from None
+
+
+@dataclass(frozen=True)
+class TableFields:
+    """How to read documents out of JSON Lines and CSV files."""
+
+    text: str = "text"
+    id: str | None = None
+    meta: tuple[str, ...] = ()
+    #: jsonl, csv or text; None: by the file ending (.jsonl/.ndjson, .csv), else text
+    input_format: str | None = None
+
+    def format_of(self, source: Source) -> str:
+        if self.input_format:
+            return self.input_format
+        suffix = source.path.suffix.lower() if source.path else ""
+        return {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}.get(suffix, "text")
+
+
+def iter_records(source: Source, fields: TableFields) -> Iterator[Source | InputError]:
+    """The documents of a JSON Lines or CSV input, one per line or row.
+
+    A malformed line or row yields an :class:`InputError` naming the line; the
+    rest is still read.
+    """
+    text, _ = decode_bytes(source.read_bytes(), source.name)
+    if fields.format_of(source) == "csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if reader.fieldnames is None or fields.text not in reader.fieldnames:
+            yield InputError(f"no column {fields.text!r} (give --text-field)", source.name)
+            return
+        # numbered as rows of the file, the header being row 1
+        records: Iterator[tuple[int, object]] = enumerate(reader, 2)
+    else:
+        records = _json_lines(text)
+    for number, record in records:
+        if isinstance(record, InputError):
+            yield InputError(f"line {number}: {record.reason}", source.name)
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get(fields.text), str):
+            yield InputError(f"line {number}: no text field {fields.text!r}", source.name)
+            continue
+        identifier = record.get(fields.id) if fields.id else None
+        name = str(identifier) if identifier not in (None, "") else f"{source.name}:{number}"
+        meta = tuple(
+            (key, "" if record.get(key) is None else str(record.get(key))) for key in fields.meta
+        )
+        yield Source(name, source.path, text=record[fields.text], meta=meta)
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, object]]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except ValueError as exc:
+            yield number, InputError(f"not valid JSON ({getattr(exc, 'msg', exc)})")
 
 
 def iter_sources(

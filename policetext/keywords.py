@@ -203,9 +203,9 @@ def rank_corpus(
     return [Keyword("<corpus>", i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)]
 
 
-def keyword_terms(pipeline: Any, document: Document) -> tuple[str, list[str]]:
-    """The candidate terms of one document (a task for :meth:`Pipeline.run`)."""
-    return document.doc, pipeline.keywords.terms(document)
+def keyword_terms(pipeline: Any, document: Document) -> tuple[str, list[str], dict[str, str]]:
+    """A document's name, candidate terms and metadata (a task for :meth:`Pipeline.run`)."""
+    return document.doc, pipeline.keywords.terms(document), dict(document.meta)
 
 
 @dataclass(frozen=True)

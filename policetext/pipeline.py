@@ -17,7 +17,7 @@ from policetext.config import Config
 from policetext.document import Document
 from policetext.errors import InputError
 from policetext.figures import FigureExtractor
-from policetext.io import Source, decode_bytes, iter_sources
+from policetext.io import Source, decode_bytes, iter_records, iter_sources
 from policetext.keywords import KeywordExtractor
 from policetext.normalize import Normalizer
 from policetext.segment import Segmenter
@@ -108,7 +108,7 @@ class Pipeline:
         """One document for an ordinary input; bounded parts for a huge file, so that
         memory stays bounded by the part, not by the file (a 200 MB one-line dump)."""
         size = 0
-        if source.path is not None:
+        if source.path is not None and source.text is None:
             try:
                 size = source.path.stat().st_size
             except OSError:
@@ -173,6 +173,12 @@ class Pipeline:
 
     def parse_source(self, source: Source, *, segment: bool = False, pos: bool = False) -> Document:
         """Read, decode and parse one source; raises :class:`InputError` for bad input."""
+        if source.text is not None:  # a record of a JSON Lines or CSV input
+            document = self.parse_text(
+                source.text, source.name, path=str(source.path) if source.path else None,
+                encoding="utf-8", segment=segment, pos=pos,
+            )  # fmt: skip
+            return dataclasses.replace(document, meta=dict(source.meta))
         if self.cache is not None and source.path is not None:
             entry = self.cache.get(source.path)
             if entry is not None:
@@ -288,11 +294,18 @@ class Pipeline:
         return min(cores, len(sources)) if size >= PARALLEL_THRESHOLD_BYTES else 1
 
     def _items(self, inputs: Iterable[str | Source]) -> Iterator[Source | InputError]:
+        fields = self.config.table
         for item in inputs:
-            if isinstance(item, Source):
-                yield item
-            else:
-                yield from iter_sources([item], self.config.glob)
+            found = [item] if isinstance(item, Source) else iter_sources([item], self.config.glob)
+            for source in found:
+                if isinstance(source, Source) and source.text is None:
+                    if fields.format_of(source) != "text":
+                        try:
+                            yield from iter_records(source, fields)
+                        except InputError as error:
+                            yield error
+                        continue
+                yield source
 
 
 def _cache_entry(document: Document) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class DocumentStats:
     terms: Counter[str]
     extra: dict[str, Any] = field(default_factory=dict)
     part: int = 0
+    meta: dict[str, str] = field(default_factory=dict)
     top_keywords: list[str] = field(default_factory=list)
 
     def as_row(self) -> dict[str, Any]:
@@ -52,6 +53,7 @@ class DocumentStats:
             "script": self.script,
             **self.extra,
             "keywords": self.top_keywords,
+            **self.meta,
         }
 
 
@@ -89,6 +91,7 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
         vocabulary=vocabulary,
         terms=Counter(pipeline.keywords.terms(document)),
         part=document.part,
+        meta=dict(document.meta),
         extra={
             "figures": len(pipeline.figures.figures(document)),
             "units": len(pipeline.units.units(document)),

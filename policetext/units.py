@@ -329,7 +329,7 @@ class UnitExtractor:
 
 def unit_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
     """The units of one document as rows (a task for :meth:`Pipeline.run`)."""
-    return [u.as_row() for u in pipeline.units.units(document)]
+    return [{**u.as_row(), **document.meta} for u in pipeline.units.units(document)]
 
 
 def unit_tree(records: list[dict[str, Any]]) -> list[tuple[str, int, str | None]]:

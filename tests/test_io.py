@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policetext import InputError, Pipeline, decode_bytes, iter_sources
+from policetext import InputError, Pipeline, Source, decode_bytes, iter_sources
 
 from .conftest import seed
 
@@ -107,3 +107,64 @@ def test_documents_go_on_after_bad_files(pipeline: Pipeline, tmp_path: Path) -> 
     assert [Path(d.doc).name for d in docs] == ["2.txt"]
     assert len(errors) == 2
     assert "binary" in str(errors[0]) and "1.txt" in str(errors[0])
+
+
+# ---- table-shaped inputs: JSON Lines and CSV ------------------------------------------
+def test_jsonl_records_carry_id_and_meta(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from policetext.cli import cli
+
+    path = tmp_path / "scrape.jsonl"
+    records = [
+        {
+            "id": "gz-001",
+            "date": "2023-05-01",
+            "region": "广东",
+            "text": "广州警方抓获嫌疑人12人。",
+        },
+        {
+            "id": "xa-002",
+            "date": "2023-06-02",
+            "region": "陕西",
+            "text": "西安市公安局破获案件3起。",
+        },
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    lines.insert(1, "{not json")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["figures", "--id-field", "id", "--meta", "date", "--meta", "region",
+         "--format", "jsonl", str(path)],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"policetext: {path}: line 2: not valid JSON")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["doc"], r["text"], r["date"], r["region"]) for r in rows] == [
+        ("gz-001", "12人", "2023-05-01", "广东"),
+        ("xa-002", "3起", "2023-06-02", "陕西"),
+    ]
+
+
+def test_csv_records_with_text_field(tmp_path: Path) -> None:
+    import csv
+
+    from policetext.io import TableFields, iter_records
+
+    path = tmp_path / "news.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["body", "source"])
+        writer.writerow(["昆明市公安局发布通报，\n第二段。", "云南日报"])
+        writer.writerow(["拉萨市公安局城关分局", "西藏日报"])
+    sources = list(
+        iter_records(Source(str(path), path), TableFields(text="body", meta=("source",)))
+    )
+    assert [s.text for s in sources] == ["昆明市公安局发布通报，\n第二段。", "拉萨市公安局城关分局"]
+    assert sources[1].meta == (("source", "西藏日报"),)
+    assert sources[0].name == f"{path}:2"
+    missing = list(iter_records(Source(str(path), path), TableFields(text="text")))
+    assert len(missing) == 1 and "no column 'text'" in str(missing[0])

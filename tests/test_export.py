@@ -1,0 +1,53 @@
+"""export: one SQLite file that sqlite3 and pandas can query at once."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from policetext.cli import cli
+
+from .conftest import SEEDS
+
+
+def export(paths: list[str], target: Path) -> None:
+    result = CliRunner().invoke(cli, ["export", *paths, "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+
+
+def count_rows(command: str) -> int:
+    result = CliRunner().invoke(cli, [command, "--format", "jsonl", str(SEEDS)])
+    return len(result.stdout.splitlines())
+
+
+def test_tables_hold_what_the_commands_print(tmp_path: Path) -> None:
+    target = tmp_path / "corpus.sqlite"
+    export([str(SEEDS)], target)
+    with sqlite3.connect(target) as db:
+        assert db.execute("select count(*) from documents").fetchone()[0] == 5
+        assert db.execute("select count(*) from figures").fetchone()[0] == count_rows("figures")
+        assert db.execute("select count(*) from units").fetchone()[0] == count_rows("units")
+        orphans = "select count(*) from figures where document_id not in (select id from documents)"
+        assert db.execute(orphans).fetchone()[0] == 0
+        hits = db.execute("select doc from documents_fts where tokens match '反诈中心'").fetchall()
+        assert [Path(d).name[:3] for (d,) in hits] == ["002"]
+        money = db.execute("select sum(value) from figures where kind = 'money'").fetchone()[0]
+        assert money > 2e10
+
+
+def test_re_export_updates_in_place(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = corpus / "a.txt"
+    article.write_text("成都市公安局抓获嫌疑人12人。", "utf-8")
+    target = tmp_path / "corpus.sqlite"
+    export([str(corpus)], target)
+    article.write_text("成都市公安局抓获嫌疑人15人，破获案件3起。", "utf-8")
+    export([str(corpus)], target)
+    with sqlite3.connect(target) as db:
+        assert db.execute("select count(*) from documents").fetchone()[0] == 1
+        figures = db.execute("select text from figures order by start").fetchall()
+        assert figures == [("15人",), ("3起",)]
+        assert db.execute("select count(*) from documents_fts").fetchone()[0] == 1

@@ -5,6 +5,8 @@
 '见习记者报道：抓获逃犯10人'
 """
 
+from collections.abc import Iterable, Iterator
+
 from policetext.config import Config
 from policetext.document import Document, Span, Token
 from policetext.errors import ConfigError, InputError, PolicetextError
@@ -12,6 +14,16 @@ from policetext.io import Source, decode_bytes, iter_sources
 from policetext.normalize import Normalizer, normalize_text
 from policetext.pipeline import Pipeline
 from policetext.segment import Segmenter, split_sentences
+
+
+def read(paths: "Iterable[str]", config: Config | None = None) -> "Iterator[Document]":
+    """Fully analysed documents (tokens, figures, units, keywords) for paths.
+
+    >>> import pandas  # doctest: +SKIP
+    >>> pandas.DataFrame(f.as_row() for d in read(["seeds/"]) for f in d.figures)  # doctest: +SKIP
+    """
+    return Pipeline(config).read(paths)
+
 
 __version__ = "0.1.0"
 
@@ -31,5 +43,6 @@ __all__ = [
     "decode_bytes",
     "iter_sources",
     "normalize_text",
+    "read",
     "split_sentences",
 ]

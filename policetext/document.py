@@ -49,10 +49,19 @@ class Document:
     # ``offset`` and ``line_offset`` say where this part's text starts in the whole
     # normalised document, ``separator`` is what joins it to the part before
     # ("\n", or "" for a part cut after a sentence end inside a line).
+    #: filled by Pipeline.parse (the notebook API): extracted figures and units, and
+    #: the keyword ranking behind keywords()
+    figures: tuple[Any, ...] = ()
+    units: tuple[Any, ...] = ()
+    keyword_ranking: tuple[Any, ...] = ()
     part: int = 0
     offset: int = 0
     line_offset: int = 0
     separator: str = ""
+
+    def keywords(self, top: int = 10) -> list[Any]:
+        """The document's best keywords (TF-IDF with jieba's IDF), from Pipeline.parse."""
+        return list(self.keyword_ranking[:top])
 
     @cached_property
     def sentences(self) -> tuple[Span, ...]:

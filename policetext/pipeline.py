@@ -7,6 +7,7 @@ import dataclasses
 import multiprocessing
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -71,6 +72,36 @@ class Pipeline:
     @cached_property
     def keywords(self) -> KeywordExtractor:
         return KeywordExtractor(self.config.stopwords, self.config.keyword_pos)
+
+    def parse(self, text: str, doc: str = "<text>") -> Document:
+        """A text fully analysed, for notebooks: tokens, figures, units and keywords.
+
+        >>> doc = Pipeline().parse("廣州市公安局天河區分局抓獲嫌疑人12人。")
+        >>> [f.text for f in doc.figures], [u.name for u in doc.units]
+        (['12人'], ['广州市公安局天河区分局'])
+        """
+        return self.analyse(self.parse_text(text, doc, segment=True))
+
+    def analyse(self, document: Document, top: int = 50) -> Document:
+        """A segmented document with its figures, units and keyword ranking attached."""
+        from policetext.keywords import Keyword
+
+        ranked = self.keywords.tfidf(Counter(self.keywords.terms(document)), top)
+        return dataclasses.replace(
+            document,
+            figures=tuple(self.figures.figures(document)),
+            units=tuple(self.units.units(document)),
+            keyword_ranking=tuple(
+                Keyword(document.doc, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)
+            ),
+        )
+
+    def read(
+        self, paths: Iterable[str | Source], on_error: ErrorHandler = _raise
+    ) -> Iterator[Document]:
+        """Fully analysed documents for paths (files, directories, JSON Lines, CSV)."""
+        for document in self.documents(paths, segment=True, on_error=on_error):
+            yield self.analyse(document)
 
     def parse_text(
         self,

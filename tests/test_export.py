@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from policetext import Config, Pipeline
 from policetext.cli import cli
 
 from .conftest import SEEDS
@@ -51,3 +52,27 @@ def test_re_export_updates_in_place(tmp_path: Path) -> None:
         figures = db.execute("select text from figures order by start").fetchall()
         assert figures == [("15人",), ("3起",)]
         assert db.execute("select count(*) from documents_fts").fetchone()[0] == 1
+
+
+def test_counts_equal_stats_json_and_fts_finds_domain_words(tmp_path: Path) -> None:
+    import json
+
+    target = tmp_path / "corpus.sqlite"
+    export([str(SEEDS)], target)
+    stats = json.loads(CliRunner().invoke(cli, ["stats", "--format", "json", str(SEEDS)]).stdout)
+    with sqlite3.connect(target) as db:
+        figures = db.execute("select sum(figures) from documents").fetchone()[0]
+        units = db.execute("select count(*) from units").fetchone()[0]
+        tokens = db.execute("select sum(tokens) from documents").fetchone()[0]
+        query = "select doc from documents_fts where tokens match '警务协作区'"
+        hits = {Path(d).name[:3] for (d,) in db.execute(query)}
+    assert figures == stats["corpus"]["figures"]
+    assert units == stats["corpus"]["units"]
+    assert tokens >= stats["corpus"]["tokens"]  # stats leaves punctuation tokens out
+    # independent: the documents whose normalised text holds the word
+    expected = {
+        Path(d.doc).name[:3]
+        for d in Pipeline(Config(cache_dir=tmp_path)).documents([SEEDS])
+        if "警务协作区" in d.text
+    }
+    assert hits == expected and "000" in hits

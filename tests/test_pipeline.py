@@ -49,3 +49,17 @@ def test_jobs_2_output_equals_jobs_1_byte_for_byte(command: list[str]) -> None:
     assert one.exit_code == two.exit_code == 0
     assert one.stdout_bytes == two.stdout_bytes
     assert one.stdout_bytes
+
+
+def test_notebook_api_parse_and_read() -> None:
+    import policetext
+
+    doc = policetext.Pipeline().parse("廣州市公安局天河區分局抓獲嫌疑人12人，挽回損失50萬元。")
+    assert [f.as_row()["value"] for f in doc.figures] == [12, 500000]
+    assert [u.name for u in doc.units] == ["广州市公安局天河区分局"]
+    assert doc.keywords(3) and all(len(k.term) >= 2 for k in doc.keywords(3))
+    documents = list(policetext.read([str(SEEDS)]))
+    assert len(documents) == len(list(SEEDS.glob("*.txt")))
+    pandas = pytest.importorskip("pandas", reason="pandas is not installed (optional)")
+    frame = pandas.DataFrame(f.as_row() for d in documents for f in d.figures)
+    assert set(frame["kind"]) >= {"count", "percent", "date"}

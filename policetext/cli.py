@@ -38,6 +38,7 @@ from policetext.output import (
     Section,
     TreeNode,
     highlight,
+    progress_bar,
     resolve_format,
     wants_colour,
     write_file_atomically,
@@ -138,6 +139,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="OpenCC conversion to simplified Chinese.",
         ),
         click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar on a terminal."),
         click.option(
             "-j",
             "--jobs",
@@ -243,6 +245,13 @@ def read_stdin() -> bytes:
         return b""
 
 
+def track(opts: dict[str, Any]) -> Callable[[int], None]:
+    """The progress callback of this command: a bar on stderr when it is a terminal
+    and -q was not given; closed when the command ends."""
+    bar = progress_bar(sys.stderr, enabled=not opts.get("quiet"))
+    return click.get_current_context().with_resource(bar)
+
+
 def format_option(choices: Sequence[str] = FORMATS, default: str = "auto") -> Callable[..., Any]:
     return click.option(
         "--format",
@@ -325,7 +334,9 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
     """
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
-    docs = pipeline.documents(resolve_inputs(opts["paths"]), jobs=opts["jobs"], on_error=reporter)
+    docs = pipeline.documents(
+        resolve_inputs(opts["paths"]), jobs=opts["jobs"], on_error=reporter, progress=track(opts)
+    )
     out = stdout()
     if report:
         rows = (
@@ -387,7 +398,12 @@ def segment(pos: bool, fmt: str, **opts: Any) -> None:
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
     docs = pipeline.documents(
-        resolve_inputs(opts["paths"]), segment=True, pos=pos, jobs=opts["jobs"], on_error=reporter
+        resolve_inputs(opts["paths"]),
+        segment=True,
+        pos=pos,
+        jobs=opts["jobs"],
+        on_error=reporter,
+        progress=track(opts),
     )
     out = stdout()
     if fmt == "text":
@@ -497,6 +513,7 @@ def keywords(
             pos=bool(pos),
             jobs=opts["jobs"],
             on_error=reporter,
+            progress=track(opts),
         )
     )
     per = [(doc, terms) for doc, terms, _ in results]
@@ -570,6 +587,7 @@ def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
         segment=True,
         jobs=opts["jobs"],
         on_error=reporter,
+        progress=track(opts),
     ):
         if result.part and documents:
             absorb(documents[-1], result)  # a later part of a huge input
@@ -669,7 +687,11 @@ def figures(
         return not wanted_units or row["unit"] in wanted_units
 
     per_doc = pipeline.run(
-        resolve_inputs(opts["paths"]), figure_rows, jobs=opts["jobs"], on_error=reporter
+        resolve_inputs(opts["paths"]),
+        figure_rows,
+        jobs=opts["jobs"],
+        on_error=reporter,
+        progress=track(opts),
     )
     rows = (row for doc_rows in per_doc for row in doc_rows if keep(row))
     write_rows(rows, with_meta(FIGURE_COLUMNS, opts), fmt, stdout(), title="figures")
@@ -704,7 +726,12 @@ def units(tree: bool, whole_corpus: bool, fmt: str, **opts: Any) -> None:
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
     per_doc = pipeline.run(
-        resolve_inputs(opts["paths"]), unit_rows, segment=True, jobs=opts["jobs"], on_error=reporter
+        resolve_inputs(opts["paths"]),
+        unit_rows,
+        segment=True,
+        jobs=opts["jobs"],
+        on_error=reporter,
+        progress=track(opts),
     )
     out = stdout()
     if not tree:
@@ -845,6 +872,7 @@ def grep_command(
         segment=word or inside == "units",
         jobs=opts["jobs"],
         on_error=reporter,
+        progress=track(opts),
     )
     out = stdout()
     matched = False
@@ -979,7 +1007,12 @@ def compare(
     for corpus in (corpus_a, corpus_b):
         total: Counter[str] = Counter()
         for _, terms, _ in pipeline.run(
-            [corpus], keyword_terms, segment=True, jobs=jobs, on_error=reporter
+            [corpus],
+            keyword_terms,
+            segment=True,
+            jobs=jobs,
+            on_error=reporter,
+            progress=track(opts),
         ):
             total.update(terms)
         counts.append(total)
@@ -1030,7 +1063,7 @@ def export(target: Path, top: int, **opts: Any) -> None:
     reporter = Reporter.from_options(opts)
     records = pipeline.run(
         resolve_inputs(opts["paths"]), export_record, segment=True, jobs=opts["jobs"],
-        on_error=reporter,
+        on_error=reporter, progress=track(opts),
     )  # fmt: skip
     count = export_to_sqlite(records, target, pipeline.keywords, top)
     click.echo(f"{PROG}: exported {count} documents to {target}", err=True)

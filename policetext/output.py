@@ -13,7 +13,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -263,3 +263,32 @@ def highlight(text: str, spans: Sequence[tuple[int, int]], colour: bool) -> str:
         out.append(text[last:start] + "\x1b[1;31m" + text[start:end] + "\x1b[0m")
         last = end
     return "".join(out) + text[last:]
+
+
+@contextlib.contextmanager
+def progress_bar(stream: TextIO, *, enabled: bool = True) -> Iterator[Callable[[int], None]]:
+    """A callback ``advance(nbytes)`` per document; on a terminal it drives a progress
+    line (documents, MB, MB/s) on ``stream``. Nothing is drawn in a pipe or with -q."""
+    if not enabled or not is_terminal(stream):
+        yield lambda nbytes: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.completed} documents"),
+        TextColumn("{task.fields[mb]:.1f} MB"),
+        TextColumn("{task.fields[rate]:.2f} MB/s"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(file=stream), transient=True) as progress:
+        task = progress.add_task("documents", mb=0.0, rate=0.0)
+        done = 0
+
+        def advance(nbytes: int) -> None:
+            nonlocal done
+            done += nbytes
+            elapsed = progress.tasks[0].elapsed or 1e-9
+            progress.update(task, advance=1, mb=done / 1e6, rate=done / 1e6 / elapsed)
+
+        yield advance

@@ -256,6 +256,7 @@ class Pipeline:
         pos: bool = False,
         jobs: int | None = 1,
         on_error: ErrorHandler = _raise,
+        progress: Callable[[int], None] | None = None,
     ) -> Iterator[Document]:
         """Documents for paths (files, directories, ``-``) or sources, in order.
 
@@ -263,8 +264,9 @@ class Pipeline:
         and the rest are still processed. ``jobs`` as in :meth:`run`.
         """
         return self.run(
-            inputs, _the_document, jobs=jobs, segment=segment, pos=pos, on_error=on_error
-        )
+            inputs, _the_document, jobs=jobs, segment=segment, pos=pos, on_error=on_error,
+            progress=progress,
+        )  # fmt: skip
 
     def run(
         self,
@@ -275,8 +277,11 @@ class Pipeline:
         segment: bool = False,
         pos: bool = False,
         on_error: ErrorHandler = _raise,
+        progress: Callable[[int], None] | None = None,
     ) -> Iterator[R]:
         """``task(pipeline, document)`` for every input, in input order.
+
+        ``progress(nbytes)`` is called once per input that was used.
 
         ``jobs`` > 1 runs the documents in that many worker processes, each with
         its own Pipeline; ``None`` picks the number of cores when the input is
@@ -294,6 +299,8 @@ class Pipeline:
                         raise item
                     for document in self.parse_parts(item, segment=segment, pos=pos):
                         yield task(self, document)
+                    if progress:
+                        progress(_size_of(item))
                 except InputError as error:
                     on_error(error)
             return
@@ -303,10 +310,13 @@ class Pipeline:
         with context.Pool(
             workers, initializer=_start_worker, initargs=(self.config, segment, pos)
         ) as pool:
-            for results, error in pool.imap(_run_in_worker, ((item, task) for item in items)):
+            work = ((item, task) for item in items)
+            for item, (results, error) in zip(items, pool.imap(_run_in_worker, work), strict=True):
                 yield from results
                 if error is not None:
                     on_error(error)
+                elif progress:
+                    progress(_size_of(item))
 
     @staticmethod
     def _workers(items: list[Source | InputError], jobs: int | None) -> int:
@@ -337,6 +347,17 @@ class Pipeline:
                             yield error
                         continue
                 yield source
+
+
+def _size_of(item: Source | InputError) -> int:
+    if isinstance(item, InputError):
+        return 0
+    if item.text is not None:
+        return len(item.text.encode("utf-8"))
+    try:
+        return item.path.stat().st_size if item.path else 0
+    except OSError:
+        return 0
 
 
 def _cache_entry(document: Document) -> dict[str, Any]:

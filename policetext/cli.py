@@ -50,8 +50,7 @@ from policetext.output import (
 )
 from policetext.pipeline import Pipeline
 from policetext.search import Searcher, matching_lines
-from policetext.stats import CorpusStats, absorb, document_stats
-from policetext.stats import finish as finish_stats
+from policetext.stats import summarise
 from policetext.units import unit_rows, unit_tree
 
 PROG = "policetext"
@@ -579,30 +578,15 @@ def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
     """
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
-    corpus = CorpusStats()
-    documents = []
-    for result in pipeline.run(
+    summary = summarise(
+        pipeline,
         resolve_inputs(opts["paths"]),
-        document_stats,
-        segment=True,
+        top=top,
         jobs=opts["jobs"],
         on_error=reporter,
         progress=track(opts),
-    ):
-        if result.part and documents:
-            absorb(documents[-1], result)  # a later part of a huge input
-            continue
-        if documents:
-            _settle(corpus, documents[-1])
-        documents.append(result)
-    if documents:
-        _settle(corpus, documents[-1])
-    corpus.skipped = [str(error) for error in reporter.failed]
-    top_terms = finish_stats(pipeline, documents, corpus, top)
-    keyword_rows = [
-        {"rank": i, "term": t, "score": round(s, 6), "count": c}
-        for i, (t, s, c) in enumerate(top_terms, 1)
-    ]
+    )
+    corpus, documents, keyword_rows = summary.corpus, summary.documents, summary.keyword_rows()
     out = stdout()
     shape = resolve_format(fmt, out)
     if shape == "table":
@@ -616,15 +600,7 @@ def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
             sections.append(Section("skipped", ("file",), [{"file": f} for f in corpus.skipped]))
         write_sections(sections, out)
     elif shape == "json":
-        write_object(
-            {
-                "corpus": corpus.as_row(),
-                "documents": [d.as_row() for d in documents],
-                "keywords": keyword_rows,
-                "skipped": corpus.skipped,
-            },
-            out,
-        )
+        write_object(summary.as_object(), out)
     else:
         columns = with_meta(STATS_ROW_COLUMNS, opts)
         write_rows((d.as_row() for d in documents), columns, shape, out)
@@ -1068,13 +1044,6 @@ def export(target: Path, top: int, **opts: Any) -> None:
     count = export_to_sqlite(records, target, pipeline.keywords, top)
     click.echo(f"{PROG}: exported {count} documents to {target}", err=True)
     sys.exit(reporter.exit_status())
-
-
-def _settle(corpus: CorpusStats, stats: Any) -> None:
-    """Add a finished document to the corpus and free its vocabulary (the corpus
-    holds the counts); its keyword counts stay for the blended IDF at the end."""
-    corpus.add(stats)
-    stats.vocabulary = Counter()
 
 
 def _short_doc_row(stats: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,3 +189,78 @@ def finish(
         stats.terms = Counter()
         stats.vocabulary = Counter()
     return extractor.tfidf(total, top)
+
+
+@dataclass
+class CorpusSummary:
+    """What ``stats`` reports: the corpus totals, each document, the top keywords."""
+
+    corpus: CorpusStats
+    documents: list[DocumentStats]
+    keywords: list[tuple[str, float, int]]
+
+    def keyword_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"rank": i, "term": t, "score": round(s, 6), "count": c}
+            for i, (t, s, c) in enumerate(self.keywords, 1)
+        ]
+
+    def as_object(self) -> dict[str, Any]:
+        """The ``stats --format json`` object."""
+        return {
+            "corpus": self.corpus.as_row(),
+            "documents": [d.as_row() for d in self.documents],
+            "keywords": self.keyword_rows(),
+            "skipped": self.corpus.skipped,
+        }
+
+
+def collect(documents: Iterable[DocumentStats]) -> tuple[CorpusStats, list[DocumentStats]]:
+    """Fold per-document results (parts of a huge input joined) into corpus totals.
+
+    Each finished document's vocabulary moves into the corpus (which holds the
+    counts); its keyword counts stay for the blended IDF of ``finish``.
+    """
+    corpus = CorpusStats()
+    kept: list[DocumentStats] = []
+    for result in documents:
+        if result.part and kept:
+            absorb(kept[-1], result)  # a later part of a huge input
+            continue
+        if kept:
+            _settle(corpus, kept[-1])
+        kept.append(result)
+    if kept:
+        _settle(corpus, kept[-1])
+    return corpus, kept
+
+
+def _settle(corpus: CorpusStats, stats: DocumentStats) -> None:
+    corpus.add(stats)
+    stats.vocabulary = Counter()
+
+
+def summarise(
+    pipeline: Any,
+    inputs: Iterable[Any],
+    *,
+    top: int = 15,
+    jobs: int | None = 1,
+    on_error: Callable[[Any], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> CorpusSummary:
+    """Run ``document_stats`` over ``inputs`` and finish the corpus (``stats``)."""
+    failed: list[str] = []
+
+    def note(error: Any) -> None:
+        failed.append(str(error))
+        if on_error is not None:
+            on_error(error)
+
+    results = pipeline.run(
+        inputs, document_stats, segment=True, jobs=jobs, on_error=note, progress=progress
+    )
+    corpus, documents = collect(results)
+    corpus.skipped = failed
+    keywords = finish(pipeline, documents, corpus, top)
+    return CorpusSummary(corpus, documents, keywords)

@@ -5,12 +5,13 @@ This is the only module that imports click.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -32,6 +33,7 @@ from policetext.keywords import (
     rank_corpus,
     rank_documents,
     read_stopwords,
+    split_term_counts,
 )
 from policetext.output import (
     FORMATS,
@@ -943,28 +945,23 @@ KEYNESS_COLUMNS = ("term", "freq_a", "freq_b", "g2", "p", "log_ratio")
 
 
 @cli.command()
-@click.argument("corpus_a", type=click.Path(path_type=str))
-@click.argument("corpus_b", type=click.Path(path_type=str))
+@input_options
+@click.option("--by", "split", default=None, metavar="FIELD=VALUE",
+              help="One corpus: A is the documents whose FIELD is VALUE, B the rest.")  # fmt: skip
+@click.option("--against", default=None, metavar="VALUE",
+              help="With --by: B is only the documents whose FIELD is VALUE.")  # fmt: skip
 @click.option("-n", "--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="Terms shown for each side.")  # fmt: skip
 @click.option("--min-freq", type=click.IntRange(min=1), default=3, show_default=True,
               help="Leave out terms rarer than this in both corpora together.")  # fmt: skip
-@click.option("--glob", default="*.txt", show_default=True, help="File pattern in directories.")
-@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
 @format_option()
 def compare(
-    corpus_a: str,
-    corpus_b: str,
-    top: int,
-    min_freq: int,
-    glob: str,
-    strict: bool,
-    jobs: int | None,
-    fmt: str,
+    split: str | None, against: str | None, top: int, min_freq: int, fmt: str, **opts: Any
 ) -> None:
     """Which terms characterise corpus A against corpus B (keyness).
 
+    A and B are two paths (files or directories), or one corpus split by a
+    metadata field with --by FIELD=VALUE (JSON Lines or CSV input).
     Log-likelihood G² with its p-value (chi-square, one degree of freedom) and
     the log ratio of relative frequencies (log2), as quanteda's textstat_keyness
     and WordSmith report them. g2 is signed: positive for A, negative for B.
@@ -975,38 +972,59 @@ def compare(
     Examples:
       policetext compare seeds/000_d86e2d0fb1389b5b.txt seeds/004_2e985708f8c8bfca.txt
       policetext compare binzhou/ baotou/ --format csv > keyness.csv
+      policetext compare releases.jsonl --by region=滨州 --against 包头
     """
-    opts: dict[str, Any] = {"glob": glob, "strict": strict}
+    paths = list(opts["paths"])
+    if split is None:
+        if against is not None:
+            raise click.UsageError("--against needs --by FIELD=VALUE")
+        if len(paths) != 2:
+            raise click.UsageError("give two corpora A B, or one corpus and --by FIELD=VALUE")
+        field, value, labels = None, None, paths
+    else:
+        field, eq, value = split.partition("=")
+        if not eq or not field:
+            raise click.UsageError(f"--by takes FIELD=VALUE, not {split!r}")
+        if field not in opts["meta_fields"]:
+            opts["meta_fields"] = (*opts["meta_fields"], field)
+        other = f"{field}={against}" if against is not None else f"{field}≠{value}"
+        labels = [f"{field}={value}", other]
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
-    counts = []
-    for corpus in (corpus_a, corpus_b):
-        total: Counter[str] = Counter()
-        for _, terms, _ in pipeline.run(
-            [corpus],
-            keyword_terms,
-            segment=True,
-            jobs=jobs,
-            on_error=reporter,
-            progress=track(opts),
-        ):
-            total.update(terms)
-        counts.append(total)
+    run = functools.partial(
+        pipeline.run, task=keyword_terms, segment=True, jobs=opts["jobs"],
+        on_error=reporter, progress=track(opts),
+    )  # fmt: skip
+    if field is None:
+        counts = [_term_counts(run([corpus])) for corpus in paths]
+    else:
+        results = run(resolve_inputs(paths))
+        counts = split_term_counts(results, field, value or "", against)
+        for label, total in zip(labels, counts, strict=True):
+            if not total:
+                raise PolicetextError(f"no document with terms has {label}")
     rows = keyness(counts[0], counts[1], min_freq)
     side_a = [r for r in rows if r.g2 > 0][:top]
     side_b = [r for r in rows if r.g2 < 0][:top]
     out = stdout()
     if resolve_format(fmt, out) == "table":
         sections = [
-            Section(f"characteristic of A: {corpus_a}", KEYNESS_COLUMNS,
+            Section(f"characteristic of A: {labels[0]}", KEYNESS_COLUMNS,
                     [r.as_row() for r in side_a], "g2"),
-            Section(f"characteristic of B: {corpus_b}", KEYNESS_COLUMNS,
+            Section(f"characteristic of B: {labels[1]}", KEYNESS_COLUMNS,
                     [{**r.as_row(), "bar": -r.g2} for r in side_b], "bar"),
         ]  # fmt: skip
         write_sections(sections, out)
     else:
         write_rows((r.as_row() for r in side_a + side_b), KEYNESS_COLUMNS, fmt, out)
     sys.exit(reporter.exit_status())
+
+
+def _term_counts(results: Iterable[tuple[str, list[str], dict[str, str]]]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for _, terms, _ in results:
+        total.update(terms)
+    return total
 
 
 @cli.command()
@@ -1021,13 +1039,16 @@ def compare(
 )
 @click.option("-n", "--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="Keywords stored per document.")  # fmt: skip
-def export(target: Path, top: int, **opts: Any) -> None:
+@click.option("--prune", is_flag=True,
+              help="Delete documents of earlier exports that are not in this one.")  # fmt: skip
+def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
     """Export documents, figures, units and keywords to one SQLite file.
 
     Tables documents, figures, units, keywords (with indexes and foreign keys)
     and documents_fts, an FTS5 table over the normalised text tokenised by the
     pipeline's segmentation (query it with words: MATCH '派出所'). Exporting a
-    changed corpus again updates its rows in place.
+    changed corpus again updates its rows in place; documents no longer in it
+    stay unless --prune is given (so several folders can share one file).
 
     \b
     Examples:
@@ -1041,7 +1062,7 @@ def export(target: Path, top: int, **opts: Any) -> None:
         resolve_inputs(opts["paths"]), export_record, segment=True, jobs=opts["jobs"],
         on_error=reporter, progress=track(opts),
     )  # fmt: skip
-    count = export_to_sqlite(records, target, pipeline.keywords, top)
+    count = export_to_sqlite(records, target, pipeline.keywords, top, prune)
     click.echo(f"{PROG}: exported {count} documents to {target}", err=True)
     sys.exit(reporter.exit_status())
 

@@ -81,9 +81,18 @@ def export_record(pipeline: Any, document: Document) -> dict[str, Any]:
 
 
 def export_to_sqlite(
-    records: Iterable[dict[str, Any]], target: Path, extractor: Any, top: int = 20
+    records: Iterable[dict[str, Any]],
+    target: Path,
+    extractor: Any,
+    top: int = 20,
+    prune: bool = False,
 ) -> int:
-    """Write records into ``target`` (created or updated in place); return the count."""
+    """Write records into ``target`` (created or updated in place); return the count.
+
+    ``prune`` deletes the documents of earlier exports that this one did not
+    write (a corpus whose files were removed); otherwise they are kept, so that
+    several folders can be exported into one file.
+    """
     try:
         connection = sqlite3.connect(target)
     except sqlite3.Error as exc:
@@ -100,11 +109,25 @@ def export_to_sqlite(
             count += 1
         with connection:
             _keywords(connection, terms, extractor, top)
+            if prune:
+                _prune(connection, set(terms))
     except sqlite3.Error as exc:
         raise PolicetextError(f"cannot write the database: {exc}", str(target)) from None
     finally:
         connection.close()
     return count
+
+
+def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
+    stale = [
+        (document_id,)
+        for (document_id,) in connection.execute("SELECT id FROM documents")
+        if document_id not in keep
+    ]
+    for table in ("figures", "units", "keywords"):
+        connection.executemany(f"DELETE FROM {table} WHERE document_id = ?", stale)
+    connection.executemany("DELETE FROM documents_fts WHERE rowid = ?", stale)
+    connection.executemany("DELETE FROM documents WHERE id = ?", stale)
 
 
 def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:

@@ -208,6 +208,25 @@ def keyword_terms(pipeline: Any, document: Document) -> tuple[str, list[str], di
     return document.doc, pipeline.keywords.terms(document), dict(document.meta)
 
 
+def split_term_counts(
+    results: Iterable[tuple[str, list[str], dict[str, str]]],
+    field: str,
+    value: str,
+    against: str | None = None,
+) -> tuple[Counter[str], Counter[str]]:
+    """Term counts of the documents whose ``field`` is ``value`` (A) and of the
+    rest, or of those whose ``field`` is ``against`` (B); others are left out."""
+    side_a: Counter[str] = Counter()
+    side_b: Counter[str] = Counter()
+    for _, terms, meta in results:
+        own = meta.get(field)
+        if own == value:
+            side_a.update(terms)
+        elif against is None or own == against:
+            side_b.update(terms)
+    return side_a, side_b
+
+
 @dataclass(frozen=True)
 class Keyness:
     """How characteristic a term is of corpus A against corpus B."""

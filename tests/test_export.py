@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from policetext import Config, Pipeline
@@ -13,8 +14,8 @@ from policetext.cli import cli
 from .conftest import SEEDS
 
 
-def export(paths: list[str], target: Path) -> None:
-    result = CliRunner().invoke(cli, ["export", *paths, "-o", str(target)])
+def export(paths: list[str], target: Path, *options: str) -> None:
+    result = CliRunner().invoke(cli, ["export", *paths, "-o", str(target), *options])
     assert result.exit_code == 0, result.stderr
 
 
@@ -52,6 +53,26 @@ def test_re_export_updates_in_place(tmp_path: Path) -> None:
         figures = db.execute("select text from figures order by start").fetchall()
         assert figures == [("15人",), ("3起",)]
         assert db.execute("select count(*) from documents_fts").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(("prune", "expected"), [(False, ["a.txt", "b.txt"]), (True, ["b.txt"])])
+def test_removed_documents_stay_unless_pruned(
+    tmp_path: Path, prune: bool, expected: list[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("拉萨市公安局破获案件4起。", "utf-8")
+    (corpus / "b.txt").write_text("海口市公安局抓获嫌疑人7人。", "utf-8")
+    target = tmp_path / "corpus.sqlite"
+    export([str(corpus)], target)
+    (corpus / "a.txt").unlink()
+    export([str(corpus)], target, *(["--prune"] if prune else []))
+    with sqlite3.connect(target) as db:
+        docs = sorted(Path(d).name for (d,) in db.execute("select doc from documents"))
+        figures = db.execute("select count(*) from figures").fetchone()[0]
+        fts = db.execute("select count(*) from documents_fts").fetchone()[0]
+    assert docs == expected
+    assert figures == len(expected) and fts == len(expected)
 
 
 def test_counts_equal_stats_json_and_fts_finds_domain_words(tmp_path: Path) -> None:

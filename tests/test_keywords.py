@@ -166,3 +166,65 @@ def test_compare_binzhou_against_baotou_puts_place_names_on_opposite_sides(
     assert any("滨州" in t for t in side_a) and any("沾化" in t for t in side_a)
     assert any("包头" in t for t in side_b)
     assert not any("包头" in t for t in side_a) and not any("滨州" in t for t in side_b)
+
+
+def _region_corpus(tmp_path: Path) -> Path:
+    """The seeds as JSON Lines with a region field: 004 is Baotou, the rest Binzhou."""
+    target = tmp_path / "seeds.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        for path in sorted(SEEDS.glob("*.txt")):
+            region = "包头" if path.name.startswith("004") else "滨州"
+            record = {"id": path.stem, "text": path.read_text("utf-8"), "region": region}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("split", "home", "other"),
+    [
+        (["--by", "region=滨州"], "滨州", "包头"),
+        (["--by", "region=包头", "--against", "滨州"], "包头", "滨州"),
+    ],
+)
+def test_compare_by_meta_field_splits_one_corpus(
+    tmp_path: Path, split: list[str], home: str, other: str
+) -> None:
+    corpus = _region_corpus(tmp_path)
+    args = ["compare", str(corpus), *split, "-n", "10", "--format", "jsonl"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert any(home in r["term"] for r in rows if r["g2"] > 0)
+    assert any(other in r["term"] for r in rows if r["g2"] < 0)
+    assert not any(other in r["term"] for r in rows if r["g2"] > 0)
+
+
+def test_compare_by_matches_the_two_path_form(tmp_path: Path) -> None:
+    binzhou = tmp_path / "binzhou"
+    binzhou.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        if not path.name.startswith("004"):
+            (binzhou / path.name).write_bytes(path.read_bytes())
+    baotou = str(next(SEEDS.glob("004_*.txt")))
+    by_paths = CliRunner().invoke(cli, ["compare", str(binzhou), baotou, "--format", "tsv"])
+    by_field = CliRunner().invoke(
+        cli, ["compare", str(_region_corpus(tmp_path)), "--by", "region=滨州", "--format", "tsv"]
+    )
+    assert by_paths.exit_code == by_field.exit_code == 0
+    assert by_field.stdout == by_paths.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--by", "region=上海"], "no document with terms has region=上海"),
+        (["--by", "region"], "FIELD=VALUE"),
+        (["--against", "滨州"], "--against needs --by"),
+        ([], "give two corpora"),
+    ],
+)
+def test_compare_says_what_is_wrong(tmp_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(cli, ["compare", str(_region_corpus(tmp_path)), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,11 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True)
-class Token:
-    """One segmented word; ``start:end`` indexes the normalised text."""
+class Token(NamedTuple):
+    """One segmented word; ``start:end`` indexes the normalised text.
+
+    A named tuple, not a dataclass: documents hold hundreds of thousands.
+    """
 
     text: str
     start: int

@@ -34,6 +34,10 @@ _PRE = r"(?P<pre>接近|大约|超过|近|约|超|逾|过)?"
 _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零一二三四五六七八九]{2}(?=年))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+#: any character a figure's numeral can start with, and how far before it a figure may start
+_NUMERALS = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿]+")
+_MAX_LEAD = 12
+_MAX_TAIL = 40  # the longest unit (12 characters) and 以上/左右, with room to spare
 _REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
 _CLAUSE_END = "，。；！？\n、：“”"
 _UP = re.compile(r"(上升|提升|提高|增长|增加|上涨|攀升|增幅|增至|升至|扩大)")
@@ -111,6 +115,27 @@ class FigureExtractor:
         }
         return re.compile("|".join(f"(?P<{name}>{body})" for name, body in parts.items()))
 
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        """What ``pattern.finditer(text)`` yields, trying only near numerals.
+
+        Every figure holds a numeral, starts at most ``_MAX_LEAD`` characters
+        before one (排名 + six characters + 第) and ends at most ``_MAX_TAIL``
+        after its last one; so the pattern, whose many branches are costly to
+        try at every position, is searched only in windows around numerals.
+        """
+        pattern = self.pattern
+        size = len(text)
+        resume = 0  # matches do not overlap: none starts before the last one ended
+        for window_start, window_end in _numeral_windows(text):
+            start = max(window_start, resume)
+            stop = min(size, window_end + _MAX_TAIL)
+            while start < window_end:
+                match = pattern.search(text, start, stop)
+                if match is None or match.start() >= window_end:
+                    break
+                yield match
+                resume = start = max(match.end(), match.start() + 1)
+
     # ---- the scan --------------------------------------------------------------
     def find(self, text: str, doc: str = "<text>") -> list[FigureRecord]:
         """Every figure of a normalised ``text``, in text order."""
@@ -124,7 +149,7 @@ class FigureExtractor:
             return any(s < end and start < e for s, e in excluded[low:high])
 
         records: list[FigureRecord] = []
-        for match in self.pattern.finditer(text):
+        for match in self.matches(text):
             try:
                 readings = list(self._read(match, text))
             except ValueError:
@@ -289,6 +314,21 @@ class FigureExtractor:
             shift = document.offset
             records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
         return records
+
+
+def _numeral_windows(text: str) -> Iterator[tuple[int, int]]:
+    """Spans from ``_MAX_LEAD`` before a run of numerals to its end, overlaps merged."""
+    current_start = current_end = -1
+    for run in _NUMERALS.finditer(text):
+        start = max(0, run.start() - _MAX_LEAD)
+        if start <= current_end:
+            current_end = run.end()
+            continue
+        if current_end >= 0:
+            yield current_start, current_end
+        current_start, current_end = start, run.end()
+    if current_end >= 0:
+        yield current_start, current_end
 
 
 def _scale(value: int | float, scale: int) -> int | float:

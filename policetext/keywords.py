@@ -109,7 +109,20 @@ class KeywordExtractor:
 
     def terms(self, document: Document) -> list[str]:
         """The candidate terms of a segmented document, in text order."""
-        return [t.text for t in document.tokens if self.is_candidate(t)]
+        if self.pos:
+            return [t.text for t in document.tokens if self.is_candidate(t)]
+        # without a part-of-speech filter a word is a candidate or not wherever it
+        # stands: decide each distinct word once
+        verdict: dict[str, bool] = {}
+        out = []
+        for token in document.tokens:
+            word = token.text
+            keep = verdict.get(word)
+            if keep is None:
+                keep = verdict[word] = self.is_candidate(token)
+            if keep:
+                out.append(word)
+        return out
 
     def idf(self, term: str, df: Counter[str] | None = None, n_docs: int = 1) -> float:
         """jieba's IDF, scaled down for terms many documents of the corpus share."""

@@ -12,7 +12,9 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import accumulate, compress, repeat
+from operator import not_
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,11 +105,27 @@ class Segmenter:
 
         return jieba.posseg.POSTokenizer(self.tokenizer)
 
+    @cached_property
+    def word_tags(self) -> dict[str, str]:
+        """Part of speech by word: jieba's dictionary, then ours and the user's.
+
+        The same table jieba.posseg builds, without importing jieba.posseg (whose
+        import alone tags jieba's whole global dictionary).
+        """
+        import jieba
+
+        tags = _jieba_word_tags(Path(jieba.__file__).parent / "dict.txt")
+        for word, _freq, pos in (
+            *read_user_dict(data_path("police_dict.txt")),
+            *self._user_entries,
+        ):
+            if pos:
+                tags[word] = pos
+        return tags
+
     def word_tag(self, word: str) -> str | None:
         """The part of speech jieba's dictionary (and ours) gives a word, if it has one."""
-        tagger = self.tagger
-        tagger.makesure_userdict_loaded()
-        return tagger.word_tag_tab.get(word)
+        return self.word_tags.get(word)
 
     def cut(self, text: str) -> list[str]:
         """Words of ``text`` in precise mode (HMM on for unknown words)."""
@@ -117,18 +135,29 @@ class Segmenter:
         """Tokens with offsets into ``text``; whitespace is not a token."""
         out: list[Token] = []
         for base, piece in bounded_pieces(text):
-            offset = base
+            tags: Iterable[str | None]
             if pos:
-                pairs = ((p.word, p.flag) for p in self.tagger.cut(piece))
+                pairs = [(p.word, p.flag) for p in self.tagger.cut(piece)]
+                words = [word for word, _ in pairs]
+                tags = [tag for _, tag in pairs]
             else:
-                pairs = ((w, None) for w in self.tokenizer.cut(piece))
-            for word, tag in pairs:
-                start = offset
-                offset += len(word)
-                if not word.isspace():
-                    out.append(Token(word, start, offset, tag))
+                words = self.cut(piece)
+                tags = repeat(None)
+            # offsets by running sums, tokens built and filtered without a Python-level
+            # loop: this runs once per word of the corpus
+            bounds = list(accumulate(map(len, words), initial=base))
+            made = map(_make_token, zip(words, bounds, bounds[1:], tags, strict=False))
+            out.extend(compress(made, map(not_, map(str.isspace, words))))
         return out
 
+
+def _jieba_word_tags(dictionary: Path) -> dict[str, str]:
+    """``word → tag`` of jieba's dictionary file (``word freq tag`` lines)."""
+    lines = dictionary.read_text("utf-8").splitlines()
+    return dict(parts[::2] for parts in map(str.split, lines) if len(parts) == 3)
+
+
+_make_token = partial(tuple.__new__, Token)
 
 #: longest piece handed to jieba at once; its DAG for one piece is held in memory
 MAX_PIECE = 4096

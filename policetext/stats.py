@@ -76,8 +76,10 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
 
     Tokens are words: punctuation tokens are not counted.
     """
-    words = [t.text for t in document.tokens if _WORDLIKE.search(t.text)]
-    vocabulary = Counter(words)
+    vocabulary = Counter(t.text for t in document.tokens)
+    for word in [w for w in vocabulary if not _WORDLIKE.search(w)]:
+        del vocabulary[word]  # punctuation is not a word
+    words = vocabulary.total()
     return DocumentStats(
         doc=document.doc,
         title=document.title,
@@ -85,7 +87,7 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
         chars=len(document.text),
         han=sum(map(len, _HAN_RUN.findall(document.text))),
         sentences=len(document.sentences),
-        tokens=len(words),
+        tokens=words,
         distinct_tokens=len(vocabulary),
         script=document.script,
         changes=dict(document.changes),

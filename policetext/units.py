@@ -90,9 +90,11 @@ class UnitExtractor:
         return table
 
     @cached_property
-    def type_suffix(self) -> re.Pattern[str]:
-        names = sorted((t for t in self.types if t != "局"), key=len, reverse=True)
-        return re.compile("(" + "|".join(map(re.escape, names)) + ")$")
+    def type_endings(self) -> tuple[frozenset[str], tuple[int, ...], frozenset[str]]:
+        """Last characters, lengths (longest first) and names of the unit types."""
+        names = frozenset(t for t in self.types if t != "局")
+        lengths = tuple(sorted({len(t) for t in names}, reverse=True))
+        return frozenset(t[-1] for t in names), lengths, names
 
     @cached_property
     def places(self) -> dict[str, _Place]:
@@ -122,13 +124,16 @@ class UnitExtractor:
         """``(type, functional prefix)`` when a token ends in a unit type."""
         if token in _ABBREVIATIONS:
             return _ABBREVIATIONS[token][1], ""
-        match = self.type_suffix.search(token)
-        if not match:
-            return None
-        prefix = token[: match.start()]
-        if prefix and (prefix in self.stopwords or not _TYPE_PREFIX.match(prefix)):
-            return None
-        return match.group(1), prefix
+        last_chars, lengths, names = self.type_endings
+        if not token or token[-1] not in last_chars:
+            return None  # most tokens: one set look-up
+        for length in lengths:  # the longest type the token ends in
+            if length <= len(token) and token[-length:] in names:
+                prefix = token[:-length]
+                if prefix and (prefix in self.stopwords or not _TYPE_PREFIX.match(prefix)):
+                    return None
+                return token[-length:], prefix
+        return None
 
     def find(self, text: str, tokens: list[Token], doc: str = "<text>") -> list[UnitRecord]:
         """Named units in ``text`` (segmented as ``tokens``), in text order."""

@@ -36,9 +36,10 @@ def build_corpus(megabytes: float, traditional_share: float = 0.05, seed: int = 
     stamp = target / ".complete"
     if stamp.exists():
         return target
-    from opencc import OpenCC
+    sys.path.insert(0, str(ROOT))
+    from policetext.engines import pure_converter
 
-    s2t = OpenCC("s2t").convert
+    s2t = pure_converter("s2t")  # the same converter whichever OpenCC package is installed
     rng = random.Random(seed)
     paragraphs = seed_paragraphs()
     target.mkdir(parents=True, exist_ok=True)

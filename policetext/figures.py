@@ -116,25 +116,8 @@ class FigureExtractor:
         return re.compile("|".join(f"(?P<{name}>{body})" for name, body in parts.items()))
 
     def matches(self, text: str) -> Iterator[re.Match[str]]:
-        """What ``pattern.finditer(text)`` yields, trying only near numerals.
-
-        Every figure holds a numeral, starts at most ``_MAX_LEAD`` characters
-        before one (排名 + six characters + 第) and ends at most ``_MAX_TAIL``
-        after its last one; so the pattern, whose many branches are costly to
-        try at every position, is searched only in windows around numerals.
-        """
-        pattern = self.pattern
-        size = len(text)
-        resume = 0  # matches do not overlap: none starts before the last one ended
-        for window_start, window_end in _numeral_windows(text):
-            start = max(window_start, resume)
-            stop = min(size, window_end + _MAX_TAIL)
-            while start < window_end:
-                match = pattern.search(text, start, stop)
-                if match is None or match.start() >= window_end:
-                    break
-                yield match
-                resume = start = max(match.end(), match.start() + 1)
+        """What ``pattern.finditer(text)`` yields (see ``_near_numerals``)."""
+        return _near_numerals(self.pattern, text)
 
     # ---- the scan --------------------------------------------------------------
     def find(self, text: str, doc: str = "<text>") -> list[FigureRecord]:
@@ -163,7 +146,7 @@ class FigureExtractor:
         return records
 
     def _excluded_spans(self, text: str) -> list[tuple[int, int]]:
-        spans = [m.span() for m in self.exclusions.finditer(text)]
+        spans = [m.span() for m in _near_numerals(self.exclusions, text)]
         # short quoted phrases are slogans and names: “四个第一”, “七个一”, “2.18”
         spans += [m.span() for m in _QUOTED.finditer(text)]
         return spans
@@ -314,6 +297,27 @@ class FigureExtractor:
             shift = document.offset
             records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
         return records
+
+
+def _near_numerals(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` yields, for a pattern whose every match holds
+    a numeral, starts at most ``_MAX_LEAD`` characters before one (排名 + six
+    characters + 第) and ends at most ``_MAX_TAIL`` after its last one.
+
+    The figure pattern's many branches are costly to try at every position; so
+    it is searched only in windows around numerals, a fraction of the text.
+    """
+    size = len(text)
+    resume = 0  # matches do not overlap: none starts before the last one ended
+    for window_start, window_end in _numeral_windows(text):
+        start = max(window_start, resume)
+        stop = min(size, window_end + _MAX_TAIL)
+        while start < window_end:
+            match = pattern.search(text, start, stop)
+            if match is None or match.start() >= window_end:
+                break
+            yield match
+            resume = start = max(match.end(), match.start() + 1)
 
 
 def _numeral_windows(text: str) -> Iterator[tuple[int, int]]:

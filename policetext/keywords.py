@@ -83,15 +83,10 @@ class KeywordExtractor:
     @cached_property
     def idf_table(self) -> tuple[dict[str, float], float]:
         """jieba's bundled IDF table and its median (the IDF of an unseen word)."""
-        import jieba
+        from policetext.segment import jieba_data
 
-        path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
-        table: dict[str, float] = {}
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                word, _, value = line.rstrip("\n").partition(" ")
-                if value:
-                    table[word] = float(value)
+        fields = jieba_data("analyse/idf.txt").read_text("utf-8").split()
+        table = dict(zip(fields[0::2], map(float, fields[1::2]), strict=True))
         values = sorted(table.values())
         return table, values[len(values) // 2]
 

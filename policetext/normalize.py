@@ -26,10 +26,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from pathlib import Path
 
 from policetext.config import Config
 from policetext.datafiles import common_chars, common_words, shipped_lines
+from policetext.engines import fast_converter, pure_converter, pure_opencc_root, resolve_segmenter
 
 #: the noise mark put where a garbled stretch could not be repaired (geta mark).
 NOISE_MARK = "〓"
@@ -52,8 +52,10 @@ _GARBLE_RE = re.compile(
 _REPLACEMENT_RUN = re.compile("\ufffd+")
 
 # -- 2. pinyin annotations --------------------------------------------------
+# the bracket comes first and the look-behind after it, so that the engine can
+# skip to brackets instead of trying the look-behind at every position
 _PINYIN_RE = re.compile(
-    f"(?<=[{HAN}])[(（](?P<py>[a-zA-Zü\u00e0-\u01dc\u0300-\u036f]{{1,7}}"
+    f"[(（](?<=[{HAN}][(（])(?P<py>[a-zA-Zü\u00e0-\u01dc\u0300-\u036f]{{1,7}}"
     f"(?: [a-zA-Zü\u00e0-\u01dc\u0300-\u036f]{{1,7}}){{0,3}})[)）]"
 )
 _SYLLABLE_RE = re.compile(
@@ -74,12 +76,19 @@ _FULLWIDTH_RE = re.compile("[" + "".join(_FULLWIDTH_ALNUM) + "]")
 _ASCII_TO_CJK_PUNCT = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
 _PUNCT_RE = re.compile(r"[,:;()?!]")
 _CJK_CLASS = f"[{HAN}\u3000-\u303f\uff01-\uff60\u2018\u2019\u201c\u201d\u2014\u2026〓]"
-_BETWEEN_CJK_RE = re.compile(f"(?<={_CJK_CLASS})[,:;?!](?={_CJK_CLASS})")
+# one pattern per mark, so that each substitution is a plain string (no Python
+# call per mark); the mark comes first so that the engine skips to it
+_BETWEEN_CJK = tuple(
+    (re.compile(f"{re.escape(mark)}(?<={_CJK_CLASS}{re.escape(mark)})(?={_CJK_CLASS})"), wide)
+    for mark, wide in ((",", "，"), (":", "："), (";", "；"), ("?", "？"), ("!", "！"))
+)
 
 # -- 5. stutter -------------------------------------------------------------
 _DOUBLED_PUNCT_RE = re.compile(r"[,;:，；：、。][,;:，；：、。]")
 # ASCII and Chinese forms of one mark count as the same piece when doubled
 _PUNCT_KIND = str.maketrans(",;:", "，；：")
+# a line can only stutter where a mark is doubled with itself (ASCII or Chinese form)
+_SAME_DOUBLED_RE = re.compile(r"[,，][,，]|[;；][;；]|[:：][:：]|、、|。。")
 _STUTTER_PIECE_RE = re.compile(r"\d+(?:\.\d+)?|.", re.S)
 _SENTENCE_END = set("。！？；…”’」』）)!?;")
 
@@ -146,16 +155,17 @@ class Normalizer:
 
     @cached_property
     def converter(self) -> Callable[[str], str]:
-        from opencc import OpenCC
-
-        return OpenCC(self.config.conversion or "t2s").convert
+        conversion = self.config.conversion or "t2s"
+        if resolve_segmenter(self.config.engine) == "rjieba":
+            fast = fast_converter(conversion)  # the fast extra: the OpenCC binding
+            if fast is not None:
+                return fast
+        return pure_converter(conversion)
 
     @cached_property
     def convertible_chars(self) -> frozenset[str]:
         """Every character that some entry of the conversion would change."""
-        import opencc
-
-        root = Path(opencc.__file__).parent
+        root = pure_opencc_root()
         conf = json.loads((root / "config" / f"{self.config.conversion}.json").read_text("utf-8"))
         files: list[str] = []
 
@@ -232,7 +242,8 @@ class Normalizer:
             script = judge_script(text, counts.converted_chars)
         if cfg.fix_stutter:
             # before width repair, which would turn ",," into "，,"
-            text = "\n".join(collapse_stutter(line, counts) for line in text.split("\n"))
+            if _SAME_DOUBLED_RE.search(text):  # most texts have no stutter at all
+                text = "\n".join(collapse_stutter(line, counts) for line in text.split("\n"))
         if cfg.fix_width:
             text = fix_width(text, counts)
         lines = text.split("\n")
@@ -482,19 +493,23 @@ def fix_width(text: str, counts: NormalizeCounts | None = None) -> str:
         if not ok:
             return char
         changed += 1
+        if before in _ASCII_TO_CJK_PUNCT or after in _ASCII_TO_CJK_PUNCT:
+            nonlocal again
+            again = True  # its neighbour mark may now count as Chinese-side
         return _ASCII_TO_CJK_PUNCT[char]
 
     # fast path in C for the common case, a mark between two Chinese characters
-    text, n = _BETWEEN_CJK_RE.subn(lambda m: _ASCII_TO_CJK_PUNCT[m[0]], text)
-    changed += n
+    for pattern, wide in _BETWEEN_CJK:
+        text, n = pattern.subn(wide, text)
+        changed += n
     if not _PUNCT_RE.search(text):
         if counts is not None:
             counts.width_fixed += changed
         return text
     # a mark turned Chinese can make its neighbour Chinese-side too (":,“"): repeat
-    before_pass = -1
-    while changed != before_pass:
-        before_pass = changed
+    again = True
+    while again:
+        again = False
         text = _PUNCT_RE.sub(widen, text)
     if counts is not None:
         counts.width_fixed += changed

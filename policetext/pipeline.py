@@ -59,7 +59,7 @@ class Pipeline:
 
     @cached_property
     def segmenter(self) -> Segmenter:
-        return Segmenter(self.config.user_dicts, self.config.cache_dir)
+        return Segmenter(self.config.user_dicts, self.config.cache_dir, self.config.engine)
 
     @cached_property
     def figures(self) -> FigureExtractor:

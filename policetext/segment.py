@@ -7,6 +7,7 @@ user's cache directory.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import re
@@ -16,11 +17,12 @@ from functools import cached_property, partial
 from itertools import accumulate, compress, repeat
 from operator import not_
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policetext.config import default_cache_dir
 from policetext.datafiles import data_path, iter_data_lines
 from policetext.document import Span, Token
+from policetext.engines import resolve_segmenter, rjieba_tokenizer
 from policetext.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -67,9 +69,15 @@ def read_user_dict(path: Path) -> Iterator[tuple[str, int | None, str | None]]:
 class Segmenter:
     """jieba precise mode plus the shipped police dictionary and any user dictionaries."""
 
-    def __init__(self, user_dicts: Iterable[Path] = (), cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        user_dicts: Iterable[Path] = (),
+        cache_dir: Path | None = None,
+        engine: str = "auto",
+    ) -> None:
         self.user_dicts = tuple(Path(p) for p in user_dicts)
         self.cache_dir = cache_dir or default_cache_dir()
+        self.engine = resolve_segmenter(engine)
         # validate user dictionaries now, so a bad file fails before any output
         self._user_entries = [entry for path in self.user_dicts for entry in read_user_dict(path)]
 
@@ -112,9 +120,7 @@ class Segmenter:
         The same table jieba.posseg builds, without importing jieba.posseg (whose
         import alone tags jieba's whole global dictionary).
         """
-        import jieba
-
-        tags = _jieba_word_tags(Path(jieba.__file__).parent / "dict.txt")
+        tags = _jieba_word_tags(jieba_data("dict.txt"))
         for word, _freq, pos in (
             *read_user_dict(data_path("police_dict.txt")),
             *self._user_entries,
@@ -127,8 +133,16 @@ class Segmenter:
         """The part of speech jieba's dictionary (and ours) gives a word, if it has one."""
         return self.word_tags.get(word)
 
+    @cached_property
+    def rjieba(self) -> Any:
+        """The fast engine: rjieba with the same dictionary entries, same cuts."""
+        shipped = read_user_dict(data_path("police_dict.txt"))
+        return rjieba_tokenizer((*shipped, *self._user_entries))
+
     def cut(self, text: str) -> list[str]:
         """Words of ``text`` in precise mode (HMM on for unknown words)."""
+        if self.engine == "rjieba":
+            return self.rjieba.cut(text)  # type: ignore[no-any-return]
         return self.tokenizer.lcut(text)
 
     def tokens(self, text: str, pos: bool = False) -> list[Token]:
@@ -152,9 +166,19 @@ class Segmenter:
 
 
 def _jieba_word_tags(dictionary: Path) -> dict[str, str]:
-    """``word → tag`` of jieba's dictionary file (``word freq tag`` lines)."""
-    lines = dictionary.read_text("utf-8").splitlines()
-    return dict(parts[::2] for parts in map(str.split, lines) if len(parts) == 3)
+    """``word → tag`` of jieba's dictionary file (``word freq tag`` on every line)."""
+    fields = dictionary.read_text("utf-8").split()
+    if len(fields) % 3:
+        raise ConfigError("not a 'word freq tag' dictionary", str(dictionary))
+    return dict(zip(fields[0::3], fields[2::3], strict=True))  # no Python-level loop
+
+
+def jieba_data(name: str) -> Path:
+    """A file of jieba's package (its dictionaries), found without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("jieba is not installed", name)
+    return Path(next(iter(spec.submodule_search_locations))) / name
 
 
 _make_token = partial(tuple.__new__, Token)

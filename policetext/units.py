@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from policetext.datafiles import common_words, shipped_lines
@@ -138,12 +139,17 @@ class UnitExtractor:
     def find(self, text: str, tokens: list[Token], doc: str = "<text>") -> list[UnitRecord]:
         """Named units in ``text`` (segmented as ``tokens``), in text order."""
         spans: list[tuple[int, int, int, str]] = []  # first token, chars to skip, last, type
-        i = 0
         n = len(tokens)
-        while i < n:
-            found = self.unit_type(tokens[i].text)
-            if not found:
-                i += 1
+        last_chars = self.type_endings[0]
+        # the few tokens that can end in a unit type, found without a call per token
+        candidates = [
+            i
+            for i, token in enumerate(tokens)
+            if token.text[-1] in last_chars or token.text in _ABBREVIATIONS
+        ]
+        done = 0  # tokens before this belong to a unit already read
+        for i in candidates:
+            if i < done or not self.unit_type(tokens[i].text):
                 continue
             # extend rightwards over a chain: 市公安局 海岸警察 支队 岔尖 派出所
             end = i
@@ -168,7 +174,7 @@ class UnitExtractor:
             if edge is not None:
                 unit_type = self.unit_type(tokens[end].text)[0]  # type: ignore[index]
                 spans.append((edge[0], edge[1], end, unit_type))
-            i = end + 1
+            done = end + 1
         city = self._article_city(tokens)
         records = []
         for first, skip, last, unit_type in spans:
@@ -235,14 +241,17 @@ class UnitExtractor:
         counting a county as a mention of its city (沾化 points at 滨州)."""
         counts: Counter[str] = Counter()
         places = self.places
-        for token in tokens:
-            place = places.get(token.text)
+        # counted in C, then places looked up once per distinct word, in order of first
+        # mention (ties go to the place mentioned first)
+        words = Counter(map(itemgetter(0), tokens))
+        for word, mentions in words.items():
+            place = places.get(word)
             if place is None:
                 continue
             if place.level == "city":
-                counts[place.name] += 1
+                counts[place.name] += mentions
             elif place.level == "county" and place.parent:
-                counts[place.parent] += 1
+                counts[place.parent] += mentions
         if not counts:
             return None
         best = counts.most_common(1)[0][0]

@@ -15,7 +15,7 @@ from policetext.cli import cli
 from policetext.figures import FigureExtractor
 from policetext.numerals import parse_number
 
-from .conftest import SEEDS, gold_metrics, load_cases, needs_gold
+from .conftest import SEEDS, gold_metrics, load_cases, needs_gold, seed
 
 CASES = load_cases("figures.jsonl")
 EXTRACTOR = FigureExtractor()
@@ -107,3 +107,35 @@ def test_cli_reads_a_pipe() -> None:
     result = CliRunner().invoke(cli, ["figures", "--format", "jsonl"], input="抓获逃犯10人。")
     (row,) = [json.loads(x) for x in result.stdout.splitlines()]
     assert row["text"] == "10人" and row["value"] == 10 and row["context"] == "抓获逃犯10人"
+
+
+# ---- the scan near numerals gives what a scan of every position gives -------------
+_SCAN_ALPHABET = (
+    "0123456789.,一二两三十百千万亿第年月日号人起元%名列排位今近约超周等级点大类个"
+    "“”，。\n公安局破获案件抓获嫌疑热线拨打电话"
+)
+
+
+@given(st.text(alphabet=_SCAN_ALPHABET, max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_scan_near_numerals_equals_a_full_scan(text: str) -> None:
+    from policetext.figures import _near_numerals
+
+    extractor = FigureExtractor()
+    for pattern in (extractor.pattern, extractor.exclusions):
+        full = [(m.span(), m.lastgroup) for m in pattern.finditer(text)]
+        near = [(m.span(), m.lastgroup) for m in _near_numerals(pattern, text)]
+        assert near == full
+
+
+@pytest.mark.parametrize("padding", [0, 11, 12, 13, 40, 200])
+def test_scan_near_numerals_on_real_text_with_gaps(padding: int) -> None:
+    from policetext.figures import _near_numerals
+
+    extractor = FigureExtractor()
+    text = seed("002").read_text("utf-8")
+    text = text.replace("，", "，" + "各" * padding)  # numerals further apart
+    for pattern in (extractor.pattern, extractor.exclusions):
+        assert [m.span() for m in _near_numerals(pattern, text)] == [
+            m.span() for m in pattern.finditer(text)
+        ]

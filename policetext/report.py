@@ -677,7 +677,7 @@ def _keywords_section(data: ReportData) -> str:
     return (
         f'<section id="keywords"><h2>Keywords</h2>{main}'
         f'<h3>By {who}</h3><p class="note">Each {who}\'s top terms by TF-IDF, the IDF blended '
-        f"over the {len(data.keyword_groups)} {who}s shown (bars: occurrences).</p>"
+        f"over the {len(data.keyword_groups)} {who}s shown.</p>"
         f'<div class="multiples">{"".join(multiples)}</div></section>'
     )
 

@@ -37,6 +37,8 @@ MAX_KEYNESS_GROUPS = 6
 #: kinds whose values add up to something (a sum of percentages or ranks means nothing)
 SUMMABLE_KINDS = ("count", "money")
 NO_GROUP = "(no value)"
+#: the group of PATHS given beside --compare A B
+OTHER_INPUTS = "(other inputs)"
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 
 FONT_STACK = (
@@ -189,6 +191,8 @@ def collect_report(
     )
     groups = _groups(gathered, by) if (by or compare) else []
     notes: list[str] = []
+    if by is not None and len(groups) < 2:
+        notes.append(f"every document has the same {by}: nothing to compare")
     if groups:
         units = [(g, _sum_terms(terms, gathered, g)) for g in groups]
     else:
@@ -258,7 +262,11 @@ def _rank_each(
     for _, counts in units:
         df.update(counts.keys())
     return [
-        (str(name), pipeline.keywords.tfidf(counts, top, df, len(units))) for name, counts in units
+        (
+            OTHER_INPUTS if name is None else name,
+            pipeline.keywords.tfidf(counts, top, df, len(units)),
+        )
+        for name, counts in units
     ]
 
 
@@ -305,6 +313,11 @@ def text_width(text: str, size: float) -> float:
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clip_left(text: str, limit: int) -> str:
+    """The end of a long label (a path's file name is what tells two apart)."""
+    return text if len(text) <= limit else "…" + text[-(limit - 1) :]
 
 
 def table(
@@ -429,7 +442,7 @@ def diverging_chart(
     room = middle - 90
     parts = [
         f'<text x="{middle + 6:.1f}" y="14" font-size="{size}" fill="{SIDE_A}">'
-        f"{esc(clip(label_a, 22))} →</text>"
+        f"{esc(clip_left(label_a, 24))} →</text>"
         f'<text x="{middle - 6:.1f}" y="14" font-size="{size}" text-anchor="end" '
         f'fill="{SIDE_B}">← {esc(clip(label_b, 22))}</text>'
     ]
@@ -672,7 +685,7 @@ def _keywords_section(data: ReportData) -> str:
             numeric=(False, True, True),
         )
         multiples.append(
-            figure_block(f"keywords-{who}", clip(Path(name).name or name, 40), small, small_table)
+            figure_block(f"keywords-{who}", clip(_short(name, who), 40), small, small_table)
         )
     return (
         f'<section id="keywords"><h2>Keywords</h2>{main}'
@@ -680,6 +693,11 @@ def _keywords_section(data: ReportData) -> str:
         f"over the {len(data.keyword_groups)} {who}s shown.</p>"
         f'<div class="multiples">{"".join(multiples)}</div></section>'
     )
+
+
+def _short(name: str, who: str) -> str:
+    # a document by its file name; a group by its whole value
+    return (Path(name).name or name) if who == "document" else name
 
 
 def _figures_section(data: ReportData) -> str:

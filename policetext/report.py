@@ -193,6 +193,8 @@ def collect_report(
     notes: list[str] = []
     if by is not None and len(groups) < 2:
         notes.append(f"every document has the same {by}: nothing to compare")
+    if compare is not None and len([g for g in groups if g is not None]) < 2:
+        notes.append("one side of --compare has no documents: no keyness")
     if groups:
         units = [(g, _sum_terms(terms, gathered, g)) for g in groups]
     else:
@@ -444,7 +446,7 @@ def diverging_chart(
         f'<text x="{middle + 6:.1f}" y="14" font-size="{size}" fill="{SIDE_A}">'
         f"{esc(clip_left(label_a, 24))} →</text>"
         f'<text x="{middle - 6:.1f}" y="14" font-size="{size}" text-anchor="end" '
-        f'fill="{SIDE_B}">← {esc(clip(label_b, 22))}</text>'
+        f'fill="{SIDE_B}">← {esc(clip_left(label_b, 24))}</text>'
     ]
     for i, r in enumerate(rows):
         y = head + i * (row + gap)

@@ -4,7 +4,9 @@ escaping, groups by --by and --compare (the keyness of ``compare``)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -238,6 +240,20 @@ def test_compare_shows_the_keyness_of_compare(tmp_path: Path) -> None:
 
 def test_jobs_give_the_same_page(page: str, tmp_path: Path) -> None:
     assert run_report([str(SEEDS), "--jobs", "2"], tmp_path) == page
+
+
+def test_written_with_the_ordinary_file_mode(tmp_path: Path) -> None:
+    # readable as any file the user writes (umask), not private like a temporary file
+    target = tmp_path / "out" / "report.html"
+    umask = os.umask(0o022)
+    try:
+        args = ["report", str(seed("004")), "-o", str(target)]
+        result = CliRunner().invoke(cli, args, env={"XDG_CACHE_HOME": str(tmp_path / "c")})
+    finally:
+        os.umask(umask)
+    assert result.exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temporary left
 
 
 def test_missing_output_is_a_usage_error() -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from policetext.cli import cli
-from policetext.report import SECTIONS, report_summary
+from policetext.keywords import Keyness
+from policetext.report import (
+    SECTIONS,
+    bar_chart,
+    column_chart,
+    diverging_chart,
+    heatmap,
+    report_summary,
+)
 
 from .conftest import SEEDS, seed
 
@@ -260,3 +269,27 @@ def test_missing_output_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["report", str(SEEDS)])
     assert result.exit_code == 2
     assert "--output" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda label: bar_chart([(label, 3.0), ("民警", 1.0)], label),
+        lambda label: column_chart([(label, 3.0)], label),
+        lambda label: heatmap([label, "民警"], [[1, 1], [1, 2]], label),
+        lambda label: diverging_chart([Keyness(label, 5, 0, 6.0, 0.01, 3.0)], label, label, "B"),
+    ],
+    ids=["bar", "column", "heatmap", "diverging"],
+)
+def test_charts_escape_their_text(draw: Callable[[str], str]) -> None:
+    svg = draw('<img src="x">&')
+    assert "<img" not in svg and "&lt;img src=&quot;x&quot;&gt;&amp;" in svg
+    assert svg.startswith("<svg ") and 'width="' in svg and 'height="' in svg
+
+
+def test_diverging_chart_puts_a_right_and_b_left() -> None:
+    rows = [Keyness("滨州", 9, 0, 12.0, 0.001, 4.0), Keyness("包头", 0, 9, -12.0, 0.001, -4.0)]
+    svg = diverging_chart(rows, "keyness", "A", "B", width=400)
+    bars = re.findall(r'<rect x="([\d.]+)" y="\d+" width="([\d.]+)"', svg)
+    (a_x, a_w), (b_x, b_w) = [(float(x), float(w)) for x, w in bars]
+    assert a_x == 200 and a_w > 0 and b_x + b_w == 200

@@ -1085,7 +1085,7 @@ def report(
     \b
     Examples:
       policetext report seeds/ -o report.html
-      policetext report scrape.jsonl --by region --meta date -o report.html
+      policetext report scrape.jsonl --id-field id --by region -o report.html
       policetext report --compare binzhou/ baotou/ -o report.html
     """
     fields = (*opts.get("meta_fields", ()), *(f for f in (by, date_field) if f))

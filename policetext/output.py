@@ -180,6 +180,10 @@ def write_file_atomically(target: Path, text: str) -> None:
     try:
         with handle:
             handle.write(text)
+        # the temporary file is private (0600); give the result the mode open() would
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)
         os.replace(handle.name, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -12,8 +12,13 @@ traditional paragraphs, deterministic) and measures in one run:
   4. peak RSS of ``stats`` at 10 MB and at 50 MB;
   5. start-up: ``policetext --help`` and ``policetext grep 民警 <small file>``,
      median wall time of several runs.
+  6. the ``fast`` extra: ``stats --engine rjieba`` (rjieba and the OpenCC
+     binding) against ``--engine jieba``, the default install's code path
+     (jieba and opencc-python-reimplemented: nothing else differs between the
+     two installs), on the same corpus; identical output; rjieba alone as the
+     fast floor; normalisation with the binding.
 Prints a table and writes bench/out/results.json. ``--quick`` uses 2 MB and
-10 MB corpora (for a smoke run).
+10 MB corpora (for a smoke run). Without rjieba installed, part 6 is skipped.
 """
 
 from __future__ import annotations
@@ -74,22 +79,22 @@ def main() -> None:
     start = time.perf_counter()
     jieba.lcut(text)
     jieba_s = time.perf_counter() - start
-    stats1_s, out1 = wall([*policetext, "stats", "--format", "json", "--jobs", "1", str(small)])
+    stats = [*policetext, "stats", "--format", "json", "--engine", "jieba"]
+    stats1_s, out1 = wall([*stats, "--jobs", "1", str(small)])
     results["jieba_lcut_mb_s"] = round(size / jieba_s, 2)
     results["stats_jobs1_mb_s"] = round(size / stats1_s, 2)
     results["stats_vs_jieba"] = round(jieba_s / stats1_s, 2)
 
     # 2. --jobs 2 vs --jobs 1
-    stats2_s, out2 = wall([*policetext, "stats", "--format", "json", "--jobs", "2", str(small)])
+    stats2_s, out2 = wall([*stats, "--jobs", "2", str(small)])
     results["jobs2_speedup"] = round(stats1_s / stats2_s, 2)
     results["jobs2_identical"] = out1 == out2
 
     # 3. normalisation of simplified text vs OpenCC's convert
-    from opencc import OpenCC
+    from policetext import Config, Normalizer
+    from policetext.engines import pure_converter
 
-    from policetext import Normalizer
-
-    normalizer = Normalizer()
+    normalizer = Normalizer(Config(engine="jieba"))
     normalizer_chars_isdisjoint = normalizer.convertible_chars.isdisjoint
     # the simplified paragraphs only: what most of a real corpus is
     simplified = "\n".join(line for line in text.splitlines() if normalizer_chars_isdisjoint(line))
@@ -99,7 +104,7 @@ def main() -> None:
     normalize_s = time.perf_counter() - start
     sample = simplified[: len(simplified) // 10]
     start = time.perf_counter()
-    OpenCC("t2s").convert(sample)
+    pure_converter("t2s")(sample)
     opencc_s = (time.perf_counter() - start) * 10
     simplified_mb = len(simplified.encode("utf-8")) / 1e6
     results["normalize_mb_s"] = round(simplified_mb / normalize_s, 2)
@@ -108,10 +113,14 @@ def main() -> None:
 
     # 4. peak RSS of stats
     results[f"stats_rss_mb_{small_mb}mb"] = round(
-        peak_rss_mb([*policetext, "stats", "--format", "json", "--jobs", "1", str(small)]), 1
+        peak_rss_mb([*stats, "--jobs", "1", str(small)]), 1
     )
     results[f"stats_rss_mb_{large_mb}mb"] = round(
-        peak_rss_mb([*policetext, "stats", "--format", "json", "--jobs", "1", str(large)]), 1
+        peak_rss_mb([*stats, "--jobs", "1", str(large)]), 1
+    )
+    results["rss_ratio"] = round(
+        results[f"stats_rss_mb_{large_mb}mb"] / results[f"stats_rss_mb_{small_mb}mb"],
+        2,  # type: ignore[operator]
     )
 
     # 5. start-up
@@ -120,6 +129,50 @@ def main() -> None:
     greps = [wall([*policetext, "grep", "--no-cache", "民警", str(one_file)])[0] for _ in range(5)]
     results["help_s"] = round(statistics.median(helps), 3)
     results["grep_small_file_s"] = round(statistics.median(greps), 3)
+
+    # 6. the fast extra
+    from policetext.engines import fast_converter, has_rjieba
+
+    if has_rjieba():
+        from policetext.engines import rjieba_tokenizer
+
+        fast_stats = [*policetext, "stats", "--format", "json", "--engine", "rjieba"]
+        fast_s, fast_out = wall([*fast_stats, "--jobs", "1", str(small)])
+        results["fast_stats_jobs1_mb_s"] = round(size / fast_s, 2)
+        results["fast_vs_default_stats"] = round(stats1_s / fast_s, 2)
+        results["fast_identical"] = fast_out == out1
+        tokenizer = rjieba_tokenizer(())
+        start = time.perf_counter()
+        tokenizer.cut(text)
+        rjieba_s = time.perf_counter() - start
+        results["rjieba_cut_mb_s"] = round(size / rjieba_s, 2)
+        results["fast_stats_vs_rjieba"] = round(rjieba_s / fast_s, 2)
+        fast2_s, fast2_out = wall([*fast_stats, "--jobs", "2", str(small)])
+        results["fast_jobs2_speedup"] = round(fast_s / fast2_s, 2)
+        results["fast_jobs2_identical"] = fast2_out == out1
+    if fast_converter("t2s") is not None:
+        fast_normalizer = Normalizer(Config(engine="rjieba" if has_rjieba() else "jieba"))
+        traditional = "\n".join(
+            line for line in text.splitlines() if not normalizer_chars_isdisjoint(line)
+        )
+        traditional_mb = len(traditional.encode("utf-8")) / 1e6
+        start = time.perf_counter()
+        pure_converter("t2s")(traditional)
+        pure_t_s = time.perf_counter() - start
+        start = time.perf_counter()
+        fast_converter("t2s")(traditional)  # type: ignore[misc]
+        binding_s = time.perf_counter() - start
+        results["opencc_binding_vs_reimplemented"] = round(pure_t_s / binding_s, 1)
+        results["traditional_mb"] = round(traditional_mb, 2)
+        start = time.perf_counter()
+        fast_text = fast_normalizer.normalize(text).text
+        fast_norm_s = time.perf_counter() - start
+        start = time.perf_counter()
+        default_text = normalizer.normalize(text).text
+        default_norm_s = time.perf_counter() - start
+        results["normalize_mixed_default_mb_s"] = round(size / default_norm_s, 2)
+        results["normalize_mixed_fast_mb_s"] = round(size / fast_norm_s, 2)
+        results["normalize_fast_identical"] = fast_text == default_text
 
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "results.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -35,8 +35,10 @@ _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零�
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 #: any character a figure's numeral can start with, and how far before it a figure may start
-_NUMERALS = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿]+")
-_MAX_LEAD = 12
+# where a figure (or an exclusion) can be: a run of numerals, or 第 (an ordinal)
+_NUMERALS = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿半]+|(?P<ordinal>第)")
+_MAX_LEAD = 3  # how far before a numeral a match may start: 超过 …, 拨打：…
+_ORDINAL_LEAD = 8  # how far before 第: 排名 and six characters (排名全省同类城市第一)
 _MAX_TAIL = 40  # the longest unit (12 characters) and 以上/左右, with room to spare
 _REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
 _CLAUSE_END = "，。；！？\n、：“”"
@@ -93,7 +95,7 @@ class FigureExtractor:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        units = "|".join(re.escape(u) for u in sorted(self.units, key=len, reverse=True))
+        units = _trie_pattern(self.units)
         parts = {
             "date_full": rf"(?P<df_rel>{_REL})?(?P<df_y>{_YEAR})年(?:(?P<df_m>{_MON})月份?"
             rf"(?:(?P<df_d>{_DAY})[日号])?)?(?P<df_suf>年度|底|初|末|度)?",
@@ -299,10 +301,30 @@ class FigureExtractor:
         return records
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first, as a trie (人(?:次)?, not
+    人次|人): the engine follows one path instead of trying each word in turn."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return f"(?:{build(trie)})"
+
+
 def _near_numerals(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """What ``pattern.finditer(text)`` yields, for a pattern whose every match holds
-    a numeral, starts at most ``_MAX_LEAD`` characters before one (排名 + six
-    characters + 第) and ends at most ``_MAX_TAIL`` after its last one.
+    a numeral, starts at most ``_MAX_LEAD`` characters before one (or
+    ``_ORDINAL_LEAD`` before a 第) and ends at most ``_MAX_TAIL`` after its last one.
 
     The figure pattern's many branches are costly to try at every position; so
     it is searched only in windows around numerals, a fraction of the text.
@@ -321,16 +343,19 @@ def _near_numerals(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str
 
 
 def _numeral_windows(text: str) -> Iterator[tuple[int, int]]:
-    """Spans from ``_MAX_LEAD`` before a run of numerals to its end, overlaps merged."""
+    """Spans from a lead before each run of numerals (or 第) to its end, merged."""
+    spans = sorted(
+        (max(0, m.start() - (_ORDINAL_LEAD if m.lastgroup else _MAX_LEAD)), m.end())
+        for m in _NUMERALS.finditer(text)
+    )
     current_start = current_end = -1
-    for run in _NUMERALS.finditer(text):
-        start = max(0, run.start() - _MAX_LEAD)
+    for start, end in spans:
         if start <= current_end:
-            current_end = run.end()
+            current_end = max(current_end, end)
             continue
         if current_end >= 0:
             yield current_start, current_end
-        current_start, current_end = start, run.end()
+        current_start, current_end = start, end
     if current_end >= 0:
         yield current_start, current_end
 

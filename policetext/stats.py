@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from policetext.document import Document
@@ -76,7 +77,7 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
 
     Tokens are words: punctuation tokens are not counted.
     """
-    vocabulary = Counter(t.text for t in document.tokens)
+    vocabulary = Counter(map(itemgetter(0), document.tokens))  # token texts, counted in C
     for word in [w for w in vocabulary if not _WORDLIKE.search(w)]:
         del vocabulary[word]  # punctuation is not a word
     words = vocabulary.total()

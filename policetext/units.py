@@ -142,10 +142,9 @@ class UnitExtractor:
         n = len(tokens)
         last_chars = self.type_endings[0]
         # the few tokens that can end in a unit type, found without a call per token
+        words = list(map(itemgetter(0), tokens))
         candidates = [
-            i
-            for i, token in enumerate(tokens)
-            if token.text[-1] in last_chars or token.text in _ABBREVIATIONS
+            i for i, word in enumerate(words) if word[-1] in last_chars or word in _ABBREVIATIONS
         ]
         done = 0  # tokens before this belong to a unit already read
         for i in candidates:

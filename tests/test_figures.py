@@ -112,7 +112,7 @@ def test_cli_reads_a_pipe() -> None:
 # ---- the scan near numerals gives what a scan of every position gives -------------
 _SCAN_ALPHABET = (
     "0123456789.,一二两三十百千万亿第年月日号人起元%名列排位今近约超周等级点大类个"
-    "“”，。\n公安局破获案件抓获嫌疑热线拨打电话"
+    "“”，。：\n公安局破获案件抓获嫌疑热线拨打电话半观摩双全省同类城市名"
 )
 
 

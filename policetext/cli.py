@@ -5,6 +5,7 @@ This is the only module that imports click.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
@@ -20,7 +21,7 @@ from typing import Any, TextIO
 import click
 
 from policetext import __version__
-from policetext.config import CONVERSIONS, Config
+from policetext.config import CONVERSIONS, EXECUTORS, Config
 from policetext.document import Document
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
@@ -173,11 +174,19 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--engine",
-            type=click.Choice(SEGMENTERS),
-            default="auto",
-            show_default=True,
-            help="Segmenter: jieba, or rjieba from the fast extra (same output, faster); "
-            "auto is rjieba when installed.",
+            "engines",
+            type=click.Choice((*SEGMENTERS, *EXECUTORS)),
+            multiple=True,
+            help="Segmenter: jieba, or rjieba (fast extra; auto, the default, is rjieba when "
+            "installed). Where documents are processed: local, or dask (dask extra). "
+            "Repeatable (--engine rjieba --engine dask); every choice gives the same output.",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            default=None,
+            help="With --engine dask: the Dask scheduler (tcp://host:8786) [default: a "
+            "local cluster of --jobs worker processes].",
         ),
         click.option("--no-convert", is_flag=True, help="Keep traditional characters."),
         click.option("--no-pinyin", is_flag=True, help="Keep pinyin annotations like 習(xí)."),
@@ -210,7 +219,9 @@ def build_config(opts: dict[str, Any]) -> Config:
         encoding=opts.get("encoding"),
         glob=opts.get("glob", "*.txt"),
         user_dicts=tuple(opts.get("user_dicts", ())),
-        engine=opts.get("engine", "auto"),
+        engine=_engine_choice(opts, SEGMENTERS, "auto"),
+        executor=_engine_choice(opts, EXECUTORS, "local"),
+        scheduler=opts.get("scheduler"),
         table=TableFields(
             text=opts.get("text_field") or "text",
             id=opts.get("id_field"),
@@ -218,6 +229,16 @@ def build_config(opts: dict[str, Any]) -> Config:
             input_format=opts.get("input_format"),
         ),
     )
+
+
+def _engine_choice(opts: dict[str, Any], choices: Sequence[str], default: str) -> str:
+    """The one --engine value among ``choices`` (segmenter or executor)."""
+    chosen = [e for e in opts.get("engines", ()) if e in choices]
+    if len(set(chosen)) > 1:
+        raise click.UsageError(f"--engine {' and '.join(chosen)}: choose one of them")
+    if "dask" not in opts.get("engines", ()) and opts.get("scheduler"):
+        raise click.UsageError("--scheduler needs --engine dask")
+    return chosen[0] if chosen else default
 
 
 def with_meta(columns: Sequence[str], opts: dict[str, Any]) -> tuple[str, ...]:
@@ -1007,7 +1028,10 @@ def compare(
         on_error=reporter, progress=track(opts),
     )  # fmt: skip
     if field is None:
-        counts = [_term_counts(run([corpus])) for corpus in paths]
+        counts = []
+        with _one_cluster(pipeline, opts) as scheduler:  # both corpora on one Dask cluster
+            for corpus in paths:
+                counts.append(_term_counts(run([corpus], scheduler=scheduler)))
     else:
         results = run(resolve_inputs(paths))
         counts = split_term_counts(results, field, value or "", against)
@@ -1029,6 +1053,17 @@ def compare(
     else:
         write_rows((r.as_row() for r in side_a + side_b), KEYNESS_COLUMNS, fmt, out)
     sys.exit(reporter.exit_status())
+
+
+@contextlib.contextmanager
+def _one_cluster(pipeline: Pipeline, opts: dict[str, Any]) -> Iterator[str | None]:
+    if pipeline.config.executor != "dask":
+        yield None
+        return
+    from policetext.cluster import shared_scheduler
+
+    with shared_scheduler(pipeline.config.scheduler, opts["jobs"]) as address:
+        yield address
 
 
 def _term_counts(results: Iterable[tuple[str, list[str], dict[str, str]]]) -> Counter[str]:

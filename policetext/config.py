@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from policetext.io import TableFields
 
+#: where documents are processed
+EXECUTORS = ("local", "dask")
 #: OpenCC conversions from a traditional variant to simplified Chinese.
 CONVERSIONS = ("t2s", "tw2s", "hk2s")
 
@@ -63,16 +65,25 @@ class Config:
     #: all give the same output, ``rjieba`` and the OpenCC binding (the ``fast``
     #: extra) many times faster.
     engine: str = "auto"
+    #: where documents are processed: ``local`` (this machine, ``--jobs``) or ``dask``
+    #: (the ``dask`` extra: a Dask cluster; same results, same order)
+    executor: str = "local"
+    #: the Dask scheduler's address (``tcp://host:8786``); ``None``: a local cluster
+    scheduler: str | None = None
     #: where jieba's dictionary cache (and the normalised-text cache) is written.
     cache_dir: Path = field(default_factory=default_cache_dir)
 
     def __post_init__(self) -> None:
-        if self.conversion is not None and self.conversion not in CONVERSIONS:
-            from policetext.errors import ConfigError
+        from policetext.errors import ConfigError
 
+        if self.conversion is not None and self.conversion not in CONVERSIONS:
             raise ConfigError(
                 f"unknown conversion {self.conversion!r}; choose one of {', '.join(CONVERSIONS)}"
             )
         from policetext.engines import resolve_segmenter
 
         resolve_segmenter(self.engine)  # an unknown or missing engine fails here, early
+        if self.executor not in EXECUTORS:
+            raise ConfigError(
+                f"unknown executor {self.executor!r}; choose one of {', '.join(EXECUTORS)}"
+            )

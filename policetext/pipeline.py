@@ -278,8 +278,14 @@ class Pipeline:
         pos: bool = False,
         on_error: ErrorHandler = _raise,
         progress: Callable[[int], None] | None = None,
+        executor: str | None = None,
+        scheduler: str | None = None,
     ) -> Iterator[R]:
         """``task(pipeline, document)`` for every input, in input order.
+
+        ``executor="dask"`` (default: the config's) runs it on a Dask cluster (the
+        scheduler at ``scheduler``, else the config's, else a local cluster of
+        ``jobs`` worker processes): same results, same order.
 
         ``progress(nbytes)`` is called once per input that was used.
 
@@ -291,6 +297,20 @@ class Pipeline:
         # errors of the walk stay in their place among the files, so that messages
         # come in input order and --strict stops where a serial run would
         items = list(self._items(inputs))
+        if (executor or self.config.executor) == "dask":
+            from policetext.cluster import run_on_dask
+
+            outcomes = run_on_dask(
+                self.config, items, task, segment=segment, pos=pos,
+                scheduler=scheduler or self.config.scheduler, workers=jobs,
+            )  # fmt: skip
+            for item, results, error in outcomes:
+                yield from results
+                if error is not None:
+                    on_error(error)
+                elif progress:
+                    progress(_size_of(item))
+            return
         workers = self._workers(items, jobs)
         if workers <= 1:
             for item in items:

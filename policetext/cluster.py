@@ -1,0 +1,210 @@
+"""The per-document work on a Dask cluster (the ``dask`` extra).
+
+A task is a pure function of (pipeline, document); here it is mapped over a Dask
+bag of inputs, one partition a few documents, and the partitions' results come
+back in input order, so the corpus-level reductions (``stats.collect`` and
+``finish``, keyword document frequencies, keyness counts, the export) are the
+same code that folds the results of ``--jobs N`` locally. Dask reschedules the
+partitions of a worker that dies; a document that cannot be used comes back as
+an :class:`~policetext.errors.InputError`, reported like a local bad input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from policetext.config import Config
+from policetext.errors import ConfigError, InputError, PolicetextError
+from policetext.io import Source
+
+if TYPE_CHECKING:
+    import dask.bag
+
+    from policetext.document import Document
+    from policetext.pipeline import Pipeline
+
+R = TypeVar("R")
+
+
+class ClusterError(PolicetextError):
+    """The Dask cluster could not do the work (unreachable, different software,
+    workers dying over and over): one line for the user, never a traceback."""
+
+
+DASK_EXTRA_HINT = "pip install 'policetext[dask]'"
+#: documents per partition: small enough to spread a few hundred documents over
+#: the workers and to lose little when a worker dies, large enough that the
+#: scheduler's cost per task (about a millisecond) stays small
+PARTITION_DOCUMENTS = 16
+#: how often a partition whose task raised is tried again (a worker that dies is
+#: handled by the scheduler itself: its tasks are rescheduled)
+RETRIES = 2
+
+
+def _require_dask() -> None:
+    try:
+        import dask.bag  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ConfigError(f"engine dask is not installed: {DASK_EXTRA_HINT}") from None
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, workers: int | None = None) -> Iterator[Any]:
+    """A client of the scheduler at ``scheduler``, or of a local cluster of worker
+    processes (one thread each: the work is pure Python) when none is given."""
+    _require_dask()
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise ConfigError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        with client:
+            yield client
+        return
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(
+        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+@contextlib.contextmanager
+def shared_scheduler(scheduler: str | None, workers: int | None = None) -> Iterator[str]:
+    """The scheduler's address, starting a local cluster for the block when none is
+    given: so that several runs (the two corpora of ``compare``) share one."""
+    if scheduler:
+        yield scheduler
+        return
+    with dask_client(None, workers) as client:
+        yield client.scheduler.address
+
+
+def run_on_dask(
+    config: Config,
+    items: Sequence[Source | InputError],
+    task: Callable[[Pipeline, Document], R],
+    *,
+    segment: bool,
+    pos: bool,
+    scheduler: str | None,
+    workers: int | None = None,
+) -> Iterator[tuple[Source | InputError, list[R], InputError | None]]:
+    """``(item, results, error)`` for every item, in input order, computed on Dask."""
+    import dask.bag as db
+
+    with dask_client(scheduler, workers) as client:
+        bag = db.from_sequence(list(items), partition_size=PARTITION_DOCUMENTS)
+        partitions = bag.map_partitions(_run_partition, config, task, segment, pos)
+        futures = client.compute(partitions.to_delayed(), retries=RETRIES)
+        start = 0
+        try:
+            for future in futures:  # in order: each partition as soon as it is done
+                try:
+                    outcomes = future.result()
+                except Exception as exc:  # the cluster's failure, not a document's
+                    reason = str(exc).strip().split("\n", 1)[0]
+                    raise ClusterError(
+                        f"the Dask run failed: {type(exc).__name__}: {reason}"
+                    ) from None
+                for offset, (results, error) in enumerate(outcomes):
+                    yield items[start + offset], results, error
+                start += len(outcomes)
+        finally:
+            client.cancel(futures)
+
+
+# The pipelines of a worker process, one per configuration, built on first use:
+# the per-process state a worker needs, never touched by the client process.
+_PIPELINES: dict[Config, Any] = {}
+
+
+def _worker_pipeline(config: Config) -> Pipeline:
+    pipeline = _PIPELINES.get(config)
+    if pipeline is None:
+        from policetext.pipeline import Pipeline
+
+        pipeline = _PIPELINES[config] = Pipeline(config)
+    return pipeline  # type: ignore[no-any-return]
+
+
+def _run_partition(
+    items: Sequence[Source | InputError],
+    config: Config,
+    task: Callable[[Pipeline, Document], R],
+    segment: bool,
+    pos: bool,
+) -> list[tuple[list[R], InputError | None]]:
+    pipeline = _worker_pipeline(config)
+    outcomes: list[tuple[list[R], InputError | None]] = []
+    for item in items:
+        if isinstance(item, InputError):
+            outcomes.append(([], item))
+            continue
+        results: list[R] = []
+        try:
+            for document in pipeline.parse_parts(item, segment=segment, pos=pos):
+                results.append(task(pipeline, document))
+        except InputError as error:
+            outcomes.append((results, error))
+            continue
+        outcomes.append((results, None))
+    return outcomes
+
+
+# ---- the API for corpora already in Dask ----------------------------------------------
+def analyse_bag(
+    bag: dask.bag.Bag,
+    config: Config | None = None,
+    *,
+    text_field: str = "text",
+    id_field: str | None = None,
+    meta_fields: Sequence[str] = (),
+) -> dask.bag.Bag:
+    """A bag of texts (``str``) or records (``dict``) → a bag of analysed documents,
+    each what ``Pipeline.parse`` gives locally (tokens, figures, units, keywords).
+
+    Records take their text from ``text_field``, their name from ``id_field``
+    (else ``<text>``, as ``Pipeline.parse``) and carry ``meta_fields`` as
+    ``Document.meta``. A record without text gives a document with empty text
+    rather than failing the bag.
+
+    >>> import dask.bag as db                                     # doctest: +SKIP
+    >>> docs = analyse_bag(db.from_sequence(["滨州市公安局抓获逃犯10人。"]))  # doctest: +SKIP
+    >>> docs.map(lambda d: [f.text for f in d.figures]).compute()  # doctest: +SKIP
+    [['10人']]
+    """
+    _require_dask()
+    config = config or Config()
+    return bag.map_partitions(_analyse_partition, config, text_field, id_field, tuple(meta_fields))
+
+
+def _analyse_partition(
+    items: Sequence[Any],
+    config: Config,
+    text_field: str,
+    id_field: str | None,
+    meta_fields: tuple[str, ...],
+) -> list[Document]:
+    pipeline = _worker_pipeline(config)
+    documents = []
+    for item in items:
+        if isinstance(item, str):
+            text, name, meta = item, "<text>", {}
+        else:
+            record = dict(item)
+            text = record.get(text_field)
+            text = text if isinstance(text, str) else ""
+            identifier = record.get(id_field) if id_field else None
+            name = str(identifier) if identifier not in (None, "") else "<text>"
+            meta = {k: "" if record.get(k) is None else str(record.get(k)) for k in meta_fields}
+        source = Source(name, text=text, meta=tuple(meta.items()))
+        for document in pipeline.parse_parts(source, segment=True):
+            documents.append(pipeline.analyse(document))
+    return documents

@@ -1,0 +1,188 @@
+"""--engine dask: the same output as a local run, byte for byte, on a Dask cluster
+of two worker processes; a worker that dies mid-run loses nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policetext import Config, Pipeline
+from policetext.cli import cli
+from policetext.stats import document_stats
+
+from .conftest import SEEDS, seed
+
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+pytest.importorskip("dask.bag", reason="the dask extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    with cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few hundred short articles drawn from the seeds' paragraphs (fixed seed),
+    with one unusable file among them."""
+    paragraphs = [
+        line.strip()
+        for path in sorted(SEEDS.glob("*.txt"))
+        for line in path.read_text("utf-8").splitlines()
+        if len(line.strip()) > 20
+    ]
+    rng = random.Random(11)
+    folder = tmp_path_factory.mktemp("generated")
+    for i in range(300):
+        chosen = rng.sample(paragraphs, 3)
+        (folder / f"doc{i:04d}.txt").write_text("\n".join(chosen) + "\n", "utf-8")
+    (folder / "doc0150b.txt").write_bytes(b"\x00\x01binary\x02" * 50)
+    return folder
+
+
+def invoke(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+COMMANDS = {
+    "stats": ["stats", "--format", "json"],
+    "keywords": ["keywords", "--format", "tsv"],
+    "figures": ["figures", "--format", "tsv"],
+    "units": ["units", "--format", "tsv"],
+}
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "generated"])
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_dask_output_equals_local_output(
+    scheduler: str, generated: Path, corpus: str, command: str
+) -> None:
+    paths = [str(SEEDS if corpus == "seeds" else generated)]
+    local = invoke([*COMMANDS[command], "--jobs", "1", *paths])
+    dask = invoke([*COMMANDS[command], "--engine", "dask", "--scheduler", scheduler, *paths])
+    assert local[1], local[2]
+    assert dask == local  # exit status, every byte of stdout, and the error lines
+    if corpus == "generated":
+        assert local[0] == 2 and "doc0150b.txt: binary file" in local[2]
+
+
+def test_dask_compare_equals_local(scheduler: str, generated: Path) -> None:
+    args = ["compare", str(generated), str(seed("004")), "--format", "tsv"]
+    local = invoke(args)
+    dask = invoke([*args, "--engine", "dask", "--scheduler", scheduler])
+    assert local[1] and dask == local
+
+
+def _dump(database: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(database) as db:
+        tables = ("documents", "figures", "units", "keywords")
+        return {t: db.execute(f"select * from {t} order by rowid").fetchall() for t in tables}
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "generated"])
+def test_dask_export_equals_local(
+    scheduler: str, generated: Path, corpus: str, tmp_path: Path
+) -> None:
+    path = str(SEEDS if corpus == "seeds" else generated)
+    local_db, dask_db = tmp_path / "local.sqlite", tmp_path / "dask.sqlite"
+    local = invoke(["export", path, "-o", str(local_db)])
+    dask = invoke(
+        ["export", path, "-o", str(dask_db), "--engine", "dask", "--scheduler", scheduler]
+    )
+    assert local[0] == dask[0]
+    assert _dump(local_db) == _dump(dask_db)
+    assert _dump(local_db)["documents"]
+
+
+def test_json_lines_input_on_dask(scheduler: str, tmp_path: Path) -> None:
+    corpus = tmp_path / "seeds.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for path in sorted(SEEDS.glob("*.txt")):
+            record = {"id": path.stem[:3], "text": path.read_text("utf-8"), "region": "滨州"}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write("{not json\n")
+    args = ["figures", str(corpus), "--id-field", "id", "--meta", "region", "--format", "tsv"]
+    local = invoke(args)
+    dask = invoke([*args, "--engine", "dask", "--scheduler", scheduler])
+    assert dask == local and local[0] == 2 and "line 6" in local[2]
+
+
+# ---- a worker that dies mid-run ---------------------------------------------------------
+KILL_SWITCH = Path(os.environ.get("TMPDIR", "/tmp")) / f"policetext-kill-{os.getuid()}"
+
+
+def stats_or_die(pipeline: Pipeline, document: object) -> object:
+    """document_stats, but the first worker to reach doc0150 dies on the spot."""
+    if str(getattr(document, "doc", "")).endswith("doc0150.txt"):
+        try:
+            os.rename(KILL_SWITCH, KILL_SWITCH.with_suffix(".used"))  # atomic: one claims it
+        except FileNotFoundError:
+            pass
+        else:
+            os._exit(1)
+    return document_stats(pipeline, document)
+
+
+def test_a_worker_killed_mid_run_loses_nothing(scheduler: str, generated: Path) -> None:
+    pipeline = Pipeline(Config())
+    local = [s.as_row() for s in pipeline.run([generated], document_stats, segment=True,
+                                               on_error=lambda e: None)]  # fmt: skip
+    KILL_SWITCH.write_text("armed")
+    KILL_SWITCH.with_suffix(".used").unlink(missing_ok=True)
+    errors: list[str] = []
+    try:
+        on_dask = [
+            s.as_row()
+            for s in pipeline.run(
+                [generated],
+                stats_or_die,
+                segment=True,
+                on_error=lambda e: errors.append(str(e)),
+                executor="dask",
+                scheduler=scheduler,
+            )
+        ]
+        assert KILL_SWITCH.with_suffix(".used").exists(), "no worker was killed"
+    finally:
+        KILL_SWITCH.unlink(missing_ok=True)
+        KILL_SWITCH.with_suffix(".used").unlink(missing_ok=True)
+    assert on_dask == local
+    assert len(on_dask) == 300 and errors == [
+        f"{generated / 'doc0150b.txt'}: binary file (not text), skipped"
+    ]
+
+
+def test_analyse_bag_gives_the_local_documents() -> None:
+    import dask.bag as db
+
+    from policetext.cluster import analyse_bag
+
+    texts = [path.read_text("utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    records = [{"id": f"n{i}", "text": t, "date": "2021"} for i, t in enumerate(texts)]
+    pipeline = Pipeline()
+    with distributed.Client(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    ):
+        from_texts = analyse_bag(db.from_sequence(texts, npartitions=2)).compute()
+        from_records = analyse_bag(
+            db.from_sequence(records, npartitions=3), id_field="id", meta_fields=["date"]
+        ).compute()
+    for text, document in zip(texts, from_texts, strict=True):
+        local = pipeline.parse(text)
+        assert [f.as_row() for f in document.figures] == [f.as_row() for f in local.figures]
+        assert [u.as_row() for u in document.units] == [u.as_row() for u in local.units]
+        assert document.keywords(5) == local.keywords(5)
+    assert [d.doc for d in from_records] == [r["id"] for r in records]
+    assert all(dict(d.meta) == {"date": "2021"} for d in from_records)

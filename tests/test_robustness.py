@@ -101,6 +101,8 @@ def test_signals_end_the_run_quietly(sig: str, status: int) -> None:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # a shell's background job inherits SIGINT ignored; a user's terminal does not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(1.5)
     proc.send_signal(getattr(signal, sig))

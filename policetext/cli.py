@@ -53,7 +53,6 @@ from policetext.output import (
     write_trees,
 )
 from policetext.pipeline import Pipeline
-from policetext.report import build_report
 from policetext.search import Searcher, matching_lines
 from policetext.stats import summarise
 from policetext.units import unit_rows, unit_tree
@@ -1159,6 +1158,8 @@ def report(
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
     paths = opts["paths"]
+    from policetext.report import build_report  # its SVG and HTML code only here
+
     html = build_report(
         pipeline,
         resolve_inputs(paths) if paths or not compare_paths else [],

@@ -139,3 +139,17 @@ def test_scan_near_numerals_on_real_text_with_gaps(padding: int) -> None:
         assert [m.span() for m in _near_numerals(pattern, text)] == [
             m.span() for m in pattern.finditer(text)
         ]
+
+
+@given(st.text(alphabet=_SCAN_ALPHABET + "接大超逾过去明前同当上居", max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_first_character_tests_change_no_match(text: str) -> None:
+    import re
+
+    extractor = FigureExtractor()
+    unguarded = re.compile(
+        "|".join(f"(?P<{name}>{body})" for name, body in extractor.branches.items())
+    )
+    assert [(m.span(), m.lastgroup) for m in extractor.pattern.finditer(text)] == [
+        (m.span(), m.lastgroup) for m in unguarded.finditer(text)
+    ]

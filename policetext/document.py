@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, NamedTuple
+from functools import cached_property, partial
+from itertools import repeat
+from typing import Any, NamedTuple, overload
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,78 @@ class Token(NamedTuple):
     pos: str | None = None
 
 
+_make_token = partial(tuple.__new__, Token)  # Token from a 4-tuple, in C
+
+
+def token_words(tokens: Sequence[Token]) -> list[str]:
+    """The words of a token sequence, without making a Token for each."""
+    if isinstance(tokens, Tokens):
+        return tokens.words
+    return [token.text for token in tokens]
+
+
+def token_offsets(tokens: Sequence[Token]) -> tuple[list[int], list[int]]:
+    """The start and end offsets of a token sequence, as two lists."""
+    if isinstance(tokens, Tokens):
+        return tokens.starts, tokens.ends
+    return [token.start for token in tokens], [token.end for token in tokens]
+
+
+class Tokens(Sequence[Token]):
+    """A document's tokens, held as parallel lists of words and offsets.
+
+    Behaves as a tuple of :class:`Token` (indexing, iteration, ``len``); the
+    Token objects are made on access, so that counting words (``words``) costs
+    no object per token: a corpus holds millions of them.
+    """
+
+    __slots__ = ("ends", "starts", "tags", "words")
+
+    def __init__(
+        self,
+        words: list[str],
+        starts: list[int],
+        ends: list[int],
+        tags: list[str | None] | None = None,
+    ) -> None:
+        self.words = words
+        self.starts = starts
+        self.ends = ends
+        self.tags = tags
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Token, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Token | tuple[Token, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self.words))))
+        tag = self.tags[index] if self.tags is not None else None
+        return Token(self.words[index], self.starts[index], self.ends[index], tag)
+
+    def __iter__(self) -> Iterator[Token]:
+        tags = self.tags if self.tags is not None else repeat(None)
+        return map(_make_token, zip(self.words, self.starts, self.ends, tags, strict=False))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Tokens({list(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Tokens, (self.words, self.starts, self.ends, self.tags))
+
+
 @dataclass(frozen=True, eq=False)
 class Document:
     """One article after normalisation (and segmentation, when asked for)."""
@@ -44,7 +117,7 @@ class Document:
     correspondents: tuple[str, ...] = ()
     editor: tuple[str, ...] = ()
     changes: Mapping[str, int] = field(default_factory=dict)
-    tokens: tuple[Token, ...] = ()
+    tokens: Sequence[Token] = ()  # a Tokens when segmented
     #: fields of a table-shaped input that travel into every output row (date, source …)
     meta: Mapping[str, str] = field(default_factory=dict)
     # A huge input is processed in bounded parts: ``part`` counts them from 0,

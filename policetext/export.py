@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from policetext.document import Document
+from policetext.document import Document, token_words
 from policetext.errors import PolicetextError
 
 SCHEMA = """
@@ -60,7 +60,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(doc UNINDEXED, token
 
 def export_record(pipeline: Any, document: Document) -> dict[str, Any]:
     """Everything the export stores for one document (a task for :meth:`Pipeline.run`)."""
-    words = [t.text for t in document.tokens if not t.text.isspace()]
+    words = [w for w in token_words(document.tokens) if not w.isspace()]
     return {
         "doc": document.doc,
         "path": document.path,

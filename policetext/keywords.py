@@ -15,10 +15,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
-from policetext.document import Document, Token
+from policetext.document import Document, Token, token_words
 from policetext.errors import ConfigError
 from policetext.normalize import HAN, NOISE_MARK
 
@@ -107,17 +108,10 @@ class KeywordExtractor:
         if self.pos:
             return [t.text for t in document.tokens if self.is_candidate(t)]
         # without a part-of-speech filter a word is a candidate or not wherever it
-        # stands: decide each distinct word once
-        verdict: dict[str, bool] = {}
-        out = []
-        for token in document.tokens:
-            word = token.text
-            keep = verdict.get(word)
-            if keep is None:
-                keep = verdict[word] = self.is_candidate(token)
-            if keep:
-                out.append(word)
-        return out
+        # stands: decide each distinct word once, then filter the words in C
+        words = token_words(document.tokens)
+        verdict = {word: self.is_candidate(Token(word, 0, 0)) for word in set(words)}
+        return list(compress(words, map(verdict.__getitem__, words)))
 
     def idf(self, term: str, df: Counter[str] | None = None, n_docs: int = 1) -> float:
         """jieba's IDF, scaled down for terms many documents of the corpus share."""

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from policetext.cache import NormalizedCache
 from policetext.config import Config
-from policetext.document import Document
+from policetext.document import Document, Tokens
 from policetext.errors import InputError
 from policetext.figures import FigureExtractor
 from policetext.io import Source, decode_bytes, iter_records, iter_sources
@@ -116,7 +116,7 @@ class Pipeline:
         """Normalise (and optionally segment) one text into a :class:`Document`."""
         result = self.normalizer.normalize(text)
         body = result.text
-        tokens = tuple(self.segmenter.tokens(body, pos=pos)) if segment or pos else ()
+        tokens = self.segmenter.tokens(body, pos=pos) if segment or pos else Tokens([], [], [])
         first_line = body.split("\n", 1)[0] if body else ""
         return Document(
             doc=doc,
@@ -228,7 +228,7 @@ class Pipeline:
         self, source: Source, entry: dict[str, Any], segment: bool, pos: bool
     ) -> Document:
         body = entry["text"]
-        tokens = tuple(self.segmenter.tokens(body, pos=pos)) if segment or pos else ()
+        tokens = self.segmenter.tokens(body, pos=pos) if segment or pos else Tokens([], [], [])
         return Document(
             doc=source.name,
             text=body,

@@ -13,15 +13,15 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from functools import cached_property, partial
-from itertools import accumulate, compress, repeat
+from functools import cached_property
+from itertools import accumulate, compress, islice
 from operator import not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policetext.config import default_cache_dir
 from policetext.datafiles import data_path, iter_data_lines
-from policetext.document import Span, Token
+from policetext.document import Span, Tokens
 from policetext.engines import resolve_segmenter, rjieba_tokenizer
 from policetext.errors import ConfigError
 
@@ -48,6 +48,11 @@ def split_sentences(text: str) -> list[Span]:
             end = match.end() - (len(piece) - len(piece.rstrip()))
             spans.append(Span(start, end, text[start:end]))
     return spans
+
+
+def count_sentences(text: str) -> int:
+    """``len(split_sentences(text))``, without making the spans."""
+    return len(list(filter(None, map(str.strip, _SENTENCE_RE.findall(text)))))
 
 
 def read_user_dict(path: Path) -> Iterator[tuple[str, int | None, str | None]]:
@@ -145,24 +150,29 @@ class Segmenter:
             return self.rjieba.cut(text)  # type: ignore[no-any-return]
         return self.tokenizer.lcut(text)
 
-    def tokens(self, text: str, pos: bool = False) -> list[Token]:
+    def tokens(self, text: str, pos: bool = False) -> Tokens:
         """Tokens with offsets into ``text``; whitespace is not a token."""
-        out: list[Token] = []
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        tags: list[str | None] | None = [] if pos else None
         for base, piece in bounded_pieces(text):
-            tags: Iterable[str | None]
             if pos:
                 pairs = [(p.word, p.flag) for p in self.tagger.cut(piece)]
-                words = [word for word, _ in pairs]
-                tags = [tag for _, tag in pairs]
+                cut = [word for word, _ in pairs]
+                piece_tags: list[str | None] = [tag for _, tag in pairs]
             else:
-                words = self.cut(piece)
-                tags = repeat(None)
-            # offsets by running sums, tokens built and filtered without a Python-level
+                cut = self.cut(piece)
+            # offsets by running sums and whitespace dropped without a Python-level
             # loop: this runs once per word of the corpus
-            bounds = list(accumulate(map(len, words), initial=base))
-            made = map(_make_token, zip(words, bounds, bounds[1:], tags, strict=False))
-            out.extend(compress(made, map(not_, map(str.isspace, words))))
-        return out
+            bounds = list(accumulate(map(len, cut), initial=base))
+            keep = list(map(not_, map(str.isspace, cut)))
+            words.extend(compress(cut, keep))
+            starts.extend(compress(bounds, keep))
+            ends.extend(compress(islice(bounds, 1, None), keep))
+            if tags is not None:
+                tags.extend(compress(piece_tags, keep))
+        return Tokens(words, starts, ends, tags)
 
 
 def _jieba_word_tags(dictionary: Path) -> dict[str, str]:
@@ -180,8 +190,6 @@ def jieba_data(name: str) -> Path:
         raise ConfigError("jieba is not installed", name)
     return Path(next(iter(spec.submodule_search_locations))) / name
 
-
-_make_token = partial(tuple.__new__, Token)
 
 #: longest piece handed to jieba at once; its DAG for one piece is held in memory
 MAX_PIECE = 4096

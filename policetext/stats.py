@@ -11,11 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
-from policetext.document import Document
+from policetext.document import Document, token_words
 from policetext.normalize import HAN
+from policetext.segment import count_sentences
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
@@ -77,7 +77,7 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
 
     Tokens are words: punctuation tokens are not counted.
     """
-    vocabulary = Counter(map(itemgetter(0), document.tokens))  # token texts, counted in C
+    vocabulary = Counter(token_words(document.tokens))  # counted in C
     for word in [w for w in vocabulary if not _WORDLIKE.search(w)]:
         del vocabulary[word]  # punctuation is not a word
     words = vocabulary.total()
@@ -87,7 +87,7 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
         reporters=list(document.reporters),
         chars=len(document.text),
         han=sum(map(len, _HAN_RUN.findall(document.text))),
-        sentences=len(document.sentences),
+        sentences=count_sentences(document.text),
         tokens=words,
         distinct_tokens=len(vocabulary),
         script=document.script,

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
-from operator import itemgetter
+from itertools import compress
 from typing import Any
 
 from policetext.datafiles import common_words, shipped_lines
-from policetext.document import Document, Token
+from policetext.document import Document, Token, token_offsets, token_words
 
 _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 # what may stand glued before a type inside one token: a name, or a hotline (110指挥中心)
@@ -136,48 +136,45 @@ class UnitExtractor:
                 return token[-length:], prefix
         return None
 
-    def find(self, text: str, tokens: list[Token], doc: str = "<text>") -> list[UnitRecord]:
+    def find(self, text: str, tokens: Sequence[Token], doc: str = "<text>") -> list[UnitRecord]:
         """Named units in ``text`` (segmented as ``tokens``), in text order."""
         spans: list[tuple[int, int, int, str]] = []  # first token, chars to skip, last, type
         n = len(tokens)
         last_chars = self.type_endings[0]
-        # the few tokens that can end in a unit type, found without a call per token
-        words = list(map(itemgetter(0), tokens))
-        candidates = [
-            i for i, word in enumerate(words) if word[-1] in last_chars or word in _ABBREVIATIONS
-        ]
+        words = token_words(tokens)
+        starts, ends = token_offsets(tokens)
+        # the few words that can end in a unit type, then their places, found in C
+        endings = {w for w in set(words) if w[-1] in last_chars or w in _ABBREVIATIONS}
+        # each distinct word's type once (a word outside ``endings`` has none)
+        type_of = {w: found for w in endings if (found := self.unit_type(w))}
+        candidates = list(compress(range(n), map(type_of.__contains__, words)))
         done = 0  # tokens before this belong to a unit already read
         for i in candidates:
-            if i < done or not self.unit_type(tokens[i].text):
+            if i < done:
                 continue
             # extend rightwards over a chain: 市公安局 海岸警察 支队 岔尖 派出所
             end = i
             j = i + 1
-            while j < n and tokens[j].start == tokens[j - 1].end:
+            while j < n and starts[j] == ends[j - 1]:
                 k = j
-                while k < n and k - j < 3 and not self.unit_type(tokens[k].text):
-                    if not self._is_name(tokens[k].text) or tokens[k].start != tokens[k - 1].end:
+                while k < n and k - j < 3 and words[k] not in type_of:
+                    if not self._is_name(words[k]) or starts[k] != ends[k - 1]:
                         break
                     k += 1
-                if (
-                    k < n
-                    and k - j < 3
-                    and self.unit_type(tokens[k].text)
-                    and (tokens[k].start == tokens[k - 1].end)
-                ):
+                if k < n and k - j < 3 and words[k] in type_of and starts[k] == ends[k - 1]:
                     end = k
                     j = k + 1
                 else:
                     break
-            edge = self._left_edge(tokens, i)
+            edge = self._left_edge(words, starts, ends, i)
             if edge is not None:
-                unit_type = self.unit_type(tokens[end].text)[0]  # type: ignore[index]
+                unit_type = type_of[words[end]][0]
                 spans.append((edge[0], edge[1], end, unit_type))
             done = end + 1
-        city = self._article_city(tokens)
+        city = self._article_city(words)
         records = []
         for first, skip, last, unit_type in spans:
-            record = self._record(text, tokens, first, skip, last, unit_type, city, doc)
+            record = self._record(text, starts, ends, first, skip, last, unit_type, city, doc)
             if record:
                 records.append(record)
         return records
@@ -195,17 +192,19 @@ class UnitExtractor:
             return False  # an unknown token glued to a function word: 被市
         return len(word) <= 6 and (tag is None or tag == "vn" or tag[0] in _NAME_TAGS)
 
-    def _left_edge(self, tokens: list[Token], i: int) -> tuple[int, int] | None:
+    def _left_edge(
+        self, words: list[str], starts: list[int], ends: list[int], i: int
+    ) -> tuple[int, int] | None:
         """First token of the unit whose type token is ``i`` and the characters of it to
         skip (the 被 of 被市); ``None`` for a bare type."""
-        unit_type, prefix = self.unit_type(tokens[i].text)  # type: ignore[misc]
+        unit_type, prefix = self.unit_type(words[i])  # type: ignore[misc]
         needs = self.types.get(unit_type, ("", "name"))[1]
         start, skip = i, 0
-        names = 1 if (prefix or tokens[i].text in _ABBREVIATIONS) else 0
+        names = 1 if (prefix or words[i] in _ABBREVIATIONS) else 0
         places = 0
         j = i - 1
-        while j >= 0 and tokens[j].end == tokens[j + 1].start and i - j <= 6:
-            word = tokens[j].text
+        while j >= 0 and ends[j] == starts[j + 1] and i - j <= 6:
+            word = words[j]
             if word in self.stopwords or not _HAN_ONLY.match(word):
                 break
             if word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
@@ -228,22 +227,22 @@ class UnitExtractor:
             return None  # a bare type: 派出所, 分局
         if needs == "police" and start == i and not prefix:
             return None
-        name_words = "".join(t.text for t in tokens[start:i]) + prefix
+        name_words = "".join(words[start:i]) + prefix
         if unit_type in ("中队", "派出所") and places == 0 and name_words in _BRANCHES:
             return None  # 交警中队, 交警派出所 standing alone are kinds, not units
-        if j >= 0 and tokens[j].text in _PLURAL and tokens[j].end == tokens[start].start:
+        if j >= 0 and words[j] in _PLURAL and ends[j] == starts[start]:
             return None  # 各交警大队, 多个派出所: plural
         return start, skip
 
-    def _article_city(self, tokens: list[Token]) -> _Place | None:
+    def _article_city(self, words: list[str]) -> _Place | None:
         """The city an article is about: the most mentioned prefecture-level place,
         counting a county as a mention of its city (沾化 points at 滨州)."""
         counts: Counter[str] = Counter()
         places = self.places
         # counted in C, then places looked up once per distinct word, in order of first
         # mention (ties go to the place mentioned first)
-        words = Counter(map(itemgetter(0), tokens))
-        for word, mentions in words.items():
+        mentioned = Counter(words)
+        for word, mentions in mentioned.items():
             place = places.get(word)
             if place is None:
                 continue
@@ -259,7 +258,8 @@ class UnitExtractor:
     def _record(
         self,
         text: str,
-        tokens: list[Token],
+        starts: list[int],
+        ends: list[int],
         first: int,
         skip: int,
         last: int,
@@ -267,7 +267,7 @@ class UnitExtractor:
         city: _Place | None,
         doc: str,
     ) -> UnitRecord | None:
-        start, end = tokens[first].start, tokens[last].end
+        start, end = starts[first], ends[last]
         start += skip
         if _PLATFORM_AFTER.match(text, end):
             return None  # a platform or account named after a unit: 国家反诈中心App
@@ -333,7 +333,7 @@ class UnitExtractor:
 
     def units(self, document: Document) -> list[UnitRecord]:
         """The named units of a segmented document."""
-        records = self.find(document.text, list(document.tokens), document.doc)
+        records = self.find(document.text, document.tokens, document.doc)
         if document.offset:
             shift = document.offset
             records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]

@@ -1042,13 +1042,11 @@ def compare(
     side_b = [r for r in rows if r.g2 < 0][:top]
     out = stdout()
     if resolve_format(fmt, out) == "table":
-        sections = [
-            Section(f"characteristic of A: {labels[0]}", KEYNESS_COLUMNS,
-                    [r.as_row() for r in side_a], "g2"),
-            Section(f"characteristic of B: {labels[1]}", KEYNESS_COLUMNS,
-                    [{**r.as_row(), "bar": -r.g2} for r in side_b], "bar"),
-        ]  # fmt: skip
-        write_sections(sections, out)
+        # quanteda's keyness plot as a table: A's terms on the right of the axis,
+        # strongest first, then B's on the left, strongest last
+        rows = [r.as_row() for r in (*side_a, *reversed(side_b))]
+        title = f"keyness: A = {labels[0]}, B = {labels[1]}"
+        write_sections([Section(title, KEYNESS_COLUMNS, rows, "g2", "B ◀ g2 ▶ A")], out)
     else:
         write_rows((r.as_row() for r in side_a + side_b), KEYNESS_COLUMNS, fmt, out)
     sys.exit(reporter.exit_status())

@@ -107,6 +107,7 @@ def _write_table(
     stream: TextIO,
     title: str | None,
     bar: str | None = None,
+    diverging: str | None = None,
 ) -> int:
     from rich import box
     from rich.console import Console
@@ -142,19 +143,35 @@ def _write_table(
         else:
             # long text (titles, contexts) is cut with an ellipsis: one row, one line
             table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=MAX_CELL)
-    top = max((float(r.get(bar) or 0) for r in materialised), default=0.0) if bar else 0.0
+    values = [abs(float(r.get(bar) or 0)) for r in materialised] if bar else []
+    top = max(values, default=0.0)
     if bar:
-        table.add_column("", style="" if plain else "cyan", no_wrap=True)
+        header = diverging or ""
+        table.add_column(header, style="" if plain else "cyan", no_wrap=True)
     for row in materialised:
         cells = [_cell(row.get(c)) for c in columns]
         if bar:
-            cells.append("█" * round(BAR_WIDTH * float(row.get(bar) or 0) / top) if top else "")
+            value = float(row.get(bar) or 0)
+            cells.append(_diverging_bar(value, top) if diverging else _bar(value, top))
         table.add_row(*cells)
     console.print(table)
     if title and plain:
         stream.write("\n")
     stream.flush()
     return len(materialised)
+
+
+def _bar(value: float, top: float) -> str:
+    return "█" * round(BAR_WIDTH * value / top) if top else ""
+
+
+def _diverging_bar(value: float, top: float) -> str:
+    """A bar right of the axis for a positive value, left of it for a negative one."""
+    half = BAR_WIDTH // 2
+    length = round(half * abs(value) / top) if top else 0
+    if value >= 0:
+        return " " * half + "│" + "█" * length
+    return " " * (half - length) + "█" * length + "│"
 
 
 def write_text(chunks: Iterable[str], stream: TextIO) -> None:
@@ -200,12 +217,16 @@ class Section:
     columns: Sequence[str]
     rows: list[Mapping[str, Any]]
     bar: str | None = None
+    #: draw ``bar`` signed around an axis; the text is the bar column's header
+    diverging: str | None = None
 
 
 def write_sections(sections: Iterable[Section], stream: TextIO) -> None:
     """Several titled tables one after another (the ``table`` format's screen)."""
     for section in sections:
-        _write_table(section.rows, section.columns, stream, section.title, section.bar)
+        _write_table(
+            section.rows, section.columns, stream, section.title, section.bar, section.diverging
+        )
 
 
 def write_object(obj: Mapping[str, Any], stream: TextIO) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -228,3 +229,25 @@ def test_compare_says_what_is_wrong(tmp_path: Path, args: list[str], message: st
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_compare_table_diverges_around_one_axis(tmp_path: Path) -> None:
+    corpus = _region_corpus(tmp_path)
+    args = ["compare", str(corpus), "--by", "region=滨州", "-n", "4", "--format", "table"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if "│" in line]
+    assert len(rows) == 8
+
+    def column(line: str) -> int:  # where the axis stands on screen (CJK: two columns)
+        before = line[: line.index("│")]
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in before)
+
+    assert len({column(line) for line in rows}) == 1  # one axis for every row
+    assert all(
+        line.split("│")[1].strip(" █") == "" and "█" in line.split("│")[1] for line in a_rows
+    )
+    assert all(
+        line.split("│")[0].endswith("█") and "█" not in line.split("│")[1] for line in b_rows
+    )
+    assert "滨州" in rows[0] and "包头" in rows[-1]  # strongest A first, strongest B last

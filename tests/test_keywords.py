@@ -244,10 +244,7 @@ def test_compare_table_diverges_around_one_axis(tmp_path: Path) -> None:
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in before)
 
     assert len({column(line) for line in rows}) == 1  # one axis for every row
-    assert all(
-        line.split("│")[1].strip(" █") == "" and "█" in line.split("│")[1] for line in a_rows
-    )
-    assert all(
-        line.split("│")[0].endswith("█") and "█" not in line.split("│")[1] for line in b_rows
-    )
+    halves = [line.split("│") for line in rows]
+    assert all("█" in right and not left.endswith("█") for left, right in halves[:4])  # A
+    assert all(left.endswith("█") and "█" not in right for left, right in halves[4:])  # B
     assert "滨州" in rows[0] and "包头" in rows[-1]  # strongest A first, strongest B last

@@ -257,7 +257,10 @@ def decode_bytes(data: bytes, name: str = "", encoding: str | None = None) -> tu
         # character of a large file three times is not free
         middle = len(text) // 2
         sample = text[:_SAMPLE_CHARS] + text[middle : middle + _SAMPLE_CHARS]
-        scored.append((_score(sample, codec), -rank, codec, text))  # type: ignore[arg-type]
+        score = _score(sample, codec)
+        if score > 1.0:
+            return text, codec  # valid UTF-8 of Chinese: no other decoding can score above 1
+        scored.append((score, -rank, codec, text))  # type: ignore[arg-type]
     if not scored:
         raise InputError(
             "cannot be decoded as UTF-8, GB18030 or Big5; give --encoding if you know it", name

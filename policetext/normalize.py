@@ -87,6 +87,8 @@ _BETWEEN_CJK = tuple(
 _DOUBLED_PUNCT_RE = re.compile(r"[,;:，；：、。][,;:，；：、。]")
 # ASCII and Chinese forms of one mark count as the same piece when doubled
 _PUNCT_KIND = str.maketrans(",;:", "，；：")
+_MARK_KIND = {",": "，", ";": "；", ":": "："}
+_STUTTER_MARKS = frozenset("，；：、。")  # marks whose runs are stutter (kinds, so ASCII too)
 # a line can only stutter where a mark is doubled with itself (ASCII or Chinese form)
 _SAME_DOUBLED_RE = re.compile(r"[,，][,，]|[;；][;；]|[:：][:：]|、、|。。")
 _STUTTER_PIECE_RE = re.compile(r"\d+(?:\.\d+)?|.", re.S)
@@ -572,17 +574,19 @@ def collapse_stutter(line: str, counts: NormalizeCounts | None = None) -> str:
         for m in _DOUBLED_PUNCT_RE.finditer(line)
     ):
         return line
-    pieces = _STUTTER_PIECE_RE.findall(line)
+    original = _STUTTER_PIECE_RE.findall(line)
+    pieces = list(original)
     n = len(pieces)
     keep = [True] * n
     stutter = [False] * n
+    # each piece's kind: ASCII , ; : count as their Chinese forms
+    kinds = [_MARK_KIND.get(piece, piece) for piece in pieces]
     for i, piece in enumerate(pieces):
-        kind = piece.translate(_PUNCT_KIND)
-        doubled = i + 1 < n and kind == pieces[i + 1].translate(_PUNCT_KIND)
-        if doubled and piece in "，；：、。,;:" and not stutter[i]:
+        kind = kinds[i]
+        if kind in _STUTTER_MARKS and i + 1 < n and kinds[i + 1] == kind and not stutter[i]:
             # a run of one mark (",," or ",,,") collapses to its first
             j = i + 1
-            while j < n and pieces[j].translate(_PUNCT_KIND) == kind:
+            while j < n and kinds[j] == kind:
                 stutter[j] = True
                 keep[j] = False
                 j += 1
@@ -599,9 +603,7 @@ def collapse_stutter(line: str, counts: NormalizeCounts | None = None) -> str:
             if before or after:
                 keep[i + 1] = False
                 stutter[i] = stutter[i + 1] = True
-    collapsed = sum(1 for k in keep if not k) + sum(
-        1 for i, p in enumerate(_STUTTER_PIECE_RE.findall(line)) if p != pieces[i]
-    )
+    collapsed = keep.count(False) + sum(1 for a, b in zip(original, pieces, strict=True) if a != b)
     if counts is not None:
         counts.stutter_fixed += collapsed
     return "".join(p for p, k in zip(pieces, keep, strict=False) if k)

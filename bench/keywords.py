@@ -4,7 +4,8 @@
 
 Measures, in one run and on the same text: (1) ``jieba.lcut`` over the corpus,
 the floor every segmentation-based tool stands on; (2) ``policetext keywords``
-over the same files in one process (``--jobs 1``), and (3) with ``--jobs 2``.
+over the same files in one process (``--jobs 1``), and (3) with ``--jobs 2``;
+with ``--engine jieba`` (the default install) and, when installed, ``rjieba``.
 Prints MB/s and the ratios. A benchmark script, not a timed test.
 """
 
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus import build_corpus, corpus_text
 
 
@@ -33,6 +35,8 @@ def main() -> None:
 
     import jieba
 
+    from policetext.engines import has_rjieba
+
     jieba.setLogLevel(60)
     jieba.initialize()
     start = time.perf_counter()
@@ -40,13 +44,11 @@ def main() -> None:
     floor = time.perf_counter() - start
 
     command = [sys.executable, "-m", "policetext", "keywords", "--format", "tsv", str(directory)]
-    one = timed([*command, "--jobs", "1"])
-    two = timed([*command, "--jobs", "2"])
-    rows = [
-        ("jieba.lcut alone", floor),
-        ("policetext keywords --jobs 1", one),
-        ("policetext keywords --jobs 2", two),
-    ]
+    rows = [("jieba.lcut alone", floor)]
+    for engine in ("jieba", "rjieba") if has_rjieba() else ("jieba",):
+        for jobs in ("1", "2"):
+            seconds = timed([*command, "--engine", engine, "--jobs", jobs])
+            rows.append((f"keywords --engine {engine} --jobs {jobs}", seconds))
     print(f"corpus: {size:.1f} MB in {len(list(directory.glob('*.txt')))} files")
     print(f"{'what':32} {'seconds':>8} {'MB/s':>7} {'vs jieba':>9}")
     for name, seconds in rows:

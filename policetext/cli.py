@@ -295,6 +295,18 @@ def format_option(choices: Sequence[str] = FORMATS, default: str = "auto") -> Ca
     )
 
 
+def output_file_option(what: str) -> Callable[..., Any]:
+    """``-o/--output FILE``, required: the file a command writes (atomically)."""
+    return click.option(
+        "-o",
+        "--output",
+        "target",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=what,
+    )
+
+
 def stdout() -> TextIO:
     """Standard output as it is now (CliRunner swaps it in tests)."""
     return sys.stdout
@@ -1072,14 +1084,7 @@ def _term_counts(results: Iterable[tuple[str, list[str], dict[str, str]]]) -> Co
 
 @cli.command()
 @input_options
-@click.option(
-    "-o",
-    "--output",
-    "target",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The SQLite file to create or update.",
-)
+@output_file_option("The SQLite file to create or update.")
 @click.option("-n", "--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="Keywords stored per document.")  # fmt: skip
 @click.option("--prune", is_flag=True,
@@ -1112,14 +1117,7 @@ def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
 
 @cli.command()
 @input_options
-@click.option(
-    "-o",
-    "--output",
-    "target",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The HTML file to write.",
-)
+@output_file_option("The HTML file to write.")
 @click.option("--by", metavar="META", default=None,
               help="Group documents by this JSON Lines/CSV field (read as --meta).")  # fmt: skip
 @click.option("--compare", "compare_paths", nargs=2, type=click.Path(path_type=str),

@@ -55,11 +55,6 @@ _FIRST_CHARS = {
     "count": _PRE_FIRST + _NUMERAL_FIRST,
 }
 
-# where a figure (or an exclusion) can be: a run of numerals, or 第 (an ordinal)
-_NUMERALS = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿半]+|(?P<ordinal>第)")
-_MAX_LEAD = 3  # how far before a numeral a match may start: 超过 …, 拨打：…
-_ORDINAL_LEAD = 8  # how far before 第: 排名 and six characters (排名全省同类城市第一)
-_MAX_TAIL = 40  # the longest unit (12 characters) and 以上/左右, with room to spare
 _REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
 _CLAUSE_END = "，。；！？\n、：“”"
 _UP = re.compile(r"(上升|提升|提高|增长|增加|上涨|攀升|增幅|增至|升至|扩大)")
@@ -111,17 +106,23 @@ class FigureExtractor:
     @cached_property
     def exclusions(self) -> re.Pattern[str]:
         patterns = [line.split("\t", 1)[1] for line in shipped_lines("figure_exclusions.txt")]
-        return re.compile("|".join(f"(?:{_as_trie_if_words(p)})" for p in patterns))
+        body = "|".join(f"(?:{_as_trie_if_words(p)})" for p in patterns)
+        # one test of the first character before the branches are tried: most
+        # positions hold none of the characters an exclusion can start with
+        firsts = [_first_chars(p) for p in patterns]
+        if any(f is None for f in firsts):
+            return re.compile(body)
+        return re.compile(f"(?=[{''.join(sorted(set().union(*firsts)))}])(?:{body})")
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        """One pattern for every kind; each branch behind a test of its first character."""
-        return re.compile(
-            "|".join(
-                f"(?=[{_FIRST_CHARS[name]}])(?P<{name}>{body})"
-                for name, body in self.branches.items()
-            )
+        """One pattern for every kind; each branch behind a test of its first character,
+        and the whole behind a test of any of them: at most positions of a text
+        one character test fails and the engine moves on."""
+        branches = "|".join(
+            f"(?=[{_FIRST_CHARS[name]}])(?P<{name}>{body})" for name, body in self.branches.items()
         )
+        return re.compile(f"(?=[{''.join(_FIRST_CHARS.values())}])(?:{branches})")
 
     @cached_property
     def branches(self) -> dict[str, str]:
@@ -147,10 +148,6 @@ class FigureExtractor:
             rf"(?P<ct_unit>{units})(?P<ct_tail>以上|左右)?",
         }
 
-    def matches(self, text: str) -> Iterator[re.Match[str]]:
-        """What ``pattern.finditer(text)`` yields (see ``_near_numerals``)."""
-        return _near_numerals(self.pattern, text)
-
     # ---- the scan --------------------------------------------------------------
     def find(self, text: str, doc: str = "<text>") -> list[FigureRecord]:
         """Every figure of a normalised ``text``, in text order."""
@@ -164,7 +161,7 @@ class FigureExtractor:
             return any(s < end and start < e for s, e in excluded[low:high])
 
         records: list[FigureRecord] = []
-        for match in self.matches(text):
+        for match in self.pattern.finditer(text):
             try:
                 readings = list(self._read(match, text))
             except ValueError:
@@ -333,6 +330,45 @@ class FigureExtractor:
         return records
 
 
+def _first_chars(pattern: str) -> set[str] | None:
+    """Pieces of a character class that hold every character a match of
+    ``pattern`` can start with; ``None`` when that cannot be told simply."""
+    try:
+        from re import _constants as sre  # type: ignore[attr-defined]
+        from re import _parser
+
+        def first(items: Any) -> set[str] | None:
+            if not len(items):
+                return None
+            op, av = items[0]
+            if op is sre.LITERAL:
+                return {re.escape(chr(av))}
+            if op is sre.IN:
+                out: set[str] = set()
+                for kind, arg in av:
+                    if kind is sre.LITERAL:
+                        out.add(re.escape(chr(arg)))
+                    elif kind is sre.RANGE:
+                        out.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+                    elif kind is sre.CATEGORY and arg is sre.CATEGORY_DIGIT:
+                        out.add(r"\d")
+                    else:
+                        return None
+                return out
+            if op is sre.BRANCH:
+                found = [first(alternative) for alternative in av[1]]
+                return None if any(f is None for f in found) else set().union(*found)  # type: ignore[arg-type]
+            if op is sre.SUBPATTERN:
+                return first(av[-1])
+            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+                return first(av[2])
+            return None
+
+        return first(_parser.parse(pattern))
+    except Exception:  # a private module of re: when it changes, go without the test
+        return None
+
+
 _WORD_LIST = re.compile(r"[^\\\[\](){}.*+?^$|]+(?:\|[^\\\[\](){}.*+?^$|]+)*")
 
 
@@ -365,45 +401,6 @@ def _trie_pattern(words: Iterable[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return f"(?:{build(trie)})"
-
-
-def _near_numerals(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """What ``pattern.finditer(text)`` yields, for a pattern whose every match holds
-    a numeral, starts at most ``_MAX_LEAD`` characters before one (or
-    ``_ORDINAL_LEAD`` before a 第) and ends at most ``_MAX_TAIL`` after its last one.
-
-    The figure pattern's many branches are costly to try at every position; so
-    it is searched only in windows around numerals, a fraction of the text.
-    """
-    size = len(text)
-    resume = 0  # matches do not overlap: none starts before the last one ended
-    for window_start, window_end in _numeral_windows(text):
-        start = max(window_start, resume)
-        stop = min(size, window_end + _MAX_TAIL)
-        while start < window_end:
-            match = pattern.search(text, start, stop)
-            if match is None or match.start() >= window_end:
-                break
-            yield match
-            resume = start = max(match.end(), match.start() + 1)
-
-
-def _numeral_windows(text: str) -> Iterator[tuple[int, int]]:
-    """Spans from a lead before each run of numerals (or 第) to its end, merged."""
-    spans = sorted(
-        (max(0, m.start() - (_ORDINAL_LEAD if m.lastgroup else _MAX_LEAD)), m.end())
-        for m in _NUMERALS.finditer(text)
-    )
-    current_start = current_end = -1
-    for start, end in spans:
-        if start <= current_end:
-            current_end = max(current_end, end)
-            continue
-        if current_end >= 0:
-            yield current_start, current_end
-        current_start, current_end = start, end
-    if current_end >= 0:
-        yield current_start, current_end
 
 
 def _scale(value: int | float, scale: int) -> int | float:

@@ -621,7 +621,7 @@ def judge_script(text: str, converted_chars: int) -> str:
 def normalize_text(text: str, config: Config | None = None) -> str:
     """Normalise one text with a throw-away :class:`Normalizer` (see the module docstring).
 
-    >>> normalize_text("見習(xí)記者 李娜")
-    '见习记者 李娜'
+    >>> normalize_text("他是見習(xí)民警,抓獲嫌疑人１２人")
+    '他是见习民警，抓获嫌疑人12人'
     """
     return Normalizer(config).normalize(text).text

@@ -47,7 +47,7 @@ class Pipeline:
 
     >>> doc = Pipeline().parse_text("濱州市公安局抓獲逃犯10人。", segment=True)
     >>> doc.text, [t.text for t in doc.tokens][:2]
-    ('滨州市公安局抓获逃犯10人。', ['滨州市公安局', '抓获'])
+    ('滨州市公安局抓获逃犯10人。', ['滨州市', '公安局'])
     """
 
     def __init__(self, config: Config | None = None) -> None:

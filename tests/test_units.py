@@ -84,3 +84,45 @@ def test_tree_output_in_a_pipe() -> None:
     assert lines[0] == "corpus"
     assert "  滨州市公安局\t" in "\n".join(lines)
     assert any(line.startswith("    ") and "沾化分局" in line for line in lines)
+
+
+# ---- autonomous prefectures: running text uses the name before the nationalities ----
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "今年以来，西双版纳警方持续开展禁毒攻坚。西双版纳公安机关共破获毒品案件120起，"
+            "市公安局禁毒支队民警表示将继续深化打击。",
+            "西双版纳傣族自治州公安局禁毒支队",
+        ),
+        (
+            "黔东南公安机关深化平安建设，黔东南各县公安局联动，市公安局指挥中心统一调度。",
+            "黔东南苗族侗族自治州公安局指挥中心",
+        ),
+    ],
+)
+def test_a_bare_city_unit_resolves_to_an_autonomous_prefecture(
+    pipeline: Pipeline, text: str, name: str
+) -> None:
+    assert [u.name for u in pipeline.parse(text).units] == [name]
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("黔东南苗族侗族自治州", "黔东南"),
+        ("西双版纳傣族自治州", "西双版纳"),
+        ("伊犁哈萨克自治州", "伊犁"),
+        ("积石山保安族东乡族撒拉族自治县", "积石山"),
+        ("鄂温克族自治旗", "鄂温克"),
+        ("管城回族区", "管城"),
+        ("龙胜各族自治县", "龙胜"),
+        ("延边朝鲜族自治州", "延边"),
+        ("滨州市", "滨州"),
+    ],
+)
+def test_gazetteer_short_forms(full: str, short: str) -> None:
+    from policetext.datafiles import shipped_lines
+
+    shorts = {row.split("\t")[1]: row.split("\t")[4] for row in shipped_lines("gazetteer.txt")}
+    assert shorts[full] == short

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import re
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -22,13 +21,47 @@ SUFFIXES = (
 )  # fmt: skip
 
 
+# the 56 nationalities, as autonomous areas name them (黔东南苗族侗族自治州,
+# 伊犁哈萨克自治州), longest first so that 土家 goes before 土
+NATIONALITIES = sorted(
+    (
+        "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 "
+        "高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 "
+        "普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 "
+        "珞巴 基诺"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+
+
 def short_form(name: str) -> str:
+    """The name as running text shortens it: 滨州市 → 滨州, 黔东南苗族侗族自治州 → 黔东南."""
     for suffix in SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             short = name[: -len(suffix)]
-            # 延边朝鲜族自治州 → 延边: drop a nationality before 自治
-            nationality = re.match(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}?族)+$", short)
-            return nationality.group(1) if nationality else short
+            for nationality in NATIONALITIES:
+                if short == nationality + "族":
+                    return nationality  # 鄂温克族自治旗 → 鄂温克
+            return _without_nationalities(short, bare="自治" in suffix)
+    return name
+
+
+def _without_nationalities(name: str, bare: bool) -> str:
+    """延边朝鲜族 → 延边, 管城回族 → 管城, 龙胜各族 → 龙胜; with ``bare`` (an
+    autonomous area) also a nationality written without 族: 伊犁哈萨克 → 伊犁."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for nationality in (*NATIONALITIES, "各"):
+            bare_name = nationality if bare and len(nationality) >= 2 else None
+            for written in (nationality + "族", bare_name):
+                if written and name.endswith(written) and len(name) - len(written) >= 2:
+                    name = name[: -len(written)]
+                    stripped = True
+                    break
+            if stripped:
+                break
     return name
 
 

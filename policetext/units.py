@@ -31,6 +31,7 @@ _BARE_PLACES = {
     "市": "city",
     "县": "county",
     "区": "county",
+    "州": "city",  # 州公安局: an autonomous prefecture's bureau, as its own articles say
     "自治区": "province",
 }
 _ABBREVIATIONS = {"市局": ("市", "公安局"), "省厅": ("省", "公安厅"), "县局": ("县", "公安局")}
@@ -111,8 +112,13 @@ class UnitExtractor:
             place = _Place(name, level, parent_name)
             table.setdefault(name, place)
             self._homonyms.setdefault(name, []).append(place)
-            # a short form that is also a common word (公安 of 公安县, 青山) is no place
-            if len(short) >= 2 and short not in common:
+            # a short form that is also a common word (公安 of 公安县, 青山) is no place,
+            # unless it names a province or prefecture and jieba knows it as a place
+            # name (杭州, 伊犁; provinces come first, so 海南 and 吉林 are the provinces)
+            if len(short) >= 2 and (
+                short not in common
+                or (level in ("province", "city") and self.word_tag(short) == "ns")
+            ):
                 table.setdefault(short, place)
         return table
 
@@ -291,6 +297,10 @@ class UnitExtractor:
                 break
         if city and name.startswith("市") and not name.startswith("市区"):
             name = city.name + name[1:]
+        elif name.startswith("州"):
+            if not (city and city.name.endswith("州")):
+                return None  # 州公安局 outside an autonomous prefecture's article: unknown
+            name = city.name + name[1:]  # 州公安局 in an article about 伊犁哈萨克自治州
         elif city and name.startswith("省") and city.parent:
             name = city.parent + name[1:]
         level = self.types.get(unit_type, ("unit", ""))[0]

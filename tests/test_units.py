@@ -99,6 +99,12 @@ def test_tree_output_in_a_pipe() -> None:
             "黔东南公安机关深化平安建设，黔东南各县公安局联动，市公安局指挥中心统一调度。",
             "黔东南苗族侗族自治州公安局指挥中心",
         ),
+        (
+            "伊犁警方破获电诈案件15起，伊犁公安机关追赃挽损，州公安局刑侦支队牵头。",
+            "伊犁哈萨克自治州公安局刑侦支队",
+        ),
+        # a city's short name that is also a dictionary word still names the city
+        ("杭州警方通报，杭州今年以来市公安局西湖分局破获案件12起。", "杭州市公安局西湖分局"),
     ],
 )
 def test_a_bare_city_unit_resolves_to_an_autonomous_prefecture(
@@ -122,7 +128,13 @@ def test_a_bare_city_unit_resolves_to_an_autonomous_prefecture(
     ],
 )
 def test_gazetteer_short_forms(full: str, short: str) -> None:
+    # the data file, as make_gazetteer.py writes it
     from policetext.datafiles import shipped_lines
 
     shorts = {row.split("\t")[1]: row.split("\t")[4] for row in shipped_lines("gazetteer.txt")}
     assert shorts[full] == short
+
+
+def test_zhou_outside_an_autonomous_prefecture_is_left_out(pipeline: Pipeline) -> None:
+    text = "苏州警方破获案件，苏州公安机关表示，州公安局将继续打击。"
+    assert [u.text for u in pipeline.parse(text).units] == []

@@ -175,8 +175,6 @@ class FigureExtractor:
         return records
 
     def _excluded_spans(self, text: str) -> list[tuple[int, int]]:
-        # one scan of the whole text: the exclusions' first characters let the engine
-        # skip faster than a window loop would
         spans = [m.span() for m in self.exclusions.finditer(text)]
         # short quoted phrases are slogans and names: “四个第一”, “七个一”, “2.18”
         spans += [m.span() for m in _QUOTED.finditer(text)]

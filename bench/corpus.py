@@ -10,6 +10,7 @@ Files of about 200 KB each, so directory walks and worker processes have work.
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 from pathlib import Path
@@ -64,6 +65,17 @@ def build_corpus(megabytes: float, traditional_share: float = 0.05, seed: int = 
 
 def corpus_text(directory: Path) -> str:
     return "\n".join(p.read_text("utf-8") for p in sorted(directory.glob("*.txt")))
+
+
+def report(results: dict[str, object], name: str) -> None:
+    """Print a benchmark's figures as a two-column table and write them to
+    bench/out/NAME.json."""
+    out = OUT.parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
+    width = max(map(len, results))
+    for key, value in results.items():
+        print(f"{key:{width}}  {value}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ bench/out/dask.json. Needs the dask extra.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from corpus import build_corpus  # noqa: E402
+from corpus import build_corpus, report  # noqa: E402
 
 
 def timed(args: list[str]) -> tuple[float, bytes]:
@@ -55,11 +54,7 @@ def main() -> None:
         "dask_running_vs_local": round(running_s / local_s, 2),
         "identical": local_out == dask_out == running_out,
     }
-    (HERE / "out").mkdir(exist_ok=True)
-    (HERE / "out" / "dask.json").write_text(json.dumps(results, indent=2) + "\n")
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:{width}}  {value}")
+    report(results, "dask")
 
 
 if __name__ == "__main__":

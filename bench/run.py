@@ -23,7 +23,6 @@ Prints a table and writes bench/out/results.json. ``--quick`` uses 2 MB and
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import statistics
@@ -36,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from corpus import build_corpus, corpus_text  # noqa: E402
+from corpus import build_corpus, corpus_text, report  # noqa: E402
 
 RSS_PROBE = (
     "import resource, subprocess, sys;"
@@ -183,11 +182,7 @@ def main() -> None:
         results["normalize_mixed_fast_mb_s"] = round(size / fast_norm_s, 2)
         results["normalize_fast_identical"] = fast_text == default_text
 
-    (HERE / "out").mkdir(exist_ok=True)
-    (HERE / "out" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    width = max(map(len, results))
-    for key, value in results.items():
-        print(f"{key:{width}}  {value}")
+    report(results, "results")
 
 
 if __name__ == "__main__":

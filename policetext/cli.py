@@ -208,6 +208,9 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def build_config(opts: dict[str, Any]) -> Config:
     """The Config that the shared input options describe."""
+    executor = _engine_choice(opts, EXECUTORS, "local")
+    if opts.get("scheduler") and executor != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     return Config(
         conversion=None if opts.get("no_convert") else opts.get("conversion", "t2s"),
         strip_pinyin=not opts.get("no_pinyin"),
@@ -219,7 +222,7 @@ def build_config(opts: dict[str, Any]) -> Config:
         glob=opts.get("glob", "*.txt"),
         user_dicts=tuple(opts.get("user_dicts", ())),
         engine=_engine_choice(opts, SEGMENTERS, "auto"),
-        executor=_engine_choice(opts, EXECUTORS, "local"),
+        executor=executor,
         scheduler=opts.get("scheduler"),
         table=TableFields(
             text=opts.get("text_field") or "text",
@@ -235,8 +238,6 @@ def _engine_choice(opts: dict[str, Any], choices: Sequence[str], default: str) -
     chosen = [e for e in opts.get("engines", ()) if e in choices]
     if len(set(chosen)) > 1:
         raise click.UsageError(f"--engine {' and '.join(chosen)}: choose one of them")
-    if "dask" not in opts.get("engines", ()) and opts.get("scheduler"):
-        raise click.UsageError("--scheduler needs --engine dask")
     return chosen[0] if chosen else default
 
 

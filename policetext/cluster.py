@@ -120,20 +120,6 @@ def run_on_dask(
             client.cancel(futures)
 
 
-# The pipelines of a worker process, one per configuration, built on first use:
-# the per-process state a worker needs, never touched by the client process.
-_PIPELINES: dict[Config, Any] = {}
-
-
-def _worker_pipeline(config: Config) -> Pipeline:
-    pipeline = _PIPELINES.get(config)
-    if pipeline is None:
-        from policetext.pipeline import Pipeline
-
-        pipeline = _PIPELINES[config] = Pipeline(config)
-    return pipeline  # type: ignore[no-any-return]
-
-
 def _run_partition(
     items: Sequence[Source | InputError],
     config: Config,
@@ -141,21 +127,9 @@ def _run_partition(
     segment: bool,
     pos: bool,
 ) -> list[tuple[list[R], InputError | None]]:
-    pipeline = _worker_pipeline(config)
-    outcomes: list[tuple[list[R], InputError | None]] = []
-    for item in items:
-        if isinstance(item, InputError):
-            outcomes.append(([], item))
-            continue
-        results: list[R] = []
-        try:
-            for document in pipeline.parse_parts(item, segment=segment, pos=pos):
-                results.append(task(pipeline, document))
-        except InputError as error:
-            outcomes.append((results, error))
-            continue
-        outcomes.append((results, None))
-    return outcomes
+    from policetext.pipeline import run_item
+
+    return [run_item(config, item, task, segment, pos) for item in items]
 
 
 # ---- the API for corpora already in Dask ----------------------------------------------
@@ -192,7 +166,9 @@ def _analyse_partition(
     id_field: str | None,
     meta_fields: tuple[str, ...],
 ) -> list[Document]:
-    pipeline = _worker_pipeline(config)
+    from policetext.pipeline import worker_pipeline
+
+    pipeline = worker_pipeline(config)
     documents = []
     for item in items:
         if isinstance(item, str):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -35,25 +35,6 @@ _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零�
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 #: any character a figure's numeral can start with, and how far before it a figure may start
-# The characters each branch of the figure pattern can start with (its optional
-# leading words' first characters and its numerals'): a branch is tried only
-# where one stands, which spares most of the branches at most positions.
-_NUMERAL_FIRST = r"\d零〇一二两三四五六七八九十百千万亿"
-_PRE_FIRST = "接大超近约逾过"  # 接近 大约 超过 超 近 约 逾 过
-_REL_FIRST = "今去明前同当上"  # 今年 去年 明年 前年 同年 当年 上年
-_FIRST_CHARS = {
-    "date_full": _REL_FIRST + _NUMERAL_FIRST,
-    "date_month": _REL_FIRST + _NUMERAL_FIRST,
-    "date_day": _NUMERAL_FIRST,
-    "percent_cn": _PRE_FIRST + "百",
-    "fraction": _PRE_FIRST + _NUMERAL_FIRST,
-    "half": "近约超一",
-    "rank_lead": "列排位居名",
-    "rank_name": "第",
-    "rank_bare": "第",
-    "rank_first": "第",
-    "count": _PRE_FIRST + _NUMERAL_FIRST,
-}
 
 _REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
 _CLAUSE_END = "，。；！？\n、：“”"
@@ -106,23 +87,12 @@ class FigureExtractor:
     @cached_property
     def exclusions(self) -> re.Pattern[str]:
         patterns = [line.split("\t", 1)[1] for line in shipped_lines("figure_exclusions.txt")]
-        body = "|".join(f"(?:{_as_trie_if_words(p)})" for p in patterns)
-        # one test of the first character before the branches are tried: most
-        # positions hold none of the characters an exclusion can start with
-        firsts = [_first_chars(p) for p in patterns]
-        if any(f is None for f in firsts):
-            return re.compile(body)
-        return re.compile(f"(?=[{''.join(sorted(set().union(*firsts)))}])(?:{body})")
+        return re.compile(_guarded([(None, _as_trie_if_words(p)) for p in patterns]))
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        """One pattern for every kind; each branch behind a test of its first character,
-        and the whole behind a test of any of them: at most positions of a text
-        one character test fails and the engine moves on."""
-        branches = "|".join(
-            f"(?=[{_FIRST_CHARS[name]}])(?P<{name}>{body})" for name, body in self.branches.items()
-        )
-        return re.compile(f"(?=[{''.join(_FIRST_CHARS.values())}])(?:{branches})")
+        """One pattern for every kind, its branches behind first-character tests."""
+        return re.compile(_guarded(list(self.branches.items())))
 
     @cached_property
     def branches(self) -> dict[str, str]:
@@ -329,42 +299,84 @@ class FigureExtractor:
 
 
 def _first_chars(pattern: str) -> set[str] | None:
-    """Pieces of a character class that hold every character a match of
-    ``pattern`` can start with; ``None`` when that cannot be told simply."""
+    """Pieces of a character class holding every character a match of ``pattern``
+    can start with (optional leading words included); ``None`` when that cannot
+    be told simply or the pattern can match nothing at all."""
     try:
         from re import _constants as sre  # type: ignore[attr-defined]
         from re import _parser
+    except ImportError:  # a private module of re: when it changes, go without the test
+        return None
+    zero_width = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 
-        def first(items: Any) -> set[str] | None:
-            if not len(items):
+    def one(op: Any, av: Any) -> tuple[set[str], bool] | None:
+        """The first characters of one item, and whether it can match nothing."""
+        if op is sre.LITERAL:
+            return {re.escape(chr(av))}, False
+        if op is sre.IN:
+            out: set[str] = set()
+            for kind, arg in av:
+                if kind is sre.LITERAL:
+                    out.add(re.escape(chr(arg)))
+                elif kind is sre.RANGE:
+                    out.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+                elif kind is sre.CATEGORY and arg is sre.CATEGORY_DIGIT:
+                    out.add(r"\d")
+                else:
+                    return None  # a negated or other class
+            return out, False
+        if op is sre.BRANCH:
+            found = [sequence(alternative) for alternative in av[1]]
+            if any(f is None for f in found):
                 return None
-            op, av = items[0]
-            if op is sre.LITERAL:
-                return {re.escape(chr(av))}
-            if op is sre.IN:
-                out: set[str] = set()
-                for kind, arg in av:
-                    if kind is sre.LITERAL:
-                        out.add(re.escape(chr(arg)))
-                    elif kind is sre.RANGE:
-                        out.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
-                    elif kind is sre.CATEGORY and arg is sre.CATEGORY_DIGIT:
-                        out.add(r"\d")
-                    else:
-                        return None
-                return out
-            if op is sre.BRANCH:
-                found = [first(alternative) for alternative in av[1]]
-                return None if any(f is None for f in found) else set().union(*found)  # type: ignore[arg-type]
-            if op is sre.SUBPATTERN:
-                return first(av[-1])
-            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
-                return first(av[2])
-            return None
+            return set().union(*(f[0] for f in found)), any(f[1] for f in found)  # type: ignore[index]
+        if op is sre.SUBPATTERN:
+            return sequence(av[-1])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            found = sequence(av[2])
+            return None if found is None else (found[0], found[1] or av[0] == 0)
+        if op in zero_width:
+            return set(), True
+        return None
 
-        return first(_parser.parse(pattern))
+    def sequence(items: Any) -> tuple[set[str], bool] | None:
+        chars: set[str] = set()
+        for op, av in items:
+            found = one(op, av)
+            if found is None:
+                return None
+            chars |= found[0]
+            if not found[1]:
+                return chars, False
+        return chars, True
+
+    try:
+        found = sequence(_parser.parse(pattern))
     except Exception:  # a private module of re: when it changes, go without the test
         return None
+    return found[0] if found and not found[1] else None
+
+
+def _guarded(branches: Sequence[tuple[str | None, str]]) -> str:
+    """Alternatives ``(name, body)`` each behind a test of its first character, and
+    the whole behind a test of any of them: at most positions of a text one
+    character test fails and the engine moves on. A branch whose first characters
+    cannot be told goes untested, and then so does the whole."""
+    parts, everything = [], set()
+    whole_known = True
+    for name, body in branches:
+        group = f"(?P<{name}>{body})" if name else f"(?:{body})"
+        firsts = _first_chars(body)
+        if firsts is None:
+            whole_known = False
+            parts.append(group)
+            continue
+        everything |= firsts
+        parts.append(f"(?=[{''.join(sorted(firsts))}]){group}")
+    alternatives = "|".join(parts)
+    if not whole_known:
+        return alternatives
+    return f"(?=[{''.join(sorted(everything))}])(?:{alternatives})"
 
 
 _WORD_LIST = re.compile(r"[^\\\[\](){}.*+?^$|]+(?:\|[^\\\[\](){}.*+?^$|]+)*")

@@ -94,14 +94,16 @@ class KeywordExtractor:
     def is_candidate(self, token: Token) -> bool:
         """Whether a token may be a keyword: no stopword, number, single character,
         punctuation or noise; with ``pos`` set, only those parts of speech."""
-        word = token.text
+        ok = self.is_candidate_word(token.text)
+        return ok and (not self.pos or (token.pos or "").startswith(self.pos))
+
+    def is_candidate_word(self, word: str) -> bool:
+        """``is_candidate`` without the part-of-speech filter: the word alone decides."""
         if len(word) < 2 or word in self.stopwords or NOISE_MARK in word:
             return False
         if not _TERM_CHARS.fullmatch(word) or not _HAS_HAN.search(word):
             return False
-        if _NUMERAL_TERM.match(word):
-            return False
-        return not self.pos or (token.pos or "").startswith(self.pos)
+        return not _NUMERAL_TERM.match(word)
 
     def terms(self, document: Document) -> list[str]:
         """The candidate terms of a segmented document, in text order."""
@@ -110,7 +112,7 @@ class KeywordExtractor:
         # without a part-of-speech filter a word is a candidate or not wherever it
         # stands: decide each distinct word once, then filter the words in C
         words = token_words(document.tokens)
-        verdict = {word: self.is_candidate(Token(word, 0, 0)) for word in set(words)}
+        verdict = {word: self.is_candidate_word(word) for word in set(words)}
         return list(compress(words, map(verdict.__getitem__, words)))
 
     def idf(self, term: str, df: Counter[str] | None = None, n_docs: int = 1) -> float:

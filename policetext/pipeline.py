@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import functools
 import multiprocessing
 import os
 import re
@@ -297,6 +298,7 @@ class Pipeline:
         # errors of the walk stay in their place among the files, so that messages
         # come in input order and --strict stops where a serial run would
         items = list(self._items(inputs))
+        outcomes: Iterable[tuple[Source | InputError, list[R], InputError | None]]
         if (executor or self.config.executor) == "dask":
             from policetext.cluster import run_on_dask
 
@@ -304,39 +306,28 @@ class Pipeline:
                 self.config, items, task, segment=segment, pos=pos,
                 scheduler=scheduler or self.config.scheduler, workers=jobs,
             )  # fmt: skip
-            for item, results, error in outcomes:
+        elif (workers := self._workers(items, jobs)) > 1:
+            outcomes = _on_a_pool(self.config, items, task, segment, pos, workers)
+        else:
+            # one process: tasks' results stream document by document
+            outcomes = ((item, self._stream(item, task, segment, pos), None) for item in items)
+        for item, results, error in outcomes:
+            try:
                 yield from results
-                if error is not None:
-                    on_error(error)
-                elif progress:
-                    progress(_size_of(item))
-            return
-        workers = self._workers(items, jobs)
-        if workers <= 1:
-            for item in items:
-                try:
-                    if isinstance(item, InputError):
-                        raise item
-                    for document in self.parse_parts(item, segment=segment, pos=pos):
-                        yield task(self, document)
-                    if progress:
-                        progress(_size_of(item))
-                except InputError as error:
-                    on_error(error)
-            return
-        context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        with context.Pool(
-            workers, initializer=_start_worker, initargs=(self.config, segment, pos)
-        ) as pool:
-            work = ((item, task) for item in items)
-            for item, (results, error) in zip(items, pool.imap(_run_in_worker, work), strict=True):
-                yield from results
-                if error is not None:
-                    on_error(error)
-                elif progress:
-                    progress(_size_of(item))
+            except InputError as failure:  # a streamed input that failed on the way
+                error = failure
+            if error is not None:
+                on_error(error)
+            elif progress:
+                progress(_size_of(item))
+
+    def _stream(
+        self, item: Source | InputError, task: Task[R], segment: bool, pos: bool
+    ) -> Iterator[R]:
+        if isinstance(item, InputError):
+            raise item
+        for document in self.parse_parts(item, segment=segment, pos=pos):
+            yield task(self, document)
 
     @staticmethod
     def _workers(items: list[Source | InputError], jobs: int | None) -> int:
@@ -398,30 +389,51 @@ def _the_document(pipeline: Pipeline, document: Document) -> Document:
     return document
 
 
-# Each worker process holds one Pipeline, set up once by the pool's initializer:
-# the per-process state a process pool needs, never touched in the parent.
-_WORKER: dict[str, Any] = {}
+# The pipelines of a worker process (pool or Dask), one per configuration, built
+# on first use: the per-process state workers need, never touched in the parent.
+_WORKER_PIPELINES: dict[Config, Pipeline] = {}
 
 
-def _start_worker(config: Config, segment: bool, pos: bool) -> None:
-    _WORKER["pipeline"] = Pipeline(config)
-    _WORKER["options"] = {"segment": segment, "pos": pos}
+def worker_pipeline(config: Config) -> Pipeline:
+    """This worker process's Pipeline for ``config`` (built once, then reused)."""
+    pipeline = _WORKER_PIPELINES.get(config)
+    if pipeline is None:
+        pipeline = _WORKER_PIPELINES[config] = Pipeline(config)
+    return pipeline
 
 
-def _run_in_worker(
-    item: tuple[Source | InputError, Task[R]],
+def run_item(
+    config: Config, item: Source | InputError, task: Task[R], segment: bool, pos: bool
 ) -> tuple[list[R], InputError | None]:
-    source, task = item
-    if isinstance(source, InputError):
-        return [], source
-    pipeline: Pipeline = _WORKER["pipeline"]
+    """``task`` over the documents of one input, in a worker: its results, and the
+    error that ended it (results of a huge input's earlier parts are kept)."""
+    if isinstance(item, InputError):
+        return [], item
+    pipeline = worker_pipeline(config)
     results: list[R] = []
     try:
-        for document in pipeline.parse_parts(source, **_WORKER["options"]):
+        for document in pipeline.parse_parts(item, segment=segment, pos=pos):
             results.append(task(pipeline, document))
     except InputError as error:
         return results, error
     return results, None
+
+
+def _on_a_pool(
+    config: Config,
+    items: list[Source | InputError],
+    task: Task[R],
+    segment: bool,
+    pos: bool,
+    workers: int,
+) -> Iterator[tuple[Source | InputError, list[R], InputError | None]]:
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    work = functools.partial(run_item, config, task=task, segment=segment, pos=pos)
+    with context.Pool(workers) as pool:
+        for item, (results, error) in zip(items, pool.imap(work, items), strict=True):
+            yield item, results, error
 
 
 def _prefix_encoding(head: bytes, name: str) -> str:

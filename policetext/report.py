@@ -76,10 +76,9 @@ class DocumentReport:
 def report_document(pipeline: Any, document: Document) -> DocumentReport:
     """The stats, figures (with their sentences) and units of one document
     (a task for :meth:`Pipeline.run`)."""
-    # document_stats counts figures and units itself; extracting them again here
-    # costs little next to segmentation and keeps stats the single source of counts
-    stats = document_stats(pipeline, document)
     figures = pipeline.figures.figures(document)
+    units = pipeline.units.units(document)
+    stats = document_stats(pipeline, document, figures=figures, units=units)
     spans = document.sentences
     starts = [span.start + document.offset for span in spans]
     figure_sentences: list[int] = []
@@ -97,7 +96,7 @@ def report_document(pipeline: Any, document: Document) -> DocumentReport:
         figures=figures,
         figure_sentences=figure_sentences,
         sentences=sentences,
-        units=pipeline.units.units(document),
+        units=units,
         part=document.part,
     )
 

@@ -50,39 +50,40 @@ class Hit:
         return row
 
 
+def _parts(op: object, av: object) -> list[object]:
+    """The sub-patterns of one parsed item (a group's body, a branch's alternatives)."""
+    name = str(op)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return [av[2]]  # type: ignore[index]
+    if name == "SUBPATTERN":
+        return [av[-1]]  # type: ignore[index]
+    if name == "BRANCH":
+        return list(av[1])  # type: ignore[index]
+    return []
+
+
+def _unbounded_repeat(op: object, av: object) -> bool:
+    return str(op) in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and (
+        av[1] == sre_parse.MAXREPEAT  # type: ignore[index]
+    )
+
+
 def _unbounded(items: object) -> bool:
     """Whether a parsed pattern (or a piece of one) holds an unbounded repeat."""
-    for op, av in items:  # type: ignore[attr-defined]
-        name = str(op)
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            _low, high, body = av
-            if high == sre_parse.MAXREPEAT or _unbounded(body):
-                return True
-        elif name == "SUBPATTERN":
-            if _unbounded(av[-1]):
-                return True
-        elif name == "BRANCH":
-            if any(_unbounded(branch) for branch in av[1]):
-                return True
-    return False
+    return any(
+        _unbounded_repeat(op, av) or any(_unbounded(part) for part in _parts(op, av))
+        for op, av in items  # type: ignore[attr-defined]
+    )
 
 
 def _nested_repeat(items: object) -> bool:
     """An unbounded repeat whose body can itself repeat without bound: (a+)+, (a*)*."""
     for op, av in items:  # type: ignore[attr-defined]
-        name = str(op)
-        if name in ("MAX_REPEAT", "MIN_REPEAT"):
-            _low, high, body = av
-            if high == sre_parse.MAXREPEAT and _unbounded(body):
+        if str(op) in ("MAX_REPEAT", "MIN_REPEAT") and _unbounded_repeat(op, av):
+            if _unbounded(av[2]):
                 return True
-            if _nested_repeat(body):
-                return True
-        elif name == "SUBPATTERN":
-            if _nested_repeat(av[-1]):
-                return True
-        elif name == "BRANCH":
-            if any(_nested_repeat(branch) for branch in av[1]):
-                return True
+        if str(op) != "POSSESSIVE_REPEAT" and any(_nested_repeat(p) for p in _parts(op, av)):
+            return True
     return False
 
 

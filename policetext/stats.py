@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,11 +72,23 @@ def absorb(whole: DocumentStats, part: DocumentStats) -> None:
         whole.extra[key] = whole.extra.get(key, 0) + value
 
 
-def document_stats(pipeline: Any, document: Document) -> DocumentStats:
+def document_stats(
+    pipeline: Any,
+    document: Document,
+    *,
+    figures: Sequence[Any] | None = None,
+    units: Sequence[Any] | None = None,
+) -> DocumentStats:
     """Count one segmented document (a task for :meth:`Pipeline.run`).
 
-    Tokens are words: punctuation tokens are not counted.
+    Tokens are words: punctuation tokens are not counted. A caller that has
+    extracted the figures and units already passes them, so they are not
+    extracted twice.
     """
+    if figures is None:
+        figures = pipeline.figures.figures(document)
+    if units is None:
+        units = pipeline.units.units(document)
     vocabulary = Counter(token_words(document.tokens))  # counted in C
     for word in [w for w in vocabulary if not _WORDLIKE.search(w)]:
         del vocabulary[word]  # punctuation is not a word
@@ -96,10 +108,7 @@ def document_stats(pipeline: Any, document: Document) -> DocumentStats:
         terms=Counter(pipeline.keywords.terms(document)),
         part=document.part,
         meta=dict(document.meta),
-        extra={
-            "figures": len(pipeline.figures.figures(document)),
-            "units": len(pipeline.units.units(document)),
-        },
+        extra={"figures": len(figures), "units": len(units)},
     )
 
 

@@ -25,11 +25,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from functools import cache, cached_property
+from itertools import compress
+from operator import eq
 
 from policetext.config import Config
 from policetext.datafiles import common_chars, common_words, shipped_lines
 from policetext.engines import fast_converter, pure_converter, pure_opencc_root, resolve_segmenter
+from policetext.figures import _first_chars
 
 #: the noise mark put where a garbled stretch could not be repaired (geta mark).
 NOISE_MARK = "〓"
@@ -37,8 +40,7 @@ NOISE_MARK = "〓"
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RE = re.compile(f"[{HAN}]")
 _HAN_RUN_RE = re.compile(f"[{HAN}]+")
-# Chinese-side neighbours for width repair: Han, CJK and full-width punctuation, quotes.
-_CJK_CONTEXT = f"{HAN}\u3000-\u303f\uff01-\uff60\u2018\u2019\u201c\u201d\u2014\u2026{NOISE_MARK}"
+
 
 # -- 1. garbled GBK ---------------------------------------------------------
 # A stream decoded one byte late starts with "?" for the orphaned byte (sometimes
@@ -50,14 +52,24 @@ _GARBLE_RE = re.compile(
     r"(?P<tail>[\x40-\x7e])"  # the trail byte that re-synchronises
 )
 _REPLACEMENT_RUN = re.compile("\ufffd+")
+# what the "xmlcharrefreplace" error handler writes for a character outside a codec
+_CHAR_REFERENCE = re.compile(rb"&#(\d+);")
 
 # -- 2. pinyin annotations --------------------------------------------------
 # the bracket comes first and the look-behind after it, so that the engine can
 # skip to brackets instead of trying the look-behind at every position
-_PINYIN_RE = re.compile(
-    f"[(（](?<=[{HAN}][(（])(?P<py>[a-zA-Zü\u00e0-\u01dc\u0300-\u036f]{{1,7}}"
-    f"(?: [a-zA-Zü\u00e0-\u01dc\u0300-\u036f]{{1,7}}){{0,3}})[)）]"
+_PINYIN_BODY = (
+    "(?P<py>[a-zA-Zü\u00e0-\u01dc\u0300-\u036f]{1,7}"
+    "(?: [a-zA-Zü\u00e0-\u01dc\u0300-\u036f]{1,7}){0,3})[)）]"
 )
+_PINYIN_RE = re.compile(f"[(（](?<=[{HAN}][(（]){_PINYIN_BODY}")
+# one pattern per bracket for text holding only that bracket: a literal first
+# character lets the engine jump between brackets instead of testing a class at
+# every character (about 8 times faster)
+_PINYIN_ONE_BRACKET = {
+    bracket: re.compile(f"{re.escape(bracket)}(?<=[{HAN}]{re.escape(bracket)}){_PINYIN_BODY}")
+    for bracket in "(（"
+}
 _SYLLABLE_RE = re.compile(
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|üan|"
@@ -73,15 +85,55 @@ _FULLWIDTH_ALNUM = {
     "％": "%",
 }
 _FULLWIDTH_RE = re.compile("[" + "".join(_FULLWIDTH_ALNUM) + "]")
-_ASCII_TO_CJK_PUNCT = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
-_PUNCT_RE = re.compile(r"[,:;()?!]")
 _CJK_CLASS = f"[{HAN}\u3000-\u303f\uff01-\uff60\u2018\u2019\u201c\u201d\u2014\u2026〓]"
-# one pattern per mark, so that each substitution is a plain string (no Python
-# call per mark); the mark comes first so that the engine skips to it
-_BETWEEN_CJK = tuple(
-    (re.compile(f"{re.escape(mark)}(?<={_CJK_CLASS}{re.escape(mark)})(?={_CJK_CLASS})"), wide)
-    for mark, wide in ((",", "，"), (":", "："), (";", "；"), ("?", "？"), ("!", "！"))
-)
+
+
+def _widen_condition(mark: str) -> str:
+    """Where an ASCII mark just matched turns Chinese (see :func:`fix_width`)."""
+    m = re.escape(mark)
+    cjk_before, cjk_after = f"(?<={_CJK_CLASS}{m})", f"(?={_CJK_CLASS})"
+    if mark == "(":
+        return f"{cjk_before}|{cjk_after}(?<![0-9A-Za-z]{m})"
+    if mark == ")":
+        return f"{cjk_after}|{cjk_before}(?![0-9A-Za-z])"
+    return f"{cjk_before}|{cjk_after}"
+
+
+_WIDE_FORM = dict(zip(",:;()?!", "，：；（）？！", strict=True))
+
+
+@cache
+def _widen_pattern(mark: str, turns: bool) -> re.Pattern[str]:
+    """Where ``mark`` turns Chinese (or, ``turns=False``, where it stays). The mark
+    comes first, so the engine jumps from mark to mark in C. Compiled on first
+    use: each takes milliseconds (the large classes)."""
+    condition = _widen_condition(mark)
+    return re.compile(f"{re.escape(mark)}(?{':' if turns else '!'}{condition})")
+
+
+def _widen_mark(text: str, mark: str) -> tuple[str, int]:
+    """Every ``mark`` with a Chinese-side neighbour to its Chinese form; and how many."""
+    wide = _WIDE_FORM[mark]
+    sample = len(text) >> 4
+    if text.count(mark, 0, sample) < sample >> 8:  # a few: substitute them
+        return _widen_pattern(mark, turns=True).subn(wide, text)
+    # many, as commas in scraped text: nearly all change, and replacing them all
+    # in C and putting back the few that stay is three times faster
+    total = text.count(mark)
+    kept = [match.start() for match in _widen_pattern(mark, turns=False).finditer(text)]
+    if len(kept) == total:
+        return text, 0
+    widened = text.replace(mark, wide)
+    if kept:
+        pieces = []
+        done = 0
+        for at in kept:
+            pieces += (widened[done:at], mark)
+            done = at + 1
+        pieces.append(widened[done:])
+        widened = "".join(pieces)
+    return widened, total - len(kept)
+
 
 # -- 5. stutter -------------------------------------------------------------
 _DOUBLED_PUNCT_RE = re.compile(r"[,;:，；：、。][,;:，；：、。]")
@@ -89,13 +141,24 @@ _DOUBLED_PUNCT_RE = re.compile(r"[,;:，；：、。][,;:，；：、。]")
 _PUNCT_KIND = str.maketrans(",;:", "，；：")
 _MARK_KIND = {",": "，", ";": "；", ":": "："}
 _STUTTER_MARKS = frozenset("，；：、。")  # marks whose runs are stutter (kinds, so ASCII too)
-# a line can only stutter where a mark is doubled with itself (ASCII or Chinese form)
-_SAME_DOUBLED_RE = re.compile(r"[,，][,，]|[;；][;；]|[:：][:：]|、、|。。")
+# a line can only stutter where a mark is doubled with itself (ASCII or Chinese
+# form); the look-ahead finds overlapping pairs ("，、、") one mark at a time
+_MARK_BEFORE_MARK_RE = re.compile(r"[,;:，；：、。](?=[,;:，；：、。])")
+# the same, or a full-width letter or digit; one class first keeps the scan fast
+_FULL_WIDTH_CLASS = _FULLWIDTH_RE.pattern[1:-1]
+_STUTTER_OR_FULL_WIDTH_RE = re.compile(
+    f"[,;:，；：、。{_FULL_WIDTH_CLASS}](?:(?<=[{_FULL_WIDTH_CLASS}])|(?=[,;:，；：、。]))"
+)
 _STUTTER_PIECE_RE = re.compile(r"\d+(?:\.\d+)?|.", re.S)
+# a line break right after Han or a blank (the break first: the engine jumps
+# from break to break)
+_BREAK_AFTER_HAN_OR_BLANK_RE = re.compile(f"\n(?<=[{HAN} \t\u3000]\n)")
+_NON_BLANK_RE = re.compile("[^ \t\u3000\n]")
 _SENTENCE_END = set("。！？；…”’」』）)!?;")
 
 # -- 6. furniture and bylines -----------------------------------------------
-_EDITOR_RE = re.compile(r"^(?:责任编辑|编辑|校对|审核|终审)\s*[:：]\s*(?P<names>.{1,30})$")
+_EDITOR_WORDS = "责任编辑|编辑|校对|审核|终审"
+_EDITOR_RE = re.compile(rf"^(?:{_EDITOR_WORDS})\s*[:：]\s*(?P<names>.{{1,30}})$")
 
 
 @dataclass
@@ -137,7 +200,10 @@ class NormalizedText:
 
 
 def _is_han(char: str) -> bool:
-    return bool(_HAN_RE.match(char))
+    """Whether one character is Han (``HAN``); comparisons beat a regex call here."""
+    return (
+        "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
+    )
 
 
 class Normalizer:
@@ -209,7 +275,7 @@ class Normalizer:
         return frozenset(chars)
 
     @cached_property
-    def _convertible_in_gb2312(self) -> re.Pattern[str]:
+    def _convertible_in_gb2312(self) -> str:
         """The few convertible characters that GB2312 holds (乾, 後, 於 …)."""
         inside = []
         for char in self.convertible_chars:
@@ -217,26 +283,25 @@ class Normalizer:
                 char.encode("gb2312")
             except UnicodeEncodeError:
                 continue
-            inside.append(re.escape(char))
-        return re.compile(f"[{''.join(sorted(inside))}]" if inside else "(?!)")
+            inside.append(char)
+        return "".join(sorted(inside))
 
     def has_convertible(self, text: str) -> bool:
         """Whether ``text`` holds a character the conversion could change.
 
         Simplified text is almost all GB2312, which the codec checks in C at
-        hundreds of MB/s; then only the few convertible characters GB2312 holds
-        need looking for. Other text gets the set test (about 50 MB/s here).
+        hundreds of MB/s and which writes the few characters outside it as
+        ``&#N;``. Only those, and the 18 convertible characters that GB2312
+        holds, need looking at; a set test of every character is ten times slower.
         """
-        verdict = self._gb2312_verdict(text)
-        return not self.convertible_chars.isdisjoint(text) if verdict is None else verdict
-
-    def _gb2312_verdict(self, text: str) -> bool | None:
-        """``has_convertible`` for GB2312 text; ``None`` when ``text`` is not GB2312."""
-        try:
-            text.encode("gb2312")
-        except UnicodeEncodeError:
-            return None
-        return self._convertible_in_gb2312.search(text) is not None
+        encoded = text.encode("gb2312", "xmlcharrefreplace")
+        if b"&#" in encoded:
+            if "&#" in text:  # the text writes references itself: they are ambiguous
+                return not self.convertible_chars.isdisjoint(text)
+            outside = {chr(int(code)) for code in _CHAR_REFERENCE.findall(encoded)}
+            if not self.convertible_chars.isdisjoint(outside):
+                return True
+        return any(char in text for char in self._convertible_in_gb2312)
 
     @cached_property
     def furniture_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -263,7 +328,8 @@ class Normalizer:
         cfg = self.config
         counts = NormalizeCounts()
         byline = Byline()
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         if cfg.repair_garbled:
             text = self.repair_garbled(text, counts)
         if cfg.strip_pinyin:
@@ -272,20 +338,18 @@ class Normalizer:
         if cfg.conversion:
             text = self.to_simplified(text, counts)
             script = judge_script(text, counts.converted_chars)
+        full_width = True  # whether the text may hold full-width letters or digits
         if cfg.fix_stutter:
             # before width repair, which would turn ",," into "，,"
-            if _SAME_DOUBLED_RE.search(text):  # most texts, and most lines, have none
-                text = "\n".join(
-                    collapse_stutter(line, counts) if _SAME_DOUBLED_RE.search(line) else line
-                    for line in text.split("\n")
-                )
+            text, full_width = _collapse_stuttering_lines(text, counts)
         if cfg.fix_width:
-            text = fix_width(text, counts)
-        lines = text.split("\n")
+            text = fix_width(text, counts, narrow=full_width)
         if cfg.fix_stutter:
-            lines = self.rejoin_broken_lines(lines, counts)
+            text = self.rejoin_broken_lines(text, counts)
         if cfg.strip_furniture:
-            lines = self.strip_furniture(lines, counts, byline)
+            lines = self.strip_furniture(text, counts, byline)
+        else:
+            lines = text.split("\n")
         body = "\n".join(s for line in lines if (s := line.strip(" \t\u3000\u00a0\ufeff")))
         return NormalizedText(body, counts, byline, script)
 
@@ -331,7 +395,10 @@ class Normalizer:
                 return NOISE_MARK
             return match[0]
 
-        text = _GARBLE_RE.sub(fix, text)
+        if "?" in text:
+            text = _GARBLE_RE.sub(fix, text)
+        if "\ufffd" not in text:  # a plain test is 50 times faster than the scan
+            return text
 
         def drop(match: re.Match[str]) -> str:
             counts.garbled_dropped += 1
@@ -343,8 +410,8 @@ class Normalizer:
     def to_simplified(self, text: str, counts: NormalizeCounts) -> str:
         """OpenCC conversion, skipping lines that hold no convertible character."""
         # a character test is far cheaper than a conversion (OpenCC: about 3 MB/s)
-        if self._gb2312_verdict(text) is False:
-            return text  # all GB2312, none of its convertible characters
+        if not self.has_convertible(text):
+            return text
         out = []
         for line in text.split("\n"):
             if self.has_convertible(line):
@@ -359,50 +426,60 @@ class Normalizer:
         return "\n".join(out)
 
     # ---- 5 -----------------------------------------------------------------
-    def rejoin_broken_lines(self, lines: list[str], counts: NormalizeCounts) -> list[str]:
-        """Join a line to the next when a word was broken across them (今 / 年以来)."""
-        out: list[str] = []
-        pending_blank: list[str] = []
-        for line in lines:
-            stripped = line.strip(" \t\u3000")
-            if not stripped:
-                pending_blank.append(line)
-                continue
-            if out and self._breaks_word(out[-1].rstrip(" \t\u3000"), stripped):
-                out[-1] = out[-1].rstrip(" \t\u3000") + stripped
+    def rejoin_broken_lines(self, text: str, counts: NormalizeCounts) -> str:
+        """Join a line to the next when a word was broken across them (今 / 年以来).
+
+        Only a line ending in Han can break a word, so only those line breaks
+        are looked at; blank lines between the two halves go with the break.
+        """
+        done = 0  # text[:done] is in pieces
+        pieces: list[str] = []
+        joined_at = -1  # where the last joined line's text resumed
+        joined_before = ""  # the line, as joined so far, up to there
+        for end, newline in _breaks_after_han(text):
+            resume = _NON_BLANK_RE.search(text, newline)
+            if resume is None:
+                break
+            line_start = text.rfind("\n", 0, end) + 1
+            if line_start <= joined_at < end:
+                before = joined_before + text[joined_at:end]
+            else:
+                before = text[line_start:end]
+            if self._breaks_word(before, text[resume.start()]):
                 counts.lines_rejoined += 1
-                pending_blank = []
-                continue
-            out.extend(pending_blank)
-            pending_blank = []
-            out.append(line)
-        out.extend(pending_blank)
-        return out
+                pieces.append(text[done:end])
+                done = joined_at = resume.start()
+                joined_before = before
+        if not pieces:
+            return text
+        pieces.append(text[done:])
+        return "".join(pieces)
 
     def _breaks_word(self, before: str, after: str) -> bool:
         if not before or not after or not _is_han(before[-1]) or not _is_han(after[0]):
             return False
-        if before[-1] in _SENTENCE_END:
+        if before[-1] in _SENTENCE_END or (before[-1] + after[0]) not in self.common_words:
             return False
         # a heading is short and has no sentence punctuation; a broken paragraph has
         # punctuation before the break or is long enough to be running text
-        running_text = any(p in before for p in "。，；、") or len(before) >= 16
-        return running_text and (before[-1] + after[0]) in self.common_words
+        return len(before) >= 16 or _RUNNING_TEXT_MARK_RE.search(before) is not None
 
     # ---- 6 -----------------------------------------------------------------
-    def strip_furniture(
-        self, lines: list[str], counts: NormalizeCounts, byline: Byline
-    ) -> list[str]:
-        """Remove page furniture; move bylines and editor lines into ``byline``."""
+    def strip_furniture(self, text: str, counts: NormalizeCounts, byline: Byline) -> list[str]:
+        """The lines of ``text`` without page furniture; bylines and editor lines
+        go into ``byline``."""
         whole, inline = self.furniture_patterns
-        any_inline = inline.search("\n".join(lines)) is not None
+        lines = text.split("\n")
+        any_inline = _search_at(inline, self.inline_furniture_firsts, text)
+        candidates = self._furniture_candidates(text)
+        byline_hint = self.byline_hint.search
         out = []
-        for line in lines:
+        for index, line in enumerate(lines):
             stripped = line.strip(" \t\u3000\u00a0")
             if not stripped:
                 out.append(line)
                 continue
-            if whole.fullmatch(stripped):
+            if index in candidates and whole.fullmatch(stripped):
                 counts.furniture_removed += 1
                 continue
             if any_inline:
@@ -410,18 +487,58 @@ class Normalizer:
                 counts.furniture_removed += n
                 if not stripped:
                     continue
-            if len(stripped) <= 60 and self._take_byline(stripped, byline):
+            if (
+                len(stripped) <= 60
+                and byline_hint(stripped)
+                and self._take_byline(stripped, byline)
+            ):
                 counts.bylines_removed += 1
                 continue
             out.append(stripped)
         return out
+
+    def _furniture_candidates(self, text: str) -> set[int]:
+        """The lines (by index) that a whole-line furniture pattern may match.
+
+        One scan of the text jumps from line break to line break in C; the
+        caller confirms each line with ``fullmatch``, so a pattern that runs on
+        into the next line (``\\s*``) costs a check, never a miss.
+        """
+        scan = self.furniture_scan
+        found = {0}  # the first line, which no line break precedes
+        line, counted = 0, 0
+        match = scan.search(text)
+        while match:
+            line += 1 + text.count("\n", counted, match.start())
+            counted = match.start() + 1
+            found.add(line)
+            match = scan.search(text, counted)
+        return found
+
+    @cached_property
+    def byline_hint(self) -> re.Pattern[str]:
+        """A word that every byline or editor line holds (the roles, 责任编辑 …)."""
+        pattern, _ = self.byline_roles
+        return re.compile(f"{pattern.pattern}|{_EDITOR_WORDS}")
+
+    @cached_property
+    def inline_furniture_firsts(self) -> str | None:
+        """The characters an inline furniture match starts with (brackets), if few."""
+        return _literal_first_chars(self.furniture_patterns[1].pattern)
+
+    @cached_property
+    def furniture_scan(self) -> re.Pattern[str]:
+        """The whole-line patterns after a line break (a literal first: a fast scan)."""
+        whole, _ = self.furniture_patterns
+        space = "[ \t\u3000\u00a0]*"
+        return re.compile(f"\n{space}(?:{whole.pattern}){space}(?![^\n])")
 
     def _take_byline(self, line: str, byline: Byline) -> bool:
         editor = _EDITOR_RE.match(line)
         if editor:
             byline.editor.extend(_split_names(editor["names"]))
             return True
-        if len(line) > 60 or any(p in line for p in "。，；！？“”"):
+        if len(line) > 60 or _SENTENCE_MARK_RE.search(line):
             return False
         pattern, roles = self.byline_roles
         parts = pattern.split(line)
@@ -446,6 +563,33 @@ class Normalizer:
         return True
 
 
+def _literal_first_chars(pattern: str) -> str | None:
+    """The characters a match of ``pattern`` can start with, when they are a few
+    literals (no ranges or classes); else ``None``."""
+    pieces = _first_chars(pattern)
+    if pieces is None or len(pieces) > 4:
+        return None
+    chars = [piece[-1] for piece in pieces if piece[-1:] == piece.replace("\\", "")]
+    return "".join(sorted(chars)) if len(chars) == len(pieces) else None
+
+
+def _search_at(pattern: re.Pattern[str], firsts: str | None, text: str) -> bool:
+    """``pattern.search(text) is not None``, trying only where one of ``firsts``
+    stands: ``str.find`` skips to a rare character far faster than the engine
+    tests a class at every character. Without ``firsts``, a plain search."""
+    if firsts is None:
+        return pattern.search(text) is not None
+    for char in firsts:
+        at = text.find(char)
+        while at >= 0:
+            if pattern.match(text, at):
+                return True
+            at = text.find(char, at + 1)
+    return False
+
+
+_RUNNING_TEXT_MARK_RE = re.compile("[。，；、]")
+_SENTENCE_MARK_RE = re.compile("[。，；！？“”]")  # none of them is in a byline
 _NAME_RE = re.compile(f"[{HAN}]{{2,4}}(?:[·•][{HAN}]{{2,6}})?")
 
 
@@ -489,75 +633,47 @@ def strip_pinyin(text: str, counts: NormalizeCounts | None = None) -> str:
             counts.pinyin_removed += 1
         return ""
 
-    return _PINYIN_RE.sub(drop, text)
+    ascii_bracket, wide_bracket = "(" in text, "（" in text
+    if ascii_bracket and wide_bracket:
+        return _PINYIN_RE.sub(drop, text)
+    if ascii_bracket or wide_bracket:
+        return _PINYIN_ONE_BRACKET["(" if ascii_bracket else "（"].sub(drop, text)
+    return text
 
 
 # ---- 4 ---------------------------------------------------------------------
-def fix_width(text: str, counts: NormalizeCounts | None = None) -> str:
+def fix_width(text: str, counts: NormalizeCounts | None = None, *, narrow: bool = True) -> str:
     """Full-width digits and letters to ASCII; ASCII punctuation in Chinese text to Chinese.
+
+    An ASCII mark turns Chinese when a neighbour is Chinese-side (Han, CJK or
+    full-width punctuation, quotes); a bracket not when its other side is an
+    ASCII letter or digit, so ``f(x)`` stays. A mark turned Chinese makes its
+    neighbour mark Chinese-side too (``:,“``): the passes repeat until none changes.
+    ``narrow=False`` skips the letters and digits, for text known to hold none.
 
     >>> fix_width("共抓获１２人,其中")
     '共抓获12人，其中'
     """
     changed = 0
 
-    def narrow(match: re.Match[str]) -> str:
+    def to_ascii(match: re.Match[str]) -> str:
         nonlocal changed
         changed += 1
         return _FULLWIDTH_ALNUM[match[0]]
 
-    text = _FULLWIDTH_RE.sub(narrow, text)
-
-    def widen(match: re.Match[str]) -> str:
-        nonlocal changed
-        i = match.start()
-        before = text[i - 1] if i > 0 else "\n"
-        after = text[i + 1] if i + 1 < len(text) else "\n"
-        cjk_before = before in _CJK_CONTEXT_SET or _is_han(before)
-        cjk_after = after in _CJK_CONTEXT_SET or _is_han(after)
-        ascii_before = before.isascii() and before.isalnum()
-        ascii_after = after.isascii() and after.isalnum()
-        char = match[0]
-        if char == "(":
-            ok = cjk_before or (cjk_after and not ascii_before)
-        elif char == ")":
-            ok = cjk_after or (cjk_before and not ascii_after) or (after == "\n" and cjk_before)
-        else:
-            ok = (cjk_before or cjk_after) and not (ascii_before and ascii_after)
-        if not ok:
-            return char
-        changed += 1
-        if before in _ASCII_TO_CJK_PUNCT or after in _ASCII_TO_CJK_PUNCT:
-            nonlocal again
-            again = True  # its neighbour mark may now count as Chinese-side
-        return _ASCII_TO_CJK_PUNCT[char]
-
-    # fast path in C for the common case, a mark between two Chinese characters
-    for pattern, wide in _BETWEEN_CJK:
-        text, n = pattern.subn(wide, text)
-        changed += n
-    if not _PUNCT_RE.search(text):
-        if counts is not None:
-            counts.width_fixed += changed
-        return text
-    # a mark turned Chinese can make its neighbour Chinese-side too (":,“"): repeat
-    again = True
-    while again:
-        again = False
-        text = _PUNCT_RE.sub(widen, text)
+    if narrow:
+        text = _FULLWIDTH_RE.sub(to_ascii, text)
+    marks = [mark for mark in _WIDE_FORM if mark in text]
+    while marks:
+        progressed = False
+        for mark in marks:
+            text, n = _widen_mark(text, mark)
+            changed += n
+            progressed = progressed or n > 0
+        marks = [mark for mark in marks if mark in text] if progressed else []
     if counts is not None:
         counts.width_fixed += changed
     return text
-
-
-_CJK_CONTEXT_SET = frozenset(
-    c
-    for lo, hi in (
-        ("\u3000", "\u303f"),
-        ("\uff01", "\uff60"),
-    )
-    for c in map(chr, range(ord(lo), ord(hi) + 1))
-) | frozenset("\u2018\u2019\u201c\u201d\u2014\u2026" + NOISE_MARK)
 
 
 # ---- 5 ---------------------------------------------------------------------
@@ -580,9 +696,11 @@ def collapse_stutter(line: str, counts: NormalizeCounts | None = None) -> str:
     keep = [True] * n
     stutter = [False] * n
     # each piece's kind: ASCII , ; : count as their Chinese forms
-    kinds = [_MARK_KIND.get(piece, piece) for piece in pieces]
-    for i, piece in enumerate(pieces):
-        kind = kinds[i]
+    kinds = list(map(_MARK_KIND.get, pieces, pieces))
+    halved = 0
+    # only marks and numbers of four or more digits stutter by themselves
+    for i in [i for i, kind in enumerate(kinds) if kind in _STUTTER_MARKS or len(kind) >= 4]:
+        piece, kind = pieces[i], kinds[i]
         if kind in _STUTTER_MARKS and i + 1 < n and kinds[i + 1] == kind and not stutter[i]:
             # a run of one mark (",," or ",,,") collapses to its first
             j = i + 1
@@ -596,17 +714,69 @@ def collapse_stutter(line: str, counts: NormalizeCounts | None = None) -> str:
             if piece[:half] == piece[half:]:
                 pieces[i] = piece[:half]
                 stutter[i] = True
-    for i in range(n - 1):
-        if keep[i] and pieces[i] == pieces[i + 1] and _is_han(pieces[i]) and not stutter[i]:
+                halved += 1
+    # a doubled character (为为) next to stutter is stutter too
+    for i in compress(range(n - 1), map(eq, pieces, pieces[1:])):
+        if keep[i] and _is_han(pieces[i]) and not stutter[i]:
             before = stutter[i - 1] if i > 0 else False
             after = stutter[i + 2] if i + 2 < n else False
             if before or after:
                 keep[i + 1] = False
                 stutter[i] = stutter[i + 1] = True
-    collapsed = keep.count(False) + sum(1 for a, b in zip(original, pieces, strict=True) if a != b)
     if counts is not None:
-        counts.stutter_fixed += collapsed
-    return "".join(p for p, k in zip(pieces, keep, strict=False) if k)
+        counts.stutter_fixed += keep.count(False) + halved
+    return "".join(compress(pieces, keep))
+
+
+def _collapse_stuttering_lines(text: str, counts: NormalizeCounts) -> tuple[str, bool]:
+    """Run :func:`collapse_stutter` on the lines holding a doubled mark, and only
+    those; and tell whether the text holds full-width letters or digits.
+
+    One scan of the whole text finds both (a test per line is four times
+    slower, and a second scan for width repair would cost as much again).
+    """
+    pieces = []
+    done = 0
+    full_width = False
+    search = _STUTTER_OR_FULL_WIDTH_RE.search
+    match = search(text)
+    while match:
+        at = match.start()
+        if text[at] in _FULLWIDTH_ALNUM:
+            full_width = True
+            search = _MARK_BEFORE_MARK_RE.search  # one is enough
+            match = search(text, at + 1)
+            continue
+        if text[at].translate(_PUNCT_KIND) != text[at + 1].translate(_PUNCT_KIND):
+            match = search(text, at + 1)
+            continue
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        pieces += (text[done:start], collapse_stutter(text[start:end], counts))
+        # the rest of the line is not scanned
+        full_width = full_width or _FULLWIDTH_RE.search(text, at, end) is not None
+        done = end
+        match = search(text, end)
+    if not pieces:
+        return text, full_width
+    pieces.append(text[done:])
+    return "".join(pieces), full_width
+
+
+def _breaks_after_han(text: str) -> list[tuple[int, int]]:
+    """``(end, newline)`` for each line ending in Han: where its text ends (before
+    any trailing blanks) and where its line break is."""
+    found = []
+    for match in _BREAK_AFTER_HAN_OR_BLANK_RE.finditer(text):
+        end = newline = match.start()
+        while text[end - 1] in " \t\u3000":  # rare: trailing blanks
+            end -= 1
+            if end == 0:
+                break
+        if end > 0 and _is_han(text[end - 1]):
+            found.append((end, newline))
+    return found
 
 
 def judge_script(text: str, converted_chars: int) -> str:

@@ -13,6 +13,7 @@ import fnmatch
 import io
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
@@ -32,8 +33,11 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CANDIDATES = ("utf-8", "gb18030", "big5")
-# control characters that never occur in text files
 _SAMPLE_CHARS = 8192
+_HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
+# private-use and astral characters: what a wrong decoding tends to produce
+_PRIVATE_OR_ASTRAL_RUN = re.compile("[\ue000-\uf8ff\U00010000-\U0010ffff]+")
+# control characters that never occur in text files
 _BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), 0x7F])
 
 
@@ -271,13 +275,13 @@ def decode_bytes(data: bytes, name: str = "", encoding: str | None = None) -> tu
 
 def _score(text: str, codec: str) -> float:
     """Share of Han characters that are common; UTF-8 validity is strong evidence."""
-    common = common_chars()
-    han = [c for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
-    odd = sum(1 for c in text if "\ue000" <= c <= "\uf8ff" or ord(c) > 0xFFFF)
+    # runs found by a regex and counted with map: no Python step per character
+    han = "".join(_HAN_RUN.findall(text))
+    odd = sum(map(len, _PRIVATE_OR_ASTRAL_RUN.findall(text)))
     if not han:
         base = 1.0 if text.isascii() else 0.5
     else:
-        base = sum(c in common for c in han) / len(han)
+        base = sum(map(common_chars().__contains__, han)) / len(han)
     base -= odd / max(1, len(text))
     if codec == "utf-8" and not text.isascii():
         base += 0.5  # random bytes are almost never valid multi-byte UTF-8

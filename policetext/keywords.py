@@ -72,6 +72,11 @@ def read_stopwords(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
+def _corpus_factor(df: int, n_docs: int) -> float:
+    """How much of jieba's IDF a term keeps when ``df`` of ``n_docs`` documents hold it."""
+    return (math.log((1 + n_docs) / (1 + df)) + 1) / (math.log(1 + n_docs) + 1)
+
+
 class KeywordExtractor:
     """Filters candidate terms and ranks them; owns the stopwords and jieba's IDF table."""
 
@@ -121,8 +126,7 @@ class KeywordExtractor:
         base = table.get(term, median)
         if not df or n_docs <= 1:
             return base
-        corpus = (math.log((1 + n_docs) / (1 + df[term])) + 1) / (math.log(1 + n_docs) + 1)
-        return base * corpus
+        return base * _corpus_factor(df[term], n_docs)
 
     def tfidf(
         self,
@@ -135,7 +139,20 @@ class KeywordExtractor:
         total = sum(counts.values())
         if not total:
             return []
-        scored = [(t, c / total * self.idf(t, df, n_docs), c) for t, c in counts.items()]
+        table, median = self.idf_table
+        if not df or n_docs <= 1:
+            scored = [(t, c / total * table.get(t, median), c) for t, c in counts.items()]
+        else:
+            # the corpus factor of ``idf`` depends on the document frequency alone:
+            # computed once per distinct frequency, with the same arithmetic
+            factors: dict[int, float] = {}
+            scored = []
+            for t, c in counts.items():
+                n = df[t]
+                factor = factors.get(n)
+                if factor is None:
+                    factor = factors[n] = _corpus_factor(n, n_docs)
+                scored.append((t, c / total * (table.get(t, median) * factor), c))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:top]
 

@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import compress
+from itertools import compress, repeat
+from operator import ge, mul, truediv
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,8 @@ class KeywordExtractor:
 
         self.stopwords = frozenset(shipped_lines("stopwords.txt")) | frozenset(extra_stopwords)
         self.pos = tuple(pos)
+        # is_candidate_word of each word seen: a corpus repeats its words
+        self._verdicts: dict[str, bool] = {}
 
     @cached_property
     def idf_table(self) -> tuple[dict[str, float], float]:
@@ -117,8 +120,23 @@ class KeywordExtractor:
         # without a part-of-speech filter a word is a candidate or not wherever it
         # stands: decide each distinct word once, then filter the words in C
         words = token_words(document.tokens)
-        verdict = {word: self.is_candidate_word(word) for word in set(words)}
+        verdict = self._verdicts_of(set(words))
         return list(compress(words, map(verdict.__getitem__, words)))
+
+    def term_counts(self, document: Document, words: Counter[str]) -> Counter[str]:
+        """``Counter(self.terms(document))``, from the document's word counts."""
+        if self.pos:
+            return Counter(self.terms(document))
+        verdict = self._verdicts_of(words)
+        return Counter(dict(compress(words.items(), map(verdict.__getitem__, words))))
+
+    def _verdicts_of(self, words: Iterable[str]) -> dict[str, bool]:
+        """``is_candidate_word`` of every word, each decided once per extractor."""
+        verdicts = self._verdicts
+        for word in words:
+            if word not in verdicts:
+                verdicts[word] = self.is_candidate_word(word)
+        return verdicts
 
     def idf(self, term: str, df: Counter[str] | None = None, n_docs: int = 1) -> float:
         """jieba's IDF, scaled down for terms many documents of the corpus share."""
@@ -139,20 +157,22 @@ class KeywordExtractor:
         total = sum(counts.values())
         if not total:
             return []
+        # the arithmetic of ``idf`` and of ``c / total * idf``, mapped in C over
+        # the terms: this runs for every term of every document
         table, median = self.idf_table
-        if not df or n_docs <= 1:
-            scored = [(t, c / total * table.get(t, median), c) for t, c in counts.items()]
-        else:
-            # the corpus factor of ``idf`` depends on the document frequency alone:
-            # computed once per distinct frequency, with the same arithmetic
-            factors: dict[int, float] = {}
-            scored = []
-            for t, c in counts.items():
-                n = df[t]
-                factor = factors.get(n)
-                if factor is None:
-                    factor = factors[n] = _corpus_factor(n, n_docs)
-                scored.append((t, c / total * (table.get(t, median) * factor), c))
+        terms, frequencies = list(counts), list(counts.values())
+        idfs: Iterable[float] = map(table.get, terms, repeat(median))
+        if df and n_docs > 1:
+            # the corpus factor depends on the document frequency alone
+            in_docs = list(map(df.__getitem__, terms))
+            factor = {n: _corpus_factor(n, n_docs) for n in set(in_docs)}
+            idfs = map(mul, idfs, map(factor.__getitem__, in_docs))
+        scores = list(map(mul, map(truediv, frequencies, repeat(total)), idfs))
+        scored = list(zip(terms, scores, frequencies, strict=True))
+        if 0 < top < len(scored):
+            # only the terms scoring at least the top-th best can be among the top
+            cutoff = sorted(scores, reverse=True)[top - 1]
+            scored = list(compress(scored, map(ge, scores, repeat(cutoff))))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:top]
 

@@ -105,7 +105,7 @@ def document_stats(
         script=document.script,
         changes=dict(document.changes),
         vocabulary=vocabulary,
-        terms=Counter(pipeline.keywords.terms(document)),
+        terms=pipeline.keywords.term_counts(document, vocabulary),
         part=document.part,
         meta=dict(document.meta),
         extra={"figures": len(figures), "units": len(units)},

@@ -12,10 +12,10 @@ import logging
 import os
 import re
 import tempfile
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from itertools import accumulate, compress, islice
-from operator import not_
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,15 +163,23 @@ class Segmenter:
                 piece_tags: list[str | None] = [tag for _, tag in pairs]
             else:
                 cut = self.cut(piece)
-            # offsets by running sums and whitespace dropped without a Python-level
-            # loop: this runs once per word of the corpus
+            # offsets by running sums, without a Python-level loop: this runs once
+            # per word of the corpus
             bounds = list(accumulate(map(len, cut), initial=base))
-            keep = list(map(not_, map(str.isspace, cut)))
-            words.extend(compress(cut, keep))
-            starts.extend(compress(bounds, keep))
-            ends.extend(compress(islice(bounds, 1, None), keep))
-            if tags is not None:
-                tags.extend(compress(piece_tags, keep))
+            # whitespace is always a token of its own (jieba splits at it), so the
+            # few whitespace tokens are found from the text, and the words between
+            # them copied a slice at a time
+            blank = sorted(
+                {bisect_right(bounds, base + m.start()) - 1 for m in _SPACE.finditer(piece)}
+            )
+            done = 0
+            for stop in (*blank, len(cut)):
+                words += cut[done:stop]
+                starts += bounds[done:stop]
+                ends += bounds[done + 1 : stop + 1]
+                if tags is not None:
+                    tags += piece_tags[done:stop]
+                done = stop + 1
         return Tokens(words, starts, ends, tags)
 
 
@@ -193,6 +201,7 @@ def jieba_data(name: str) -> Path:
 
 #: longest piece handed to jieba at once; its DAG for one piece is held in memory
 MAX_PIECE = 4096
+_SPACE = re.compile(r"\s")
 _PIECE_END_RE = re.compile(r"[。！？；!?;\n][”’」』）)]*")
 
 

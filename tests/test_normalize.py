@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policetext import Config, Normalizer
-from policetext.normalize import NOISE_MARK, collapse_stutter, fix_width, strip_pinyin
+from policetext.normalize import (
+    NOISE_MARK,
+    NormalizeCounts,
+    collapse_stutter,
+    fix_width,
+    strip_pinyin,
+)
 
 from .conftest import load_cases, seed
 
@@ -192,3 +198,50 @@ def test_normalisation_is_idempotent_on_chinese_like_text(text: str) -> None:
 def test_normalisation_never_raises_and_is_idempotent(text: str) -> None:
     once = NORMALIZER.normalize(text).text
     assert NORMALIZER.normalize(once).text == once
+
+
+# ---- the fast paths give what the plain rules say -----------------------------
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "全市,共抓获(在逃)人员１２名;其中:外省籍3人?是!",  # many marks per character
+        "滨州市公安局" * 60 + ",其中(一)a,b",  # few: one substitution per mark
+        ",,,;;;:::(((,)))",  # nothing but marks: every mark is replaced, some put back
+        "f(x)=1,2;a:b",  # ASCII context: the marks stay
+    ],
+)
+def test_fix_width_is_the_same_on_one_line_and_on_many(paragraph: str) -> None:
+    # a long text takes the bulk paths (replace-and-restore, or one substitution
+    # per mark); each line must come out as it does alone
+    one, many = NormalizeCounts(), NormalizeCounts()
+    alone = fix_width(paragraph, one)
+    repeated = fix_width("\n".join([paragraph] * 600), many)
+    assert repeated == "\n".join([alone] * 600)
+    assert many.width_fixed == 600 * one.width_fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "convertible"),
+    [
+        ("乾隆年间", True),  # a convertible character that GB2312 holds
+        ("見習記者", True),  # outside GB2312
+        ("&#20094; 的写法", False),  # a written reference is text, not 乾
+        ("&#20094; 見", True),
+        ("公安机关\u00a0依法", False),  # outside GB2312 but not convertible
+    ],
+)
+def test_has_convertible(text: str, convertible: bool) -> None:
+    assert NORMALIZER.has_convertible(text) is convertible
+
+
+def test_a_word_broken_before_trailing_blanks_and_empty_lines_is_rejoined() -> None:
+    result = NORMALIZER.normalize("全市公安机关坚持以人民为中心，今 \u3000\n\n  年以来破获案件")
+    assert result.text == "全市公安机关坚持以人民为中心，今年以来破获案件"
+    assert result.counts.lines_rejoined == 1
+
+
+def test_furniture_lines_in_a_row_are_each_removed() -> None:
+    # 版面：\s* could run on into the next line; each line is judged by itself
+    result = NORMALIZER.normalize("正文第一段。\n版面：\n版次：3\n正文第二段。")
+    assert result.text == "正文第一段。\n正文第二段。"
+    assert result.counts.furniture_removed == 2

@@ -10,7 +10,9 @@ official dictionaries are newer: 什麼 → 什么 where the reimplementation gi
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -43,12 +45,36 @@ def resolve_segmenter(engine: str) -> str:
 
 def rjieba_tokenizer(entries: Iterable[tuple[str, int | None, str | None]]) -> Any:
     """A private rjieba instance with the given dictionary entries added."""
-    import rjieba
-
-    tokenizer = rjieba.Jieba()
+    tokenizer = _rjieba_class()()
     for word, freq, pos in entries:
         tokenizer.add_word(word, freq, pos)
     return tokenizer
+
+
+def _rjieba_class() -> Any:
+    """rjieba's ``Jieba`` class.
+
+    Importing the package builds a default instance (0.1 s of dictionary
+    loading, per process) that policetext never uses, so the compiled module is
+    loaded by itself when it can be found; else the package is imported.
+    """
+    if "rjieba" in sys.modules:
+        return sys.modules["rjieba"].Jieba
+    spec = importlib.util.find_spec("rjieba")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = Path(folder) / f"rjieba{suffix}"
+            if path.is_file():
+                loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(path))
+                module_spec = importlib.util.spec_from_loader("rjieba.rjieba", loader)
+                if module_spec is None:
+                    break
+                module = importlib.util.module_from_spec(module_spec)
+                loader.exec_module(module)
+                return module.Jieba
+    import rjieba
+
+    return rjieba.Jieba
 
 
 def pure_converter(conversion: str) -> Callable[[str], str]:

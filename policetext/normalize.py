@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
 from itertools import compress
-from operator import eq
+from operator import eq, ne
 
 from policetext.config import Config
 from policetext.datafiles import common_chars, common_words, shipped_lines
@@ -301,7 +301,15 @@ class Normalizer:
             outside = {chr(int(code)) for code in _CHAR_REFERENCE.findall(encoded)}
             if not self.convertible_chars.isdisjoint(outside):
                 return True
-        return any(char in text for char in self._convertible_in_gb2312)
+        inside = self._convertible_in_gb2312
+        if len(text) > 16384:  # one plain search per character beats the class scan
+            return any(char in text for char in inside)
+        return self._convertible_in_gb2312_re.search(text) is not None
+
+    @cached_property
+    def _convertible_in_gb2312_re(self) -> re.Pattern[str]:
+        inside = self._convertible_in_gb2312
+        return re.compile(f"[{re.escape(inside)}]" if inside else "(?!)")
 
     @cached_property
     def furniture_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -417,8 +425,7 @@ class Normalizer:
             if self.has_convertible(line):
                 converted = self.converter(line)
                 if len(converted) == len(line):
-                    pairs = zip(line, converted, strict=True)
-                    counts.converted_chars += sum(a != b for a, b in pairs)
+                    counts.converted_chars += sum(map(ne, line, converted))
                 else:
                     counts.converted_chars += max(1, abs(len(converted) - len(line)))
                 line = converted

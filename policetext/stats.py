@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import not_
 from typing import Any
 
 from policetext.document import Document, token_words
@@ -90,7 +92,8 @@ def document_stats(
     if units is None:
         units = pipeline.units.units(document)
     vocabulary = Counter(token_words(document.tokens))  # counted in C
-    for word in [w for w in vocabulary if not _WORDLIKE.search(w)]:
+    wordlike = map(_WORDLIKE.search, vocabulary)  # mapped in C: once per distinct word
+    for word in list(compress(vocabulary, map(not_, wordlike))):
         del vocabulary[word]  # punctuation is not a word
     words = vocabulary.total()
     return DocumentStats(

@@ -83,8 +83,10 @@ class _Unit:
     scale: int
 
 
-#: a figure as read from a match: start, end, value, max, unit, kind, approx as reported
-_Reading = tuple[int, int, "int | float", "int | float | None", str, str, "str | None"]
+#: a count as read from its text: value, max, unit, kind, approx as reported
+_CountFields = tuple[int | float, int | float | None, str, str, str | None]
+#: a figure as read from a match: start, end, then the fields of a count
+_Reading = tuple[int, int, int | float, int | float | None, str, str, str | None]
 #: distinct count texts remembered per extractor before the memory starts afresh
 _KEPT_READINGS = 100_000
 _UNREAD = object()
@@ -102,7 +104,7 @@ class FigureExtractor:
 
     def __init__(self) -> None:
         # what each distinct count text reads as (see _read_count); bounded
-        self._count_fields: dict[str, Any] = {}
+        self._count_fields: dict[str, _CountFields | None] = {}
 
     @cached_property
     def units(self) -> dict[str, _Unit]:
@@ -244,7 +246,7 @@ class FigureExtractor:
         # the rest depends on the matched text alone (the count branch has no
         # lookaround), so each distinct text is read once per extractor
         written = m.group()
-        fields = self._count_fields.get(written, _UNREAD)
+        fields = self._count_fields.get(written, _UNREAD)  # type: ignore[arg-type]
         if fields is _UNREAD:
             if len(self._count_fields) >= _KEPT_READINGS:
                 self._count_fields.clear()
@@ -253,9 +255,7 @@ class FigureExtractor:
             return None
         return (start, m.end(), *fields)  # type: ignore[misc]
 
-    def _read_count_fields(
-        self, m: re.Match[str]
-    ) -> tuple[int | float, int | float | None, str, str, str | None] | None:
+    def _read_count_fields(self, m: re.Match[str]) -> _CountFields | None:
         """``(value, max, unit, kind, approx)`` of a count match, or ``None``."""
         number, written_unit = m["ct_n"], m["ct_unit"]
         before, after, second = m["ct_pre"], m["ct_post"], m["ct_n2"]

@@ -234,10 +234,11 @@ class UnitExtractor:
         """The tokens that end in a unit type, in order: the places where a type ends
         are found in the text (in C), and the token ending there is checked."""
         found = []
+        n, unit_type = len(ends), self.unit_type
         for match in self.type_ends.finditer(text):
             at = match.end()
             i = bisect_left(ends, at)
-            if i < len(ends) and ends[i] == at and self.unit_type(words[i]):
+            if i < n and ends[i] == at and unit_type(words[i]):
                 found.append(i)
         return found
 

@@ -27,9 +27,12 @@ APPROX_WORDS = {
 }
 
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN = "[零〇一二两三四五六七八九十百千万亿]+"
+_CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_CN = f"[{_CN_CHARS}]+"
 _NUM = rf"(?:{_AR}[十百千万亿]*|{_CN})"
 _PRE = r"(?P<pre>接近|大约|超过|近|约|超|逾|过)?"
+#: a run of the characters approximation words and numerals are written with
+_NUMERAL_RUN = rf"[接近大约超过逾\d,.{_CN_CHARS}]*+"
 _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零一二三四五六七八九]{2}(?=年))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
@@ -149,7 +152,9 @@ class FigureExtractor:
             rf"(?:(?P<dm_sep>至|到|-|、)(?P<dm_m2>{_MON}))?月份?(?:(?P<dm_d>{_DAY})[日号])?",
             "date_day": rf"(?<![\d.月])(?P<dd_d>{_DAY})日(?![内前后起])",
             "percent_cn": rf"{_PRE.replace('pre', 'pc_pre')}百分之(?P<pc_n>{_NUM})",
-            "fraction": rf"{_PRE}(?P<fr_a>{_NUM})分之(?P<fr_b>{_NUM})",
+            # 分之 must follow the approximation word and numeral: looked for first (one
+            # run of their characters), not after parsing a numeral at every digit
+            "fraction": rf"(?={_NUMERAL_RUN}分之){_PRE}(?P<fr_a>{_NUM})分之(?P<fr_b>{_NUM})",
             "half": r"(?P<hf_pre>近|约|超过|超)?一半",
             "rank_lead": r"(?:列|排名|排在|排|位列|位居|居|名列)[\u4e00-\u9fff]{0,6}?"
             r"(?P<rl>第(?P<rl_n>[一二三四五六七八九十]|\d+)(?P<rl_u>名|位)?)",

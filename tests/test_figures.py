@@ -226,3 +226,17 @@ def test_records_made_without_init_are_the_records_init_makes() -> None:
         assert vars(made) == vars(record) and list(vars(made)) == list(vars(record))
         assert made == record and hash(made) == hash(record)
         assert _new_record(dataclasses.astuple(record)) == record
+
+
+@given(st.text(alphabet=_SCAN_ALPHABET + "分之接大超逾过" + "分之" * 5, max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_the_look_for_fen_zhi_changes_no_fraction(text: str) -> None:
+    """The fraction branch first looks for 分之 after a run of numeral characters: a
+    shortcut only while every approximation word and numeral is written with them."""
+    from policetext.figures import _NUMERAL_RUN
+
+    branch = EXTRACTOR.branches["fraction"]
+    shortcut = f"(?={_NUMERAL_RUN}分之)"
+    assert branch.startswith(shortcut)
+    found = [(m.span(), m.groups()) for m in re.finditer(branch, text)]
+    assert found == [(m.span(), m.groups()) for m in re.finditer(branch[len(shortcut) :], text)]

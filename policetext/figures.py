@@ -9,10 +9,9 @@ Candidates overlapping an exclusion (names, slogans, hotlines, idioms: see
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property
 from typing import Any
 
@@ -28,18 +27,32 @@ APPROX_WORDS = {
 }
 
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN = "[零〇一二两三四五六七八九十百千万亿]+"
+_CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_CN = f"[{_CN_CHARS}]+"
 _NUM = rf"(?:{_AR}[十百千万亿]*|{_CN})"
 _PRE = r"(?P<pre>接近|大约|超过|近|约|超|逾|过)?"
+#: a run of the characters approximation words and numerals are written with
+_NUMERAL_RUN = rf"[接近大约超过逾\d,.{_CN_CHARS}]*+"
 _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零一二三四五六七八九]{2}(?=年))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 #: any character a figure's numeral can start with, and how far before it a figure may start
 
 _REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
+# what ends the stretch a figure's change is read in, and the context it is shown in
 _CLAUSE_END = "，。；！？\n、：“”"
-_UP = re.compile(r"(上升|提升|提高|增长|增加|上涨|攀升|增幅|增至|升至|扩大)")
-_DOWN = re.compile(r"(下降|减少|降低|缩短|下滑|减小|压降|降幅|回落|降至|缩减)")
+_CONTEXT_END = "，。；！？\n"
+# how far those stretches run from a figure. Leftwards both are read in one match on the
+# reversed text, in C: the clause (the match, at most 40 characters back to a clause
+# end) and the context (group 1, at most 30 characters back to a sentence or comma)
+_LEFT_RUNS = re.compile(f"(?=([^{_CONTEXT_END}]{{0,30}}))[^{_CLAUSE_END}]{{0,40}}")
+_CONTEXT_RUN = re.compile(f"[^{_CONTEXT_END}]{{0,30}}")
+_UP_WORDS = "上升 提升 提高 增长 增加 上涨 攀升 增幅 增至 升至 扩大".split()
+_DOWN_WORDS = "下降 减少 降低 缩短 下滑 减小 压降 降幅 回落 降至 缩减".split()
+# one scan for both directions: no up word shares a first or last character with a
+# down word (tests/test_figures.py checks), so their matches never overlap and the
+# last match of the one scan is the last match of either list alone
+_CHANGE = re.compile(f"({'|'.join(_UP_WORDS)})|({'|'.join(_DOWN_WORDS)})")
 _BASE = re.compile(r"(同比|环比|(?:比|较)(?:去年|上年|上一年|前年)(?:同期)?)")
 _QUOTED = re.compile(r"“[^“”\n]{1,14}”|‘[^‘’\n]{1,14}’|「[^「」\n]{1,14}」")
 _RANK_LEAD = re.compile(r"(列|排名|排在|排|位列|位居|居|名列)")
@@ -66,6 +79,20 @@ class FigureRecord:
         return asdict(self)
 
 
+#: the fields of a figure record, in order
+_RECORD_FIELDS = tuple(f.name for f in fields(FigureRecord))
+
+
+def _new_record(values: tuple[Any, ...]) -> FigureRecord:
+    """``FigureRecord(*values)`` made as pickle remakes one: the fields written into
+    the instance dict at once, not through the frozen ``__init__`` (a guarded setattr
+    per field). Twice as fast, for the tens of thousands of records of a corpus;
+    tests/test_figures.py checks that the records are the same."""
+    record = object.__new__(FigureRecord)
+    record.__dict__.update(zip(_RECORD_FIELDS, values, strict=True))
+    return record
+
+
 @dataclass(frozen=True)
 class _Unit:
     kind: str
@@ -73,8 +100,28 @@ class _Unit:
     scale: int
 
 
+#: a count as read from its text: value, max, unit, kind, approx as reported
+_CountFields = tuple[int | float, int | float | None, str, str, str | None]
+#: a figure as read from a match: start, end, then the fields of a count
+_Reading = tuple[int, int, int | float, int | float | None, str, str, str | None]
+#: distinct count texts remembered per extractor before the memory starts afresh
+_KEPT_READINGS = 100_000
+_UNREAD = object()
+# the groups of each rank branch: the figure is the 第… part of the match
+_RANK_GROUPS = {"rank_lead": "rl", "rank_name": "rn", "rank_first": "rf", "rank_bare": "rb"}
+
+
+def _as_reported(approx: str | None) -> str | None:
+    """An approximation word as reported (接近 → 近), or ``None``."""
+    return APPROX_WORDS.get(approx) if approx else None
+
+
 class FigureExtractor:
     """Compiled patterns and word lists for figures; build once, reuse."""
+
+    def __init__(self) -> None:
+        # what each distinct count text reads as (see _read_count); bounded
+        self._count_fields: dict[str, _CountFields | None] = {}
 
     @cached_property
     def units(self) -> dict[str, _Unit]:
@@ -105,7 +152,9 @@ class FigureExtractor:
             rf"(?:(?P<dm_sep>至|到|-|、)(?P<dm_m2>{_MON}))?月份?(?:(?P<dm_d>{_DAY})[日号])?",
             "date_day": rf"(?<![\d.月])(?P<dd_d>{_DAY})日(?![内前后起])",
             "percent_cn": rf"{_PRE.replace('pre', 'pc_pre')}百分之(?P<pc_n>{_NUM})",
-            "fraction": rf"{_PRE}(?P<fr_a>{_NUM})分之(?P<fr_b>{_NUM})",
+            # 分之 must follow the approximation word and numeral: looked for first (one
+            # run of their characters), not after parsing a numeral at every digit
+            "fraction": rf"(?={_NUMERAL_RUN}分之){_PRE}(?P<fr_a>{_NUM})分之(?P<fr_b>{_NUM})",
             "half": r"(?P<hf_pre>近|约|超过|超)?一半",
             "rank_lead": r"(?:列|排名|排在|排|位列|位居|居|名列)[\u4e00-\u9fff]{0,6}?"
             r"(?P<rl>第(?P<rl_n>[一二三四五六七八九十]|\d+)(?P<rl_u>名|位)?)",
@@ -121,27 +170,27 @@ class FigureExtractor:
     # ---- the scan --------------------------------------------------------------
     def find(self, text: str, doc: str = "<text>") -> list[FigureRecord]:
         """Every figure of a normalised ``text``, in text order."""
-        excluded = sorted(self._excluded_spans(text))
-        excluded_starts = [s for s, _ in excluded]
-        longest = max((e - s for s, e in excluded), default=0)
-
-        def is_excluded(start: int, end: int) -> bool:
-            low = bisect.bisect_left(excluded_starts, start - longest)
-            high = bisect.bisect_left(excluded_starts, end)
-            return any(s < end and start < e for s, e in excluded[low:high])
-
+        excluded = self._excluded_mask(text)
+        backwards = text[::-1]  # where clauses start is read on it (see _left_runs)
         records: list[FigureRecord] = []
+        previous: FigureRecord | None = None
+        readings: Sequence[_Reading]
         for match in self.pattern.finditer(text):
-            try:
-                readings = list(self._read(match, text))
-            except ValueError:
-                continue  # not a well-formed numeral (万百): not a figure
-            for start, end, fields in readings:
-                if is_excluded(start, end):
+            if match.lastgroup == "count":  # most matches: one reading, often seen before
+                reading = self._read_count(match, text)
+                if reading is None:
                     continue
-                record = self._record(text, doc, start, end, fields, records)
-                if record is not None:
-                    records.append(record)
+                readings = (reading,)
+            else:
+                try:
+                    readings = self._read(match, text, backwards)
+                except ValueError:
+                    continue  # not a well-formed numeral (万百): not a figure
+            for reading in readings:
+                if excluded is not None and excluded.find(1, reading[0], reading[1]) >= 0:
+                    continue
+                previous = _record(text, backwards, doc, reading, previous)
+                records.append(previous)
         return records
 
     def _excluded_spans(self, text: str) -> list[tuple[int, int]]:
@@ -150,7 +199,20 @@ class FigureExtractor:
         spans += [m.span() for m in _QUOTED.finditer(text)]
         return spans
 
-    def _read(self, m: re.Match[str], text: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    def _excluded_mask(self, text: str) -> bytearray | None:
+        """A byte per character of ``text``, 1 where an exclusion covers it; ``None``
+        when none does. No exclusion is empty (tests/test_figures.py checks), so a
+        figure overlaps one exactly when the mask has a 1 within the figure."""
+        spans = self._excluded_spans(text)
+        if not spans:
+            return None
+        mask = bytearray(len(text))
+        for start, end in spans:
+            mask[start:end] = b"\x01" * (end - start)
+        return mask
+
+    def _read(self, m: re.Match[str], text: str, backwards: str) -> list[_Reading]:
+        """The figures of a match of any kind but count: one, or two (3、4月)."""
         kind = m.lastgroup
         if kind == "date_full":
             year = m["df_y"]
@@ -158,136 +220,81 @@ class FigureExtractor:
             if len(year) == 2:
                 value += 2000
             if not 1900 <= value <= 2100:
-                return
-            yield m.start(), m.end(), {"value": value, "unit": "年", "kind": "date"}
-        elif kind == "date_month":
+                return []
+            return [(m.start(), m.end(), value, None, "年", "date", None)]
+        if kind == "date_month":
             first, second = parse_number(m["dm_m"]), m["dm_m2"]
             if m["dm_sep"] == "、" and second:
-                split = m.start("dm_sep")
-                yield m.start(), split, {"value": first, "unit": "月", "kind": "date"}
-                yield (
-                    m.start("dm_m2"),
-                    m.end(),
-                    {
-                        "value": parse_number(second),
-                        "unit": "月",
-                        "kind": "date",
-                    },
-                )
-            else:
-                fields: dict[str, Any] = {"value": first, "unit": "月", "kind": "date"}
-                if second:
-                    fields["max"] = parse_number(second)
-                yield m.start(), m.end(), fields
-        elif kind == "date_day":
-            yield (
-                m.start(),
-                m.end(),
-                {"value": parse_number(m["dd_d"]), "unit": "日", "kind": "date"},
-            )
-        elif kind == "fraction":
+                return [
+                    (m.start(), m.start("dm_sep"), first, None, "月", "date", None),
+                    (m.start("dm_m2"), m.end(), parse_number(second), None, "月", "date", None),
+                ]
+            top = parse_number(second) if second else None
+            return [(m.start(), m.end(), first, top, "月", "date", None)]
+        if kind == "date_day":
+            return [(m.start(), m.end(), parse_number(m["dd_d"]), None, "日", "date", None)]
+        if kind == "fraction":
             a, b = parse_number(m["fr_a"]), parse_number(m["fr_b"])
-            if a:
-                yield (
-                    m.start(),
-                    m.end(),
-                    {
-                        "value": round(b / a, 6),
-                        "unit": "",
-                        "kind": "ratio",
-                        "approx": m["pre"],
-                    },
-                )
-        elif kind == "percent_cn":
-            yield (
-                m.start(),
-                m.end(),
-                {
-                    "value": parse_number(m["pc_n"]),
-                    "unit": "%",
-                    "kind": "percent",
-                    "approx": m["pc_pre"],
-                },
-            )
-        elif kind == "half":
-            yield (
-                m.start(),
-                m.end(),
-                {"value": 0.5, "unit": "", "kind": "ratio", "approx": m["hf_pre"]},
-            )
-        elif kind in ("rank_lead", "rank_name", "rank_first", "rank_bare"):
-            key = {"rank_lead": "rl", "rank_name": "rn", "rank_first": "rf", "rank_bare": "rb"}[
-                kind
+            if not a:
+                return []
+            return [
+                (m.start(), m.end(), round(b / a, 6), None, "", "ratio", _as_reported(m["pre"]))
             ]
+        if kind == "percent_cn":
+            value = parse_number(m["pc_n"])
+            return [(m.start(), m.end(), value, None, "%", "percent", _as_reported(m["pc_pre"]))]
+        if kind == "half":
+            return [(m.start(), m.end(), 0.5, None, "", "ratio", _as_reported(m["hf_pre"]))]
+        if kind in _RANK_GROUPS:
+            key = _RANK_GROUPS[kind]
             if kind == "rank_bare" and not _RANK_LEAD.search(
-                text, _clause_start(text, m.start()), m.start()
+                text, _left_runs(backwards, m.start())[0], m.start()
             ):
-                return  # an ordinal that is not a result
-            yield (
-                m.start(key),
-                m.end(key),
-                {
-                    "value": parse_number(m[f"{key}_n"]),
-                    "unit": (m[f"{key}_u"] if kind != "rank_bare" else None) or "",
-                    "kind": "rank",
-                    "rank": True,
-                },
-            )
-        elif kind == "count":
-            yield from self._read_count(m, text)
+                return []  # an ordinal that is not a result
+            unit = (m[f"{key}_u"] if kind != "rank_bare" else None) or ""
+            value = parse_number(m[f"{key}_n"])
+            return [(m.start(key), m.end(key), value, None, unit, "rank", None)]
+        return []
 
-    def _read_count(self, m: re.Match[str], text: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
-        number, written_unit = m["ct_n"], m["ct_unit"]
+    def _read_count(self, m: re.Match[str], text: str) -> _Reading | None:
+        """A number with a measure word; ``None`` for an ordinal (第二期), a bare scale
+        word, value-one 一 or a malformed numeral."""
         start = m.start()
         if start > 0 and text[start - 1] == "第":
-            return  # an ordinal (第二期, 第七次), not a count
-        if number in "百千万亿" and not (m["ct_pre"] or m["ct_post"]):
-            return  # a bare scale word (亿元 in 数亿元) is not a number
+            return None  # an ordinal (第二期, 第七次), not a count
+        # the rest depends on the matched text alone (the count branch has no
+        # lookaround), so each distinct text is read once per extractor
+        written = m.group()
+        fields = self._count_fields.get(written, _UNREAD)  # type: ignore[arg-type]
+        if fields is _UNREAD:
+            if len(self._count_fields) >= _KEPT_READINGS:
+                self._count_fields.clear()
+            fields = self._count_fields[written] = self._read_count_fields(m)
+        if fields is None:
+            return None
+        return (start, m.end(), *fields)  # type: ignore[misc]
+
+    def _read_count_fields(self, m: re.Match[str]) -> _CountFields | None:
+        """``(value, max, unit, kind, approx)`` of a count match, or ``None``."""
+        number, written_unit = m["ct_n"], m["ct_unit"]
+        before, after, second = m["ct_pre"], m["ct_post"], m["ct_n2"]
+        if number in "百千万亿" and not (before or after):
+            return None  # a bare scale word (亿元 in 数亿元) is not a number
         unit = self.units[written_unit]
-        pair = adjacent_range(number) if not m["ct_n2"] else None
+        pair = adjacent_range(number) if not second else None
         try:
             value = pair[0] if pair else parse_number(number)
-            top = pair[1] if pair else (parse_number(m["ct_n2"]) if m["ct_n2"] else None)
+            top = pair[1] if pair else (parse_number(second) if second else None)
         except ValueError:
-            return
-        if number == "一" and not (m["ct_pre"] or m["ct_post"] or m["ct_n2"]):
-            return  # value-one 一 (一名, 一次, 这一年): not scored either way; left out
+            return None
+        if number == "一" and not (before or after or second):
+            return None  # value-one 一 (一名, 一次, 这一年): not scored either way; left out
         kind = unit.kind
         if written_unit == "年" and isinstance(value, int) and 1900 <= value <= 2100:
             kind = "date"  # 2021年 caught here only when the date pattern could not run
         value = _scale(value, unit.scale)
         top = _scale(top, unit.scale) if top is not None else None
-        approx = m["ct_pre"] or m["ct_post"] or m["ct_tail"]
-        fields = {"value": value, "unit": unit.unit, "kind": kind, "approx": approx}
-        if top is not None:
-            fields["max"] = top
-        yield start, m.end(), fields
-
-    def _record(
-        self,
-        text: str,
-        doc: str,
-        start: int,
-        end: int,
-        fields: dict[str, Any],
-        earlier: list[FigureRecord],
-    ) -> FigureRecord | None:
-        change, base = _change_and_base(text, start, earlier)
-        approx = fields.get("approx")
-        return FigureRecord(
-            doc=doc,
-            start=start,
-            end=end,
-            text=text[start:end],
-            value=fields["value"],
-            max=fields.get("max"),
-            unit=fields["unit"],
-            kind=fields["kind"],
-            approx=APPROX_WORDS.get(approx) if approx else None,
-            change=change,
-            base=base,
-            context=_clause(text, start, end),
-        )
+        return value, top, unit.unit, kind, _as_reported(before or after or m["ct_tail"])
 
     def figures(self, document: Document) -> list[FigureRecord]:
         """The figures of a document (offsets shifted for a part of a huge input)."""
@@ -418,43 +425,47 @@ def _scale(value: int | float, scale: int) -> int | float:
     return int(scaled) if float(scaled).is_integer() else scaled
 
 
-def _clause_start(text: str, start: int) -> int:
-    i = start
-    while i > 0 and text[i - 1] not in _CLAUSE_END and start - i < 40:
-        i -= 1
-    return i
-
-
-def _clause(text: str, start: int, end: int) -> str:
-    """The clause around a figure: enough to say what was counted."""
-    left = start
-    while left > 0 and text[left - 1] not in "，。；！？\n" and start - left < 30:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in "，。；！？\n" and right - end < 30:
-        right += 1
-    return text[left:right]
+def _left_runs(backwards: str, start: int) -> tuple[int, int]:
+    """Where the clause and where the context of a figure at ``start`` begin, read
+    leftwards on the reversed text ``backwards`` (see ``_LEFT_RUNS``)."""
+    at = len(backwards) - start
+    runs = _LEFT_RUNS.match(backwards, at)
+    assert runs is not None  # runs of {0,n} characters always match
+    return start - (runs.end() - at), start - (runs.end(1) - at)
 
 
 def _change_and_base(
-    text: str, start: int, earlier: list[FigureRecord]
+    text: str, start: int, clause_start: int, previous: FigureRecord | None
 ) -> tuple[str | None, str | None]:
     """Direction of change (up/down) and its base (同比 …) as written before the figure."""
-    previous = earlier[-1] if earlier else None
-    left = max(_clause_start(text, start), previous.end if previous else 0, start - 16)
+    left = max(clause_start, previous.end if previous else 0, start - 16)
     window = text[left:start]
     if previous and not window.strip("、和及与") and previous.end >= start - 1:
         return previous.change, previous.base  # a list sharing its verb: 分别下降6.9%、51%
-    sentence_left = max(0, start - 30)
-    while sentence_left < start and "。" in text[sentence_left:start]:
-        sentence_left = text.index("。", sentence_left, start) + 1
-    up = [m.end() for m in _UP.finditer(window)]
-    down = [m.end() for m in _DOWN.finditer(window)]
-    change = None
-    if up or down:
-        change = "up" if (max(up) if up else -1) > (max(down) if down else -1) else "down"
-    base_match = _BASE.search(text, sentence_left, start)
-    return change, base_match.group(1) if base_match and change else None
+    found = _CHANGE.findall(window)  # (up word, down word) pairs, one of them empty
+    if not found:
+        return None, None
+    change = "up" if found[-1][0] else "down"  # the last change word written decides
+    # the base is read back to the sentence start, at most 30 characters
+    floor = max(0, start - 30)
+    full_stop = text.rfind("。", floor, start)
+    base = _BASE.search(text, full_stop + 1 if full_stop >= 0 else floor, start)
+    return change, base.group(1) if base else None
+
+
+def _record(
+    text: str, backwards: str, doc: str, reading: _Reading, previous: FigureRecord | None
+) -> FigureRecord:
+    """The record of a figure read; ``previous`` is the figure before it, if any."""
+    start, end, value, top, unit, kind, approx = reading
+    clause_start, context_start = _left_runs(backwards, start)
+    change, base = _change_and_base(text, start, clause_start, previous)
+    context_end = _CONTEXT_RUN.match(text, end)
+    assert context_end is not None  # a run of {0,30} characters always matches
+    context = text[context_start : context_end.end()]  # the clause around the figure
+    return _new_record(
+        (doc, start, end, text[start:end], value, top, unit, kind, approx, change, base, context)
+    )
 
 
 def figure_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:

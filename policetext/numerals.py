@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -50,6 +51,7 @@ def parse_chinese(text: str) -> int:
     return total + (_small(rest) if rest else 0)
 
 
+@lru_cache(maxsize=4096)  # a pure function of a string; articles repeat their numerals
 def parse_number(text: str) -> int | float:
     """Value of an Arabic (with scale characters) or Chinese numeral."""
     match = _ARABIC.match(text)

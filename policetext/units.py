@@ -13,11 +13,11 @@ Short forms are resolved against the article's own city (市公安局, 市局 �
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
-from itertools import compress
 from typing import Any
 
 from policetext.datafiles import common_words, shipped_lines
@@ -45,6 +45,13 @@ _PLURAL = {"各", "各个", "各级", "多个", "每个", "诸多", "全市", "�
 _STOP_CHARS = set("在由和与及对向为被将把从到是等的了并经于")
 # police branches: a squad named only by its branch (交警中队) is generic
 _BRANCHES = {"交警", "刑警", "特警", "巡警", "治安", "刑侦", "经侦", "网安", "禁毒", "派出所"}
+# a unit name's parent: the name up to its first bureau, if anything follows
+_PARENT_HEAD = re.compile(r"^(.+?(?:公安局|公安厅|分局))(?=.)")
+# what a token before a unit type is to the leftward reading (see _left_edge)
+_STOP, _GLUED, _PLACE, _TYPE, _NAME, _OTHER = range(1, 7)
+#: distinct words (and resolved units) remembered per extractor before starting afresh
+_KEPT = 200_000
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,12 @@ class UnitExtractor:
         self.word_tag = word_tag or (lambda word: None)
         # every place of a name, filled with ``places``: 青山区 is in Baotou and Wuhan
         self._homonyms: dict[str, list[_Place]] = {}
+        # what each distinct word is, decided once per extractor (the words repeat)
+        self._types: dict[str, tuple[str, str] | None] = {}
+        self._names: dict[str, bool] = {}
+        self._edge_kinds: dict[str, int] = {}
+        # (name, type, level, parent) of each distinct (written, type, article city)
+        self._resolved: dict[tuple[str, str, _Place | None], Any] = {}
 
     @cached_property
     def types(self) -> dict[str, tuple[str, str]]:
@@ -123,12 +136,50 @@ class UnitExtractor:
         return table
 
     @cached_property
+    def longest_place(self) -> int:
+        """The length of the longest place name."""
+        return max(map(len, self.places), default=0)
+
+    @cached_property
     def stopwords(self) -> frozenset[str]:
         return frozenset(shipped_lines("unit_stopwords.txt"))
+
+    @cached_property
+    def type_ends(self) -> re.Pattern[str]:
+        """Where a unit type (or 市局, 省厅, 县局) ends in a text: its last character,
+        then a look back at the types of each length that end in it."""
+        written = {*self.type_endings[2], *_ABBREVIATIONS}
+        by_length: dict[int, list[str]] = {}
+        for name in written:
+            by_length.setdefault(len(name), []).append(name)
+        behind = "|".join(
+            f"(?<={'|'.join(sorted(names))})"
+            for _, names in sorted(by_length.items(), reverse=True)
+        )
+        return re.compile(f"[{''.join(sorted({name[-1] for name in written}))}](?:{behind})")
+
+    @cached_property
+    def city_of(self) -> dict[str, str]:
+        """The prefecture-level city a place name counts for: itself, or a county's city."""
+        table = {}
+        for word, place in self.places.items():
+            if place.level == "city":
+                table[word] = place.name
+            elif place.level == "county" and place.parent:
+                table[word] = place.parent
+        return table
 
     # ---- reading units ---------------------------------------------------------
     def unit_type(self, token: str) -> tuple[str, str] | None:
         """``(type, functional prefix)`` when a token ends in a unit type."""
+        found = self._types.get(token, _UNSEEN)
+        if found is _UNSEEN:
+            if len(self._types) >= _KEPT:
+                self._types.clear()
+            found = self._types[token] = self._unit_type(token)
+        return found  # type: ignore[return-value]
+
+    def _unit_type(self, token: str) -> tuple[str, str] | None:
         if token in _ABBREVIATIONS:
             return _ABBREVIATIONS[token][1], ""
         last_chars, lengths, names = self.type_endings
@@ -146,16 +197,11 @@ class UnitExtractor:
         """Named units in ``text`` (segmented as ``tokens``), in text order."""
         spans: list[tuple[int, int, int, str]] = []  # first token, chars to skip, last, type
         n = len(tokens)
-        last_chars = self.type_endings[0]
         words = token_words(tokens)
         starts, ends = token_offsets(tokens)
-        # the few words that can end in a unit type, then their places, found in C
-        endings = {w for w in set(words) if w[-1] in last_chars or w in _ABBREVIATIONS}
-        # each distinct word's type once (a word outside ``endings`` has none)
-        type_of = {w: found for w in endings if (found := self.unit_type(w))}
-        candidates = list(compress(range(n), map(type_of.__contains__, words)))
+        unit_type, is_name = self.unit_type, self._is_name
         done = 0  # tokens before this belong to a unit already read
-        for i in candidates:
+        for i in self._type_tokens(text, words, ends):
             if i < done:
                 continue
             # extend rightwards over a chain: 市公安局 海岸警察 支队 岔尖 派出所
@@ -163,30 +209,49 @@ class UnitExtractor:
             j = i + 1
             while j < n and starts[j] == ends[j - 1]:
                 k = j
-                while k < n and k - j < 3 and words[k] not in type_of:
-                    if not self._is_name(words[k]) or starts[k] != ends[k - 1]:
+                while k < n and k - j < 3 and not unit_type(words[k]):
+                    if not is_name(words[k]) or starts[k] != ends[k - 1]:
                         break
                     k += 1
-                if k < n and k - j < 3 and words[k] in type_of and starts[k] == ends[k - 1]:
+                if k < n and k - j < 3 and unit_type(words[k]) and starts[k] == ends[k - 1]:
                     end = k
                     j = k + 1
                 else:
                     break
             edge = self._left_edge(words, starts, ends, i)
             if edge is not None:
-                unit_type = type_of[words[end]][0]
-                spans.append((edge[0], edge[1], end, unit_type))
+                spans.append((edge[0], edge[1], end, unit_type(words[end])[0]))  # type: ignore[index]
             done = end + 1
         city = self._article_city(words)
         records = []
-        for first, skip, last, unit_type in spans:
-            record = self._record(text, starts, ends, first, skip, last, unit_type, city, doc)
+        for first, skip, last, found_type in spans:
+            record = self._record(text, starts, ends, first, skip, last, found_type, city, doc)
             if record:
                 records.append(record)
         return records
 
+    def _type_tokens(self, text: str, words: list[str], ends: list[int]) -> list[int]:
+        """The tokens that end in a unit type, in order: the places where a type ends
+        are found in the text (in C), and the token ending there is checked."""
+        found = []
+        n, unit_type = len(ends), self.unit_type
+        for match in self.type_ends.finditer(text):
+            at = match.end()
+            i = bisect_left(ends, at)
+            if i < n and ends[i] == at and unit_type(words[i]):
+                found.append(i)
+        return found
+
     def _is_name(self, word: str) -> bool:
         """A place, or a word that can be (part of) a proper or functional name."""
+        found = self._names.get(word)
+        if found is None:
+            if len(self._names) >= _KEPT:
+                self._names.clear()
+            found = self._names[word] = self._name_test(word)
+        return found
+
+    def _name_test(self, word: str) -> bool:
         if word in self.stopwords or not _HAN_ONLY.match(word):
             return False
         if word in self.places or word in _BARE_PLACES:
@@ -209,19 +274,21 @@ class UnitExtractor:
         names = 1 if (prefix or words[i] in _ABBREVIATIONS) else 0
         places = 0
         j = i - 1
+        edge_kinds = self._edge_kinds
         while j >= 0 and ends[j] == starts[j + 1] and i - j <= 6:
             word = words[j]
-            if word in self.stopwords or not _HAN_ONLY.match(word):
+            kind = edge_kinds.get(word) or self._edge_kind(word)
+            if kind == _STOP:
                 break
-            if word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
+            if kind == _GLUED:
                 places += 1  # 被市 公安局: the unit starts after the function word
                 start, skip = j, 1
                 break
-            if word in self.places or word in _BARE_PLACES:
+            if kind == _PLACE:
                 places += 1
-            elif self.unit_type(word):
+            elif kind == _TYPE:
                 pass  # an enclosing unit earlier in the chain
-            elif places == 0 and names < 4 and self._is_name(word):
+            elif kind == _NAME and places == 0 and names < 4:
                 names += 1
             else:
                 break
@@ -240,22 +307,35 @@ class UnitExtractor:
             return None  # 各交警大队, 多个派出所: plural
         return start, skip
 
+    def _edge_kind(self, word: str) -> int:
+        """What ``word`` is to the leftward reading of a unit, decided once per word."""
+        if word in self.stopwords or not _HAN_ONLY.match(word):
+            kind = _STOP
+        elif word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
+            kind = _GLUED
+        elif word in self.places or word in _BARE_PLACES:
+            kind = _PLACE
+        elif self.unit_type(word):
+            kind = _TYPE
+        elif self._is_name(word):
+            kind = _NAME
+        else:
+            kind = _OTHER
+        if len(self._edge_kinds) >= _KEPT:
+            self._edge_kinds.clear()
+        self._edge_kinds[word] = kind
+        return kind
+
     def _article_city(self, words: list[str]) -> _Place | None:
         """The city an article is about: the most mentioned prefecture-level place,
         counting a county as a mention of its city (沾化 points at 滨州)."""
+        city_of = self.city_of
+        # the places among the words counted in C; then each place's mentions added to
+        # its city in order of first mention (ties go to the place mentioned first)
+        mentioned = Counter(filter(city_of.__contains__, words))
         counts: Counter[str] = Counter()
-        places = self.places
-        # counted in C, then places looked up once per distinct word, in order of first
-        # mention (ties go to the place mentioned first)
-        mentioned = Counter(words)
         for word, mentions in mentioned.items():
-            place = places.get(word)
-            if place is None:
-                continue
-            if place.level == "city":
-                counts[place.name] += mentions
-            elif place.level == "county" and place.parent:
-                counts[place.parent] += mentions
+            counts[city_of[word]] += mentions
         if not counts:
             return None
         best = counts.most_common(1)[0][0]
@@ -278,6 +358,22 @@ class UnitExtractor:
         if _PLATFORM_AFTER.match(text, end):
             return None  # a platform or account named after a unit: 国家反诈中心App
         written = text[start:end]
+        # the same unit written the same way in an article about the same city: once
+        key = (written, unit_type, city)
+        resolved = self._resolved.get(key, _UNSEEN)
+        if resolved is _UNSEEN:
+            if len(self._resolved) >= _KEPT:
+                self._resolved.clear()
+            resolved = self._resolved[key] = self._resolve(written, unit_type, city)
+        if resolved is None:
+            return None
+        return UnitRecord(doc, start, end, written, *resolved)
+
+    def _resolve(
+        self, written: str, unit_type: str, city: _Place | None
+    ) -> tuple[str, str, str, str | None] | None:
+        """``(name, type, level, parent)`` of a unit as written, in an article about
+        ``city``; ``None`` for one that cannot be placed (州公安局 elsewhere)."""
         name = written
         for short, (bare, full_type) in _ABBREVIATIONS.items():
             if name.startswith(short):
@@ -285,15 +381,12 @@ class UnitExtractor:
         for province_length in (2, 3, 5):
             head = name[:province_length]
             place = self.places.get(head) or self.places.get(head.rstrip("省"))
-            rest = name[province_length:]
             if (
                 place
                 and place.level == "province"
-                and any(
-                    rest.startswith(c) for c in self.places if len(c) >= 2 and rest[: len(c)] == c
-                )
+                and self._starts_with_place(name[province_length:])
             ):
-                name = rest  # 山东省滨州市公安局 → 滨州市公安局
+                name = name[province_length:]  # 山东省滨州市公安局 → 滨州市公安局
                 break
         if city and name.startswith("市") and not name.startswith("市区"):
             name = city.name + name[1:]
@@ -305,9 +398,9 @@ class UnitExtractor:
             name = city.parent + name[1:]
         level = self.types.get(unit_type, ("unit", ""))[0]
         parent = None
-        head = re.match(r"^(.+?(?:公安局|公安厅|分局))(?=.)", name)
-        if head and head.group(1) != name:
-            parent = head.group(1)
+        head_unit = _PARENT_HEAD.match(name)
+        if head_unit and head_unit.group(1) != name:
+            parent = head_unit.group(1)
         elif (
             unit_type in ("支队", "指挥部", "指挥中心", "反诈中心")
             and city
@@ -327,7 +420,12 @@ class UnitExtractor:
             if place and place.level == "county":
                 level = "county"
                 parent = (place.parent + "公安局") if place.parent else None
-        return UnitRecord(doc, start, end, written, name, unit_type, level, parent)
+        return name, unit_type, level, parent
+
+    def _starts_with_place(self, rest: str) -> bool:
+        """Whether ``rest`` starts with a place name of two characters or more."""
+        longest = min(self.longest_place, len(rest))
+        return any(rest[:length] in self.places for length in range(2, longest + 1))
 
     def _leading_place(self, name: str, city: _Place | None = None) -> _Place | None:
         """The place a name starts with; among homonyms, the one in the article's city."""

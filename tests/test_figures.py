@@ -154,3 +154,89 @@ def test_first_character_test_of_exclusions_changes_no_match(text: str) -> None:
     guarded = FigureExtractor().exclusions
     assert guarded.pattern.startswith("(?=[")  # the test is in place
     assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+# ---- what the faster scan relies on --------------------------------------------
+def test_up_and_down_words_never_overlap() -> None:
+    """One scan reads both directions of change (``_CHANGE``): right only while no
+    up word's first or last character is a down word's last or first."""
+    from policetext.figures import _DOWN_WORDS, _UP_WORDS
+
+    assert {w[0] for w in _UP_WORDS}.isdisjoint(w[0] for w in _DOWN_WORDS)
+    assert {w[-1] for w in _UP_WORDS}.isdisjoint(w[0] for w in _DOWN_WORDS)
+    assert {w[-1] for w in _DOWN_WORDS}.isdisjoint(w[0] for w in _UP_WORDS)
+    assert all(len(w) == 2 for w in (*_UP_WORDS, *_DOWN_WORDS))
+
+
+def test_no_exclusion_is_empty() -> None:
+    """Exclusions are kept as a mask of characters: an empty one could not be."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    from policetext.figures import _QUOTED
+
+    for pattern in (FigureExtractor().exclusions, _QUOTED):
+        assert _parser.parse(pattern.pattern).getwidth()[0] >= 1
+
+
+@given(st.text(alphabet=_SCAN_ALPHABET + "上升下降增长减少同比环比较去年、和及与", max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_change_and_context_as_read_character_by_character(text: str) -> None:
+    """The clause, context and change read with regexes agree with a plain reading."""
+    up = re.compile("|".join(("上升", "提升", "提高", "增长", "增加", "上涨", "攀升", "增幅",
+                              "增至", "升至", "扩大")))  # fmt: skip
+    down = re.compile("|".join(("下降", "减少", "降低", "缩短", "下滑", "减小", "压降",
+                                "降幅", "回落", "降至", "缩减")))  # fmt: skip
+    previous = None
+    for record in EXTRACTOR.find(text):
+        start, end = record.start, record.end
+        left = start
+        while left > 0 and text[left - 1] not in "，。；！？\n" and start - left < 30:
+            left -= 1
+        right = end
+        while right < len(text) and text[right] not in "，。；！？\n" and right - end < 30:
+            right += 1
+        assert record.context == text[left:right]
+        clause = start
+        while clause > 0 and text[clause - 1] not in "，。；！？\n、：“”" and start - clause < 40:
+            clause -= 1
+        window = text[max(clause, previous.end if previous else 0, start - 16) : start]
+        if not (previous and not window.strip("、和及与") and previous.end >= start - 1):
+            ups = [m.end() for m in up.finditer(window)]
+            downs = [m.end() for m in down.finditer(window)]
+            expected = None
+            if ups or downs:
+                expected = "up" if max(ups, default=-1) > max(downs, default=-1) else "down"
+            assert record.change == expected
+        previous = record
+
+
+def test_records_made_without_init_are_the_records_init_makes() -> None:
+    """``_new_record`` skips the frozen dataclass's ``__init__``: only right while the
+    record is a plain frozen dataclass (no ``__post_init__``, slots or hidden fields)."""
+    import dataclasses
+
+    from policetext.figures import FigureRecord, _new_record
+
+    assert not hasattr(FigureRecord, "__post_init__") and not hasattr(FigureRecord, "__slots__")
+    assert all(f.init for f in dataclasses.fields(FigureRecord))
+    records = EXTRACTOR.find("今年1至5月，全市抓获嫌疑人近300人，同比下降12.5%、3%。")
+    assert len(records) == 4
+    for record in records:
+        made = FigureRecord(*dataclasses.astuple(record))
+        assert vars(made) == vars(record) and list(vars(made)) == list(vars(record))
+        assert made == record and hash(made) == hash(record)
+        assert _new_record(dataclasses.astuple(record)) == record
+
+
+@given(st.text(alphabet=_SCAN_ALPHABET + "分之接大超逾过" + "分之" * 5, max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_the_look_for_fen_zhi_changes_no_fraction(text: str) -> None:
+    """The fraction branch first looks for 分之 after a run of numeral characters: a
+    shortcut only while every approximation word and numeral is written with them."""
+    from policetext.figures import _NUMERAL_RUN
+
+    branch = EXTRACTOR.branches["fraction"]
+    shortcut = f"(?={_NUMERAL_RUN}分之)"
+    assert branch.startswith(shortcut)
+    found = [(m.span(), m.groups()) for m in re.finditer(branch, text)]
+    assert found == [(m.span(), m.groups()) for m in re.finditer(branch[len(shortcut) :], text)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -36,7 +36,6 @@ _NUMERAL_RUN = rf"[接近大约超过逾\d,.{_CN_CHARS}]*+"
 _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零一二三四五六七八九]{2}(?=年))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
-#: any character a figure's numeral can start with, and how far before it a figure may start
 
 _REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
 # what ends the stretch a figure's change is read in, and the context it is shown in
@@ -77,20 +76,6 @@ class FigureRecord:
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
-
-
-#: the fields of a figure record, in order
-_RECORD_FIELDS = tuple(f.name for f in fields(FigureRecord))
-
-
-def _new_record(values: tuple[Any, ...]) -> FigureRecord:
-    """``FigureRecord(*values)`` made as pickle remakes one: the fields written into
-    the instance dict at once, not through the frozen ``__init__`` (a guarded setattr
-    per field). Twice as fast, for the tens of thousands of records of a corpus;
-    tests/test_figures.py checks that the records are the same."""
-    record = object.__new__(FigureRecord)
-    record.__dict__.update(zip(_RECORD_FIELDS, values, strict=True))
-    return record
 
 
 @dataclass(frozen=True)
@@ -463,8 +448,19 @@ def _record(
     context_end = _CONTEXT_RUN.match(text, end)
     assert context_end is not None  # a run of {0,30} characters always matches
     context = text[context_start : context_end.end()]  # the clause around the figure
-    return _new_record(
-        (doc, start, end, text[start:end], value, top, unit, kind, approx, change, base, context)
+    return FigureRecord(
+        doc=doc,
+        start=start,
+        end=end,
+        text=text[start:end],
+        value=value,
+        max=top,
+        unit=unit,
+        kind=kind,
+        approx=approx,
+        change=change,
+        base=base,
+        context=context,
     )
 
 

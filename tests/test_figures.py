@@ -210,24 +210,6 @@ def test_change_and_context_as_read_character_by_character(text: str) -> None:
         previous = record
 
 
-def test_records_made_without_init_are_the_records_init_makes() -> None:
-    """``_new_record`` skips the frozen dataclass's ``__init__``: only right while the
-    record is a plain frozen dataclass (no ``__post_init__``, slots or hidden fields)."""
-    import dataclasses
-
-    from policetext.figures import FigureRecord, _new_record
-
-    assert not hasattr(FigureRecord, "__post_init__") and not hasattr(FigureRecord, "__slots__")
-    assert all(f.init for f in dataclasses.fields(FigureRecord))
-    records = EXTRACTOR.find("今年1至5月，全市抓获嫌疑人近300人，同比下降12.5%、3%。")
-    assert len(records) == 4
-    for record in records:
-        made = FigureRecord(*dataclasses.astuple(record))
-        assert vars(made) == vars(record) and list(vars(made)) == list(vars(record))
-        assert made == record and hash(made) == hash(record)
-        assert _new_record(dataclasses.astuple(record)) == record
-
-
 @given(st.text(alphabet=_SCAN_ALPHABET + "分之接大超逾过" + "分之" * 5, max_size=200))
 @settings(max_examples=300, deadline=None)
 def test_the_look_for_fen_zhi_changes_no_fraction(text: str) -> None:

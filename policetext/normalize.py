@@ -298,13 +298,17 @@ class Normalizer:
         if b"&#" in encoded:
             if "&#" in text:  # the text writes references itself: they are ambiguous
                 return not self.convertible_chars.isdisjoint(text)
-            outside = {chr(int(code)) for code in _CHAR_REFERENCE.findall(encoded)}
-            if not self.convertible_chars.isdisjoint(outside):
+            if self._references_convertible(encoded):
                 return True
         inside = self._convertible_in_gb2312
         if len(text) > 16384:  # one plain search per character beats the class scan
             return any(char in text for char in inside)
         return self._convertible_in_gb2312_re.search(text) is not None
+
+    def _references_convertible(self, encoded: bytes) -> bool:
+        """Whether a character written as ``&#N;`` in ``encoded`` is convertible."""
+        outside = {chr(int(code)) for code in _CHAR_REFERENCE.findall(encoded)}
+        return not self.convertible_chars.isdisjoint(outside)
 
     @cached_property
     def _convertible_in_gb2312_re(self) -> re.Pattern[str]:
@@ -420,9 +424,10 @@ class Normalizer:
         # a character test is far cheaper than a conversion (OpenCC: about 3 MB/s)
         if not self.has_convertible(text):
             return text
+        lines = text.split("\n")
         out = []
-        for line in text.split("\n"):
-            if self.has_convertible(line):
+        for line, convertible in zip(lines, self._convertible_lines(text, lines), strict=True):
+            if convertible:
                 converted = self.converter(line)
                 if len(converted) == len(line):
                     counts.converted_chars += sum(map(ne, line, converted))
@@ -431,6 +436,22 @@ class Normalizer:
                 line = converted
             out.append(line)
         return "\n".join(out)
+
+    def _convertible_lines(self, text: str, lines: list[str]) -> list[bool]:
+        """``has_convertible`` of each line, from one encoding of the whole text:
+        a line break is one byte of it and never part of a two-byte character, so
+        its lines are the text's lines."""
+        if "&#" in text:  # references written in the text: the plain test, line by line
+            return [self.has_convertible(line) for line in lines]
+        inside = self._convertible_in_gb2312_re.search
+        check_inside = inside(text) is not None  # usually none of the 18 at all
+        return [
+            (b"&#" in encoded and self._references_convertible(encoded))
+            or (check_inside and inside(line) is not None)
+            for line, encoded in zip(
+                lines, text.encode("gb2312", "xmlcharrefreplace").split(b"\n"), strict=True
+            )
+        ]
 
     # ---- 5 -----------------------------------------------------------------
     def rejoin_broken_lines(self, text: str, counts: NormalizeCounts) -> str:

@@ -152,34 +152,34 @@ class Segmenter:
 
     def tokens(self, text: str, pos: bool = False) -> Tokens:
         """Tokens with offsets into ``text``; whitespace is not a token."""
+        cut: list[str] = []
+        cut_tags: list[str | None] = []
+        for _, piece in bounded_pieces(text):  # contiguous: offsets run on across them
+            if pos:
+                pairs = [(p.word, p.flag) for p in self.tagger.cut(piece)]
+                cut += [word for word, _ in pairs]
+                cut_tags += [tag for _, tag in pairs]
+            else:
+                cut += self.cut(piece)
+        # offsets by running sums, without a Python-level loop: this runs once per
+        # word of the corpus
+        bounds = list(accumulate(map(len, cut), initial=0))
+        # whitespace is always a token of its own (jieba splits at it), so the few
+        # whitespace tokens are found from the text, and the words between them
+        # copied a slice at a time
+        blank = sorted({bisect_right(bounds, m.start()) - 1 for m in _SPACE.finditer(text)})
         words: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
         tags: list[str | None] | None = [] if pos else None
-        for base, piece in bounded_pieces(text):
-            if pos:
-                pairs = [(p.word, p.flag) for p in self.tagger.cut(piece)]
-                cut = [word for word, _ in pairs]
-                piece_tags: list[str | None] = [tag for _, tag in pairs]
-            else:
-                cut = self.cut(piece)
-            # offsets by running sums, without a Python-level loop: this runs once
-            # per word of the corpus
-            bounds = list(accumulate(map(len, cut), initial=base))
-            # whitespace is always a token of its own (jieba splits at it), so the
-            # few whitespace tokens are found from the text, and the words between
-            # them copied a slice at a time
-            blank = sorted(
-                {bisect_right(bounds, base + m.start()) - 1 for m in _SPACE.finditer(piece)}
-            )
-            done = 0
-            for stop in (*blank, len(cut)):
-                words += cut[done:stop]
-                starts += bounds[done:stop]
-                ends += bounds[done + 1 : stop + 1]
-                if tags is not None:
-                    tags += piece_tags[done:stop]
-                done = stop + 1
+        done = 0
+        for stop in (*blank, len(cut)):
+            words += cut[done:stop]
+            starts += bounds[done:stop]
+            ends += bounds[done + 1 : stop + 1]
+            if tags is not None:
+                tags += cut_tags[done:stop]
+            done = stop + 1
         return Tokens(words, starts, ends, tags)
 
 
@@ -202,7 +202,8 @@ def jieba_data(name: str) -> Path:
 #: longest piece handed to jieba at once; its DAG for one piece is held in memory
 MAX_PIECE = 4096
 _SPACE = re.compile(r"\s")
-_PIECE_END_RE = re.compile(r"[。！？；!?;\n][”’」』）)]*")
+# a sentence end and its closing quotes, written backwards (read on reversed text)
+_PIECE_END_BACKWARDS_RE = re.compile(r"[”’」』）)]*[。！？；!?;\n]")
 
 
 def bounded_pieces(text: str, limit: int = MAX_PIECE) -> Iterator[tuple[int, str]]:
@@ -218,11 +219,8 @@ def bounded_pieces(text: str, limit: int = MAX_PIECE) -> Iterator[tuple[int, str
         if n - start <= limit:
             yield start, text[start:]
             return
-        window = text[start : start + limit]
-        cut = 0
-        for match in _PIECE_END_RE.finditer(window):
-            cut = match.end()
-        if cut == 0:
-            cut = limit
+        # the last sentence end of the window: the first one of the reversed window
+        last = _PIECE_END_BACKWARDS_RE.search(text[start : start + limit][::-1])
+        cut = limit - last.start() if last else limit
         yield start, text[start : start + cut]
         start += cut

@@ -123,9 +123,11 @@ class KeywordExtractor:
         verdict = self._verdicts_of(set(words))
         return list(compress(words, map(verdict.__getitem__, words)))
 
-    def term_counts(self, document: Document, words: Counter[str]) -> Counter[str]:
-        """``Counter(self.terms(document))``, from the document's word counts."""
+    def term_counts(self, document: Document | None, words: Counter[str]) -> Counter[str]:
+        """``Counter(self.terms(document))``, from the document's word counts (which
+        are all it takes without a part-of-speech filter)."""
         if self.pos:
+            assert document is not None, "the part-of-speech filter needs the document"
             return Counter(self.terms(document))
         verdict = self._verdicts_of(words)
         return Counter(dict(compress(words.items(), map(verdict.__getitem__, words))))

@@ -194,10 +194,16 @@ def finish(
     corpus's top ``top`` keywords; per-document counters are dropped afterwards."""
     extractor = pipeline.keywords
     df: Counter[str] = Counter()
-    total: Counter[str] = Counter()
     for stats in documents:
-        df.update(stats.terms.keys())
-        total.update(stats.terms)
+        df.update(stats.terms.keys())  # counted in C
+    if extractor.pos:
+        total: Counter[str] = Counter()
+        for stats in documents:
+            total.update(stats.terms)
+    else:
+        # without a part-of-speech filter a document's terms are its candidate
+        # words, so the corpus's are the candidate words of its vocabulary
+        total = extractor.term_counts(None, corpus.vocabulary)
     for stats in documents:
         ranked = extractor.tfidf(stats.terms, 3, df, len(documents))
         stats.top_keywords = [term for term, _, _ in ranked]

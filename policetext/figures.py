@@ -18,6 +18,7 @@ from typing import Any
 from policetext.datafiles import shipped_lines
 from policetext.document import Document
 from policetext.numerals import adjacent_range, parse_number
+from policetext.patterns import first_chars
 
 KINDS = ("count", "percent", "money", "duration", "rank", "ratio", "date")
 # approximation words as written → as reported (接近 → 近, 超过 → 超)
@@ -290,65 +291,6 @@ class FigureExtractor:
         return records
 
 
-def _first_chars(pattern: str) -> set[str] | None:
-    """Pieces of a character class holding every character a match of ``pattern``
-    can start with (optional leading words included); ``None`` when that cannot
-    be told simply or the pattern can match nothing at all."""
-    try:
-        from re import _constants as sre  # type: ignore[attr-defined]
-        from re import _parser
-    except ImportError:  # a private module of re: when it changes, go without the test
-        return None
-    zero_width = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
-
-    def one(op: Any, av: Any) -> tuple[set[str], bool] | None:
-        """The first characters of one item, and whether it can match nothing."""
-        if op is sre.LITERAL:
-            return {re.escape(chr(av))}, False
-        if op is sre.IN:
-            out: set[str] = set()
-            for kind, arg in av:
-                if kind is sre.LITERAL:
-                    out.add(re.escape(chr(arg)))
-                elif kind is sre.RANGE:
-                    out.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
-                elif kind is sre.CATEGORY and arg is sre.CATEGORY_DIGIT:
-                    out.add(r"\d")
-                else:
-                    return None  # a negated or other class
-            return out, False
-        if op is sre.BRANCH:
-            found = [sequence(alternative) for alternative in av[1]]
-            if any(f is None for f in found):
-                return None
-            return set().union(*(f[0] for f in found)), any(f[1] for f in found)  # type: ignore[index]
-        if op is sre.SUBPATTERN:
-            return sequence(av[-1])
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-            found = sequence(av[2])
-            return None if found is None else (found[0], found[1] or av[0] == 0)
-        if op in zero_width:
-            return set(), True
-        return None
-
-    def sequence(items: Any) -> tuple[set[str], bool] | None:
-        chars: set[str] = set()
-        for op, av in items:
-            found = one(op, av)
-            if found is None:
-                return None
-            chars |= found[0]
-            if not found[1]:
-                return chars, False
-        return chars, True
-
-    try:
-        found = sequence(_parser.parse(pattern))
-    except Exception:  # a private module of re: when it changes, go without the test
-        return None
-    return found[0] if found and not found[1] else None
-
-
 def _guarded(branches: Sequence[tuple[str | None, str]]) -> str:
     """Alternatives ``(name, body)`` each behind a test of its first character, and
     the whole behind a test of any of them: at most positions of a text one
@@ -358,7 +300,7 @@ def _guarded(branches: Sequence[tuple[str | None, str]]) -> str:
     whole_known = True
     for name, body in branches:
         group = f"(?P<{name}>{body})" if name else f"(?:{body})"
-        firsts = _first_chars(body)
+        firsts = first_chars(body)
         if firsts is None:
             whole_known = False
             parts.append(group)

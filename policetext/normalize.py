@@ -32,7 +32,7 @@ from operator import eq, ne
 from policetext.config import Config
 from policetext.datafiles import common_chars, common_words, shipped_lines
 from policetext.engines import fast_converter, pure_converter, pure_opencc_root, resolve_segmenter
-from policetext.figures import _first_chars
+from policetext.patterns import literal_first_chars, search_at
 
 #: the noise mark put where a garbled stretch could not be repaired (geta mark).
 NOISE_MARK = "〓"
@@ -498,7 +498,7 @@ class Normalizer:
         go into ``byline``."""
         whole, inline = self.furniture_patterns
         lines = text.split("\n")
-        any_inline = _search_at(inline, self.inline_furniture_firsts, text)
+        any_inline = search_at(inline, self.inline_furniture_firsts, text)
         candidates = self._furniture_candidates(text)
         byline_hint = self.byline_hint.search
         out = []
@@ -552,7 +552,7 @@ class Normalizer:
     @cached_property
     def inline_furniture_firsts(self) -> str | None:
         """The characters an inline furniture match starts with (brackets), if few."""
-        return _literal_first_chars(self.furniture_patterns[1].pattern)
+        return literal_first_chars(self.furniture_patterns[1].pattern)
 
     @cached_property
     def furniture_scan(self) -> re.Pattern[str]:
@@ -589,31 +589,6 @@ class Normalizer:
         byline.correspondents.extend(found.get("correspondents", []))
         byline.editor.extend(found.get("editor", []))
         return True
-
-
-def _literal_first_chars(pattern: str) -> str | None:
-    """The characters a match of ``pattern`` can start with, when they are a few
-    literals (no ranges or classes); else ``None``."""
-    pieces = _first_chars(pattern)
-    if pieces is None or len(pieces) > 4:
-        return None
-    chars = [piece[-1] for piece in pieces if piece[-1:] == piece.replace("\\", "")]
-    return "".join(sorted(chars)) if len(chars) == len(pieces) else None
-
-
-def _search_at(pattern: re.Pattern[str], firsts: str | None, text: str) -> bool:
-    """``pattern.search(text) is not None``, trying only where one of ``firsts``
-    stands: ``str.find`` skips to a rare character far faster than the engine
-    tests a class at every character. Without ``firsts``, a plain search."""
-    if firsts is None:
-        return pattern.search(text) is not None
-    for char in firsts:
-        at = text.find(char)
-        while at >= 0:
-            if pattern.match(text, at):
-                return True
-            at = text.find(char, at + 1)
-    return False
 
 
 _RUNNING_TEXT_MARK_RE = re.compile("[。，；、]")

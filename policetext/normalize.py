@@ -422,12 +422,12 @@ class Normalizer:
     def to_simplified(self, text: str, counts: NormalizeCounts) -> str:
         """OpenCC conversion, skipping lines that hold no convertible character."""
         # a character test is far cheaper than a conversion (OpenCC: about 3 MB/s)
-        if not self.has_convertible(text):
+        found = self._convertible_lines(text)
+        if found is None:
             return text
-        lines = text.split("\n")
         out = []
-        for line, convertible in zip(lines, self._convertible_lines(text, lines), strict=True):
-            if convertible:
+        for line, convert in zip(*found, strict=True):
+            if convert:
                 converted = self.converter(line)
                 if len(converted) == len(line):
                     counts.converted_chars += sum(map(ne, line, converted))
@@ -437,20 +437,32 @@ class Normalizer:
             out.append(line)
         return "\n".join(out)
 
-    def _convertible_lines(self, text: str, lines: list[str]) -> list[bool]:
-        """``has_convertible`` of each line, from one encoding of the whole text:
-        a line break is one byte of it and never part of a two-byte character, so
-        its lines are the text's lines."""
+    def _convertible_lines(self, text: str) -> tuple[list[str], list[bool]] | None:
+        """The lines of ``text`` and ``has_convertible`` of each (``None`` when no
+        line has one), from one encoding of the whole text: a line break is one
+        byte of it and never part of a two-byte character, so its lines are the
+        text's lines."""
         if "&#" in text:  # references written in the text: the plain test, line by line
-            return [self.has_convertible(line) for line in lines]
-        inside = self._convertible_in_gb2312_re.search
-        check_inside = inside(text) is not None  # usually none of the 18 at all
-        return [
-            (b"&#" in encoded and self._references_convertible(encoded))
-            or (check_inside and inside(line) is not None)
-            for line, encoded in zip(
-                lines, text.encode("gb2312", "xmlcharrefreplace").split(b"\n"), strict=True
-            )
+            if not self.has_convertible(text):
+                return None
+            lines = text.split("\n")
+            return lines, [self.has_convertible(line) for line in lines]
+        encoded = text.encode("gb2312", "xmlcharrefreplace")
+        # the convertible characters outside GB2312 that the text holds
+        hits = self.convertible_chars.intersection(
+            chr(int(code)) for code in _CHAR_REFERENCE.findall(encoded)
+        )
+        inside = self._convertible_in_gb2312
+        # usually none of the 18 at all: one plain search each
+        check_inside = any(char in text for char in inside)
+        if not (hits or check_inside):
+            return None
+        search_inside = self._convertible_in_gb2312_re.search
+        lines = text.split("\n")
+        return lines, [
+            (b"&#" in line_bytes and not hits.isdisjoint(line))
+            or (check_inside and search_inside(line) is not None)
+            for line, line_bytes in zip(lines, encoded.split(b"\n"), strict=True)
         ]
 
     # ---- 5 -----------------------------------------------------------------

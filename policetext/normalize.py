@@ -38,7 +38,6 @@ from policetext.patterns import literal_first_chars, search_at
 NOISE_MARK = "〓"
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RE = re.compile(f"[{HAN}]")
 _HAN_RUN_RE = re.compile(f"[{HAN}]+")
 
 

@@ -60,18 +60,21 @@ def _rjieba_class() -> Any:
     """
     if "rjieba" in sys.modules:
         return sys.modules["rjieba"].Jieba
-    spec = importlib.util.find_spec("rjieba")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = Path(folder) / f"rjieba{suffix}"
-            if path.is_file():
-                loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(path))
-                module_spec = importlib.util.spec_from_loader("rjieba.rjieba", loader)
-                if module_spec is None:
-                    break
-                module = importlib.util.module_from_spec(module_spec)
-                loader.exec_module(module)
-                return module.Jieba
+    package = importlib.util.find_spec("rjieba")
+    folders = (package.submodule_search_locations or []) if package else []
+    compiled = [
+        path
+        for folder in folders
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES
+        if (path := Path(folder) / f"rjieba{suffix}").is_file()
+    ]
+    if compiled:
+        loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(compiled[0]))
+        spec = importlib.util.spec_from_loader("rjieba.rjieba", loader)
+        if spec is not None:
+            module = importlib.util.module_from_spec(spec)
+            loader.exec_module(module)
+            return module.Jieba
     import rjieba
 
     return rjieba.Jieba

@@ -17,6 +17,7 @@ from typing import Any
 
 from policetext.datafiles import shipped_lines
 from policetext.document import Document
+from policetext.memo import Memo
 from policetext.numerals import adjacent_range, parse_number
 from policetext.patterns import first_chars
 
@@ -92,7 +93,6 @@ _CountFields = tuple[int | float, int | float | None, str, str, str | None]
 _Reading = tuple[int, int, int | float, int | float | None, str, str, str | None]
 #: distinct count texts remembered per extractor before the memory starts afresh
 _KEPT_READINGS = 100_000
-_UNREAD = object()
 # the groups of each rank branch: the figure is the 第… part of the match
 _RANK_GROUPS = {"rank_lead": "rl", "rank_name": "rn", "rank_first": "rf", "rank_bare": "rb"}
 
@@ -107,7 +107,7 @@ class FigureExtractor:
 
     def __init__(self) -> None:
         # what each distinct count text reads as (see _read_count); bounded
-        self._count_fields: dict[str, _CountFields | None] = {}
+        self._count_fields: Memo[str, _CountFields | None] = Memo(_KEPT_READINGS)
 
     @cached_property
     def units(self) -> dict[str, _Unit]:
@@ -250,12 +250,7 @@ class FigureExtractor:
             return None  # an ordinal (第二期, 第七次), not a count
         # the rest depends on the matched text alone (the count branch has no
         # lookaround), so each distinct text is read once per extractor
-        written = m.group()
-        fields = self._count_fields.get(written, _UNREAD)  # type: ignore[arg-type]
-        if fields is _UNREAD:
-            if len(self._count_fields) >= _KEPT_READINGS:
-                self._count_fields.clear()
-            fields = self._count_fields[written] = self._read_count_fields(m)
+        fields = self._count_fields.recall(m.group(), lambda _: self._read_count_fields(m))
         if fields is None:
             return None
         return (start, m.end(), *fields)  # type: ignore[misc]

@@ -22,6 +22,7 @@ from typing import Any
 
 from policetext.document import Document, Token, token_words
 from policetext.errors import ConfigError
+from policetext.memo import Memo
 from policetext.normalize import HAN, NOISE_MARK
 
 METHODS = ("tfidf", "textrank")
@@ -87,7 +88,7 @@ class KeywordExtractor:
         self.stopwords = frozenset(shipped_lines("stopwords.txt")) | frozenset(extra_stopwords)
         self.pos = tuple(pos)
         # is_candidate_word of each word seen: a corpus repeats its words
-        self._verdicts: dict[str, bool] = {}
+        self._verdicts: Memo[str, bool] = Memo(200_000)
 
     @cached_property
     def idf_table(self) -> tuple[dict[str, float], float]:
@@ -123,22 +124,23 @@ class KeywordExtractor:
         verdict = self._verdicts_of(set(words))
         return list(compress(words, map(verdict.__getitem__, words)))
 
-    def term_counts(self, document: Document | None, words: Counter[str]) -> Counter[str]:
+    def term_counts(self, document: Document, words: Counter[str]) -> Counter[str]:
         """``Counter(self.terms(document))``, from the document's word counts (which
         are all it takes without a part-of-speech filter)."""
         if self.pos:
-            assert document is not None, "the part-of-speech filter needs the document"
             return Counter(self.terms(document))
+        return self.candidate_counts(words)
+
+    def candidate_counts(self, words: Counter[str]) -> Counter[str]:
+        """The candidate words among ``words``, with their counts (no part-of-speech
+        filter: a word is a candidate or not wherever it stands)."""
         verdict = self._verdicts_of(words)
         return Counter(dict(compress(words.items(), map(verdict.__getitem__, words))))
 
     def _verdicts_of(self, words: Iterable[str]) -> dict[str, bool]:
         """``is_candidate_word`` of every word, each decided once per extractor."""
-        verdicts = self._verdicts
-        for word in words:
-            if word not in verdicts:
-                verdicts[word] = self.is_candidate_word(word)
-        return verdicts
+        recall, decide = self._verdicts.recall, self.is_candidate_word
+        return {word: recall(word, decide) for word in words}
 
     def idf(self, term: str, df: Counter[str] | None = None, n_docs: int = 1) -> float:
         """jieba's IDF, scaled down for terms many documents of the corpus share."""

@@ -293,21 +293,23 @@ class Normalizer:
         ``&#N;``. Only those, and the 18 convertible characters that GB2312
         holds, need looking at; a set test of every character is ten times slower.
         """
+        if "&#" in text:  # the text writes references itself: they are ambiguous
+            return not self.convertible_chars.isdisjoint(text)
         encoded = text.encode("gb2312", "xmlcharrefreplace")
-        if b"&#" in encoded:
-            if "&#" in text:  # the text writes references itself: they are ambiguous
-                return not self.convertible_chars.isdisjoint(text)
-            if self._references_convertible(encoded):
-                return True
-        inside = self._convertible_in_gb2312
-        if len(text) > 16384:  # one plain search per character beats the class scan
-            return any(char in text for char in inside)
-        return self._convertible_in_gb2312_re.search(text) is not None
+        return bool(self._referenced_convertibles(encoded)) or self._holds_gb2312_convertible(text)
 
-    def _references_convertible(self, encoded: bytes) -> bool:
-        """Whether a character written as ``&#N;`` in ``encoded`` is convertible."""
-        outside = {chr(int(code)) for code in _CHAR_REFERENCE.findall(encoded)}
-        return not self.convertible_chars.isdisjoint(outside)
+    def _referenced_convertibles(self, encoded: bytes) -> frozenset[str]:
+        """The convertible characters written as ``&#N;`` in ``encoded``."""
+        if b"&#" not in encoded:
+            return frozenset()
+        codes = _CHAR_REFERENCE.findall(encoded)
+        return self.convertible_chars.intersection(chr(int(code)) for code in codes)
+
+    def _holds_gb2312_convertible(self, text: str) -> bool:
+        """Whether ``text`` holds one of the convertible characters GB2312 holds."""
+        if len(text) > 16384:  # one plain search per character beats the class scan
+            return any(char in text for char in self._convertible_in_gb2312)
+        return self._convertible_in_gb2312_re.search(text) is not None
 
     @cached_property
     def _convertible_in_gb2312_re(self) -> re.Pattern[str]:
@@ -447,13 +449,8 @@ class Normalizer:
             lines = text.split("\n")
             return lines, [self.has_convertible(line) for line in lines]
         encoded = text.encode("gb2312", "xmlcharrefreplace")
-        # the convertible characters outside GB2312 that the text holds
-        hits = self.convertible_chars.intersection(
-            chr(int(code)) for code in _CHAR_REFERENCE.findall(encoded)
-        )
-        inside = self._convertible_in_gb2312
-        # usually none of the 18 at all: one plain search each
-        check_inside = any(char in text for char in inside)
+        hits = self._referenced_convertibles(encoded)  # those outside GB2312
+        check_inside = self._holds_gb2312_convertible(text)  # usually none of the 18
         if not (hits or check_inside):
             return None
         search_inside = self._convertible_in_gb2312_re.search
@@ -704,8 +701,7 @@ def collapse_stutter(line: str, counts: NormalizeCounts | None = None) -> str:
         for m in _DOUBLED_PUNCT_RE.finditer(line)
     ):
         return line
-    original = _STUTTER_PIECE_RE.findall(line)
-    pieces = list(original)
+    pieces = _STUTTER_PIECE_RE.findall(line)
     n = len(pieces)
     keep = [True] * n
     stutter = [False] * n

@@ -203,7 +203,7 @@ def finish(
     else:
         # without a part-of-speech filter a document's terms are its candidate
         # words, so the corpus's are the candidate words of its vocabulary
-        total = extractor.term_counts(None, corpus.vocabulary)
+        total = extractor.candidate_counts(corpus.vocabulary)
     for stats in documents:
         ranked = extractor.tfidf(stats.terms, 3, df, len(documents))
         stats.top_keywords = [term for term, _, _ in ranked]

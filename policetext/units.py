@@ -22,6 +22,7 @@ from typing import Any
 
 from policetext.datafiles import common_words, shipped_lines
 from policetext.document import Document, Token, token_offsets, token_words
+from policetext.memo import Memo
 
 _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 # what may stand glued before a type inside one token: a name, or a hotline (110指挥中心)
@@ -51,7 +52,6 @@ _PARENT_HEAD = re.compile(r"^(.+?(?:公安局|公安厅|分局))(?=.)")
 _STOP, _GLUED, _PLACE, _TYPE, _NAME, _OTHER = range(1, 7)
 #: distinct words (and resolved units) remembered per extractor before starting afresh
 _KEPT = 200_000
-_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,11 @@ class UnitExtractor:
         # every place of a name, filled with ``places``: 青山区 is in Baotou and Wuhan
         self._homonyms: dict[str, list[_Place]] = {}
         # what each distinct word is, decided once per extractor (the words repeat)
-        self._types: dict[str, tuple[str, str] | None] = {}
-        self._names: dict[str, bool] = {}
-        self._edge_kinds: dict[str, int] = {}
+        self._types: Memo[str, tuple[str, str] | None] = Memo(_KEPT)
+        self._names: Memo[str, bool] = Memo(_KEPT)
+        self._edge_kinds: Memo[str, int] = Memo(_KEPT)
         # (name, type, level, parent) of each distinct (written, type, article city)
-        self._resolved: dict[tuple[str, str, _Place | None], Any] = {}
+        self._resolved: Memo[tuple[str, str, _Place | None], Any] = Memo(_KEPT)
 
     @cached_property
     def types(self) -> dict[str, tuple[str, str]]:
@@ -172,12 +172,7 @@ class UnitExtractor:
     # ---- reading units ---------------------------------------------------------
     def unit_type(self, token: str) -> tuple[str, str] | None:
         """``(type, functional prefix)`` when a token ends in a unit type."""
-        found = self._types.get(token, _UNSEEN)
-        if found is _UNSEEN:
-            if len(self._types) >= _KEPT:
-                self._types.clear()
-            found = self._types[token] = self._unit_type(token)
-        return found  # type: ignore[return-value]
+        return self._types.recall(token, self._unit_type)
 
     def _unit_type(self, token: str) -> tuple[str, str] | None:
         if token in _ABBREVIATIONS:
@@ -244,12 +239,7 @@ class UnitExtractor:
 
     def _is_name(self, word: str) -> bool:
         """A place, or a word that can be (part of) a proper or functional name."""
-        found = self._names.get(word)
-        if found is None:
-            if len(self._names) >= _KEPT:
-                self._names.clear()
-            found = self._names[word] = self._name_test(word)
-        return found
+        return self._names.recall(word, self._name_test)
 
     def _name_test(self, word: str) -> bool:
         if word in self.stopwords or not _HAN_ONLY.match(word):
@@ -277,7 +267,7 @@ class UnitExtractor:
         edge_kinds = self._edge_kinds
         while j >= 0 and ends[j] == starts[j + 1] and i - j <= 6:
             word = words[j]
-            kind = edge_kinds.get(word) or self._edge_kind(word)
+            kind = edge_kinds.get(word) or edge_kinds.recall(word, self._edge_kind)
             if kind == _STOP:
                 break
             if kind == _GLUED:
@@ -308,23 +298,16 @@ class UnitExtractor:
         return start, skip
 
     def _edge_kind(self, word: str) -> int:
-        """What ``word`` is to the leftward reading of a unit, decided once per word."""
+        """What ``word`` is to the leftward reading of a unit (kept in ``_edge_kinds``)."""
         if word in self.stopwords or not _HAN_ONLY.match(word):
-            kind = _STOP
-        elif word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
-            kind = _GLUED
-        elif word in self.places or word in _BARE_PLACES:
-            kind = _PLACE
-        elif self.unit_type(word):
-            kind = _TYPE
-        elif self._is_name(word):
-            kind = _NAME
-        else:
-            kind = _OTHER
-        if len(self._edge_kinds) >= _KEPT:
-            self._edge_kinds.clear()
-        self._edge_kinds[word] = kind
-        return kind
+            return _STOP
+        if word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
+            return _GLUED
+        if word in self.places or word in _BARE_PLACES:
+            return _PLACE
+        if self.unit_type(word):
+            return _TYPE
+        return _NAME if self._is_name(word) else _OTHER
 
     def _article_city(self, words: list[str]) -> _Place | None:
         """The city an article is about: the most mentioned prefecture-level place,
@@ -360,11 +343,7 @@ class UnitExtractor:
         written = text[start:end]
         # the same unit written the same way in an article about the same city: once
         key = (written, unit_type, city)
-        resolved = self._resolved.get(key, _UNSEEN)
-        if resolved is _UNSEEN:
-            if len(self._resolved) >= _KEPT:
-                self._resolved.clear()
-            resolved = self._resolved[key] = self._resolve(written, unit_type, city)
+        resolved = self._resolved.recall(key, lambda key: self._resolve(*key))
         if resolved is None:
             return None
         return UnitRecord(doc, start, end, written, *resolved)

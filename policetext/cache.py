@@ -1,9 +1,14 @@
-"""A cache of normalised documents, keyed by path, size, modification time,
-tool version and the normalisation settings, in the user's cache directory.
+"""Caches in the user's cache directory.
 
-Entries are JSON (never pickle: nothing executable is loaded from disk) and
-carry their own key and a checksum of the text; an entry whose key or checksum
-does not match is stale or corrupt, and is rebuilt rather than trusted.
+Normalised documents, keyed by path, size, modification time, tool version and
+the normalisation settings. Entries are JSON (never pickle: nothing executable
+is loaded from disk) and carry their own key and a checksum of the text; an
+entry whose key or checksum does not match is stale or corrupt, and is rebuilt
+rather than trusted.
+
+Derived files (``derived_bytes``): what policetext makes of a file of another
+package (jieba's dictionary sorted for look-ups, the median of its IDF table),
+keyed the same way and checked by a checksum.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import hashlib
 import json
 import os
 import tempfile
+import zlib
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -110,3 +117,66 @@ class NormalizedCache:
 
 def _checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+DERIVED_FORMAT = 1
+
+
+def derived_bytes(
+    source: Path, cache_dir: Path | None, kind: str, derive: Callable[[], bytes]
+) -> bytes:
+    """``derive()``, a function of the file ``source``, kept in ``cache_dir`` under
+    a name keyed by ``kind`` and the file's path, size and modification time.
+
+    A kept file whose checksum does not match is made again; one that cannot be
+    written only costs speed. Without a cache directory (or a file that cannot be
+    stat'ed), ``derive()`` is called every time.
+    """
+    path = _derived_path(source, cache_dir, kind)
+    if path is not None:
+        kept = _read_derived(path)
+        if kept is not None:
+            return kept
+    data = derive()
+    if path is not None:
+        _write_derived(path, data)
+    return data
+
+
+def _derived_path(source: Path, cache_dir: Path | None, kind: str) -> Path | None:
+    if cache_dir is None:
+        return None
+    try:
+        info = source.stat()
+    except OSError:
+        return None
+    key = f"{DERIVED_FORMAT}\0{kind}\0{source.resolve()}\0{info.st_size}\0{info.st_mtime_ns}"
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return cache_dir / "derived" / f"{kind}-{digest}"
+
+
+def _header(data: bytes) -> bytes:
+    return b"policetext derived %d %08x\n" % (DERIVED_FORMAT, zlib.crc32(data))
+
+
+def _read_derived(path: Path) -> bytes | None:
+    """The data of a kept file, or ``None`` when it is missing or damaged."""
+    try:
+        kept = path.read_bytes()
+    except OSError:
+        return None
+    header_end = kept.find(b"\n") + 1
+    data = kept[header_end:]
+    return data if header_end and kept[:header_end] == _header(data) else None
+
+
+def _write_derived(path: Path, data: bytes) -> None:
+    """Keep derived data (a temporary name, then renamed); errors are ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle = tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp")
+        with handle:
+            handle.write(_header(data) + data)
+        os.replace(handle.name, path)
+    except OSError:
+        pass

@@ -24,6 +24,7 @@ from policetext.datafiles import data_path, iter_data_lines
 from policetext.document import Span, Tokens
 from policetext.engines import resolve_segmenter, rjieba_tokenizer
 from policetext.errors import ConfigError
+from policetext.word_tags import WordTagIndex
 
 if TYPE_CHECKING:
     import jieba
@@ -102,15 +103,19 @@ class Segmenter:
         return tokenizer
 
     def _cache_path(self) -> Path:
+        return self._cache_directory / "jieba.cache"
+
+    @cached_property
+    def _cache_directory(self) -> Path:
+        """Where jieba's dictionary cache and the part-of-speech index are kept."""
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not os.access(self.cache_dir, os.W_OK | os.X_OK):
                 raise PermissionError(self.cache_dir)
-            directory = self.cache_dir
+            return self.cache_dir
         except OSError:
             # an unwritable home: a private (0700) directory rather than the shared /tmp
-            directory = Path(tempfile.mkdtemp(prefix="policetext-"))
-        return directory / "jieba.cache"
+            return Path(tempfile.mkdtemp(prefix="policetext-"))
 
     @cached_property
     def tagger(self) -> jieba.posseg.POSTokenizer:
@@ -119,13 +124,13 @@ class Segmenter:
         return jieba.posseg.POSTokenizer(self.tokenizer)
 
     @cached_property
-    def word_tags(self) -> dict[str, str]:
-        """Part of speech by word: jieba's dictionary, then ours and the user's.
+    def _tag_index(self) -> WordTagIndex:
+        return WordTagIndex(jieba_data("dict.txt"), self._cache_directory)
 
-        The same table jieba.posseg builds, without importing jieba.posseg (whose
-        import alone tags jieba's whole global dictionary).
-        """
-        tags = _jieba_word_tags(jieba_data("dict.txt"))
+    @cached_property
+    def _tag_overrides(self) -> dict[str, str]:
+        """Parts of speech our dictionary and the user's give, over jieba's."""
+        tags = {}
         for word, _freq, pos in (
             *read_user_dict(data_path("police_dict.txt")),
             *self._user_entries,
@@ -135,8 +140,11 @@ class Segmenter:
         return tags
 
     def word_tag(self, word: str) -> str | None:
-        """The part of speech jieba's dictionary (and ours) gives a word, if it has one."""
-        return self.word_tags.get(word)
+        """The part of speech jieba's dictionary (and ours) gives a word, if it has one:
+        the table jieba.posseg builds, without importing jieba.posseg (whose import
+        alone tags jieba's whole global dictionary) or loading it whole."""
+        tag = self._tag_overrides.get(word)
+        return tag if tag is not None else self._tag_index.get(word)
 
     @cached_property
     def rjieba(self) -> Any:
@@ -181,14 +189,6 @@ class Segmenter:
                 tags += cut_tags[done:stop]
             done = stop + 1
         return Tokens(words, starts, ends, tags)
-
-
-def _jieba_word_tags(dictionary: Path) -> dict[str, str]:
-    """``word → tag`` of jieba's dictionary file (``word freq tag`` on every line)."""
-    fields = dictionary.read_text("utf-8").split()
-    if len(fields) % 3:
-        raise ConfigError("not a 'word freq tag' dictionary", str(dictionary))
-    return dict(zip(fields[0::3], fields[2::3], strict=True))  # no Python-level loop
 
 
 def jieba_data(name: str) -> Path:

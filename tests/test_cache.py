@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from policetext import Config, Pipeline
-from policetext.cache import NormalizedCache
+from policetext.cache import NormalizedCache, derived_bytes
 from policetext.io import Source
 
 TEXT = "濱州市公安局臺子派出所民警走訪群眾。"
@@ -66,3 +69,54 @@ def test_settings_are_part_of_the_key(tmp_path: Path) -> None:
     pipeline.parse_path(path)
     kept = Pipeline(Config(cache_dir=tmp_path / "cache", use_cache=True, conversion=None))
     assert kept.parse_path(path).text == TEXT
+
+
+# ---- derived files: what policetext makes of another package's files -------------
+def _derive_counting(calls: list[int], data: bytes) -> Callable[[], bytes]:
+    def derive() -> bytes:
+        calls.append(1)
+        return data
+
+    return derive
+
+
+def test_derived_bytes_are_made_once_and_kept(tmp_path: Path) -> None:
+    source = tmp_path / "table.txt"
+    source.write_text("甲 1\n", "utf-8")
+    calls: list[int] = []
+    derive = _derive_counting(calls, b"sorted\n")
+    assert derived_bytes(source, tmp_path / "cache", "kind", derive) == b"sorted\n"
+    assert derived_bytes(source, tmp_path / "cache", "kind", derive) == b"sorted\n"
+    assert len(calls) == 1
+    assert derived_bytes(source, tmp_path / "cache", "other", derive) == b"sorted\n"
+    assert len(calls) == 2  # another kind of derivation is kept apart
+
+
+def test_derived_bytes_follow_a_changed_source(tmp_path: Path) -> None:
+    source = tmp_path / "table.txt"
+    source.write_text("甲 1\n", "utf-8")
+    assert derived_bytes(source, tmp_path, "kind", lambda: b"old") == b"old"
+    source.write_text("甲 1\n乙 2\n", "utf-8")  # another size
+    assert derived_bytes(source, tmp_path, "kind", lambda: b"new") == b"new"
+    os.utime(source, ns=(1, 1))  # the same size, another modification time
+    assert derived_bytes(source, tmp_path, "kind", lambda: b"newer") == b"newer"
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"policetext derived 1 00000000\nx"])
+def test_damaged_derived_files_are_made_again(tmp_path: Path, damage: bytes) -> None:
+    source = tmp_path / "table.txt"
+    source.write_text("甲 1\n", "utf-8")
+    derived_bytes(source, tmp_path, "kind", lambda: b"right")
+    (kept,) = (tmp_path / "derived").iterdir()
+    kept.write_bytes(damage)
+    assert derived_bytes(source, tmp_path, "kind", lambda: b"right") == b"right"
+    assert kept.read_bytes().endswith(b"\nright")  # and kept again
+
+
+def test_derived_bytes_without_a_usable_cache(tmp_path: Path) -> None:
+    source = tmp_path / "table.txt"
+    source.write_text("甲 1\n", "utf-8")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", "utf-8")  # a cache directory that cannot be made
+    assert derived_bytes(source, blocked, "kind", lambda: b"made") == b"made"
+    assert derived_bytes(source, None, "kind", lambda: b"made") == b"made"

@@ -9,6 +9,8 @@ import pytest
 
 from policetext import Segmenter, split_sentences
 from policetext.datafiles import data_path, iter_data_lines
+from policetext.errors import ConfigError
+from policetext.word_tags import WordTagIndex
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +97,58 @@ def test_long_text_is_segmented_in_bounded_pieces(segmenter: Segmenter) -> None:
     tokens = segmenter.tokens(text)
     assert all(text[t.start : t.end] == t.text for t in tokens)
     assert [t.text for t in tokens] == [t.text for t in segmenter.tokens(sentence)] * 1000
+
+
+# ---- parts of speech from jieba's dictionary, without loading it whole -----------
+_DICTIONARY = "警察 100 n\n出警 20 v\n滨州 30 ns\n𠀀字 1 nz\nAT&T 3 nz\n出警 25 vn\n派出所 50 nt\n"
+
+
+def _plain_tags(text: str) -> dict[str, str]:
+    fields = text.split()
+    return {fields[i]: fields[i + 2] for i in range(0, len(fields), 3)}  # last wins
+
+
+@pytest.mark.parametrize(
+    "word", ["警察", "出警", "滨州", "𠀀字", "AT&T", "派出所", "派出", "所", "", "警察局", "\ud800"]
+)
+def test_word_tag_index_agrees_with_the_dictionary(tmp_path: Path, word: str) -> None:
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text(_DICTIONARY, "utf-8")
+    for cache in (tmp_path / "cache", None):  # kept, then built in memory
+        assert WordTagIndex(dictionary, cache).get(word) == _plain_tags(_DICTIONARY).get(word)
+
+
+def test_word_tag_index_on_jiebas_dictionary(segmenter: Segmenter) -> None:
+    from policetext.segment import jieba_data
+
+    text = jieba_data("dict.txt").read_text("utf-8")
+    table = _plain_tags(text)
+    index = WordTagIndex(jieba_data("dict.txt"), segmenter.cache_dir)
+    sample = [*list(table)[::997], "不是词语的一串字", "公安局长xyz"]
+    assert [index.get(w) for w in sample] == [table.get(w) for w in sample]
+
+
+def test_a_damaged_word_tag_index_is_rebuilt(tmp_path: Path) -> None:
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text(_DICTIONARY, "utf-8")
+    WordTagIndex(dictionary, tmp_path).get("警察")
+    (kept,) = (tmp_path / "derived").iterdir()
+    kept.write_bytes(kept.read_bytes().replace(b"\tn\n", b"\tv\n"))  # 警察 n → v
+    assert WordTagIndex(dictionary, tmp_path).get("警察") == "n"
+
+
+def test_a_malformed_jieba_dictionary_is_a_clear_error(tmp_path: Path) -> None:
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("警察 100\n", "utf-8")
+    with pytest.raises(ConfigError, match="not a 'word freq tag' dictionary"):
+        WordTagIndex(dictionary, tmp_path).get("警察")
+
+
+def test_our_dictionaries_override_jiebas_tags(tmp_path: Path) -> None:
+    user = tmp_path / "user.txt"
+    user.write_text("警察 5 nz\n走访\n", "utf-8")
+    seg = Segmenter(user_dicts=[user], cache_dir=tmp_path / "cache", engine="jieba")
+    assert seg.word_tag("警察") == "nz"  # jieba's own says n
+    assert seg.word_tag("走访") == "v"  # no tag given: jieba's stays
+    assert seg.word_tag("出警") == "n"  # the police dictionary's (jieba's says v)
+    assert seg.word_tag("派出所") == "nt"

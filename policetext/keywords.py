@@ -12,14 +12,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import compress, repeat
-from operator import ge, mul, truediv
+from operator import ge, methodcaller, mul, truediv
 from pathlib import Path
 from typing import Any
 
+from policetext.cache import derived_bytes
 from policetext.document import Document, Token, token_words
 from policetext.errors import ConfigError
 from policetext.memo import Memo
@@ -79,26 +80,76 @@ def _corpus_factor(df: int, n_docs: int) -> float:
     return (math.log((1 + n_docs) / (1 + df)) + 1) / (math.log(1 + n_docs) + 1)
 
 
+class IdfTable:
+    """jieba's IDF table (``word idf`` on every line): the IDF of a word, and the
+    table's median for a word it lacks.
+
+    The file is split as bytes and each value is read as a number only when
+    looked up: parsing all 270,000 values costs more than the look-ups of a whole
+    corpus. Only the median needs them all, so it is kept in the cache directory
+    (``cache.derived_bytes``) as written in the file.
+    """
+
+    def __init__(self, path: Path, cache_dir: Path | None) -> None:
+        name = str(path)
+        try:
+            fields = path.read_bytes().split()
+        except OSError as exc:
+            raise ConfigError(f"cannot read IDF table: {exc.strerror or exc}", name) from None
+        if len(fields) % 2:
+            raise ConfigError("not a 'word idf' table", name)
+        #: IDF as written, by the word's UTF-8 bytes; the last line of a word wins
+        self.written = dict(zip(fields[0::2], fields[1::2], strict=True))
+        # deriving the median reads every value: a table whose median is kept has
+        # only numbers (the key holds its size and modification time)
+        self.median_written = derived_bytes(
+            path, cache_dir, "idf-median", lambda: _median(self.written.values(), name)
+        )
+
+    def get(self, word: str) -> float:
+        return float(self.written.get(_utf8(word), self.median_written))
+
+    def values(self, words: Iterable[str]) -> Iterator[float]:
+        """The IDF of each word, mapped in C."""
+        return map(float, map(self.written.get, map(_utf8, words), repeat(self.median_written)))
+
+
+def _median(values: Collection[bytes], name: str) -> bytes:
+    """The median of numbers as written (the upper one of an even count)."""
+    try:
+        ordered = sorted(values, key=float)
+    except ValueError:
+        raise ConfigError("an IDF value is not a number", name) from None
+    return ordered[len(ordered) // 2] if ordered else b"0"
+
+
+# a lone surrogate (from a JSON input) is in no table: kept, not refused
+_utf8 = methodcaller("encode", "utf-8", "surrogatepass")
+
+
 class KeywordExtractor:
     """Filters candidate terms and ranks them; owns the stopwords and jieba's IDF table."""
 
-    def __init__(self, extra_stopwords: Iterable[str] = (), pos: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        extra_stopwords: Iterable[str] = (),
+        pos: Sequence[str] = (),
+        cache_dir: Path | None = None,
+    ) -> None:
         from policetext.datafiles import shipped_lines
 
         self.stopwords = frozenset(shipped_lines("stopwords.txt")) | frozenset(extra_stopwords)
         self.pos = tuple(pos)
+        self.cache_dir = cache_dir  # where the IDF table's median is kept
         # is_candidate_word of each word seen: a corpus repeats its words
         self._verdicts: Memo[str, bool] = Memo(200_000)
 
     @cached_property
-    def idf_table(self) -> tuple[dict[str, float], float]:
-        """jieba's bundled IDF table and its median (the IDF of an unseen word)."""
+    def idf_table(self) -> IdfTable:
+        """jieba's bundled IDF table."""
         from policetext.segment import jieba_data
 
-        fields = jieba_data("analyse/idf.txt").read_text("utf-8").split()
-        table = dict(zip(fields[0::2], map(float, fields[1::2]), strict=True))
-        values = sorted(table.values())
-        return table, values[len(values) // 2]
+        return IdfTable(jieba_data("analyse/idf.txt"), self.cache_dir)
 
     def is_candidate(self, token: Token) -> bool:
         """Whether a token may be a keyword: no stopword, number, single character,
@@ -137,15 +188,13 @@ class KeywordExtractor:
         verdict = self._verdicts_of(words)
         return Counter(dict(compress(words.items(), map(verdict.__getitem__, words))))
 
-    def _verdicts_of(self, words: Iterable[str]) -> dict[str, bool]:
+    def _verdicts_of(self, words: Collection[str]) -> Mapping[str, bool]:
         """``is_candidate_word`` of every word, each decided once per extractor."""
-        recall, decide = self._verdicts.recall, self.is_candidate_word
-        return {word: recall(word, decide) for word in words}
+        return self._verdicts.recall_all(words, self.is_candidate_word)
 
     def idf(self, term: str, df: Counter[str] | None = None, n_docs: int = 1) -> float:
         """jieba's IDF, scaled down for terms many documents of the corpus share."""
-        table, median = self.idf_table
-        base = table.get(term, median)
+        base = self.idf_table.get(term)
         if not df or n_docs <= 1:
             return base
         return base * _corpus_factor(df[term], n_docs)
@@ -163,9 +212,8 @@ class KeywordExtractor:
             return []
         # the arithmetic of ``idf`` and of ``c / total * idf``, mapped in C over
         # the terms: this runs for every term of every document
-        table, median = self.idf_table
         terms, frequencies = list(counts), list(counts.values())
-        idfs: Iterable[float] = map(table.get, terms, repeat(median))
+        idfs: Iterable[float] = self.idf_table.values(terms)
         if df and n_docs > 1:
             # the corpus factor depends on the document frequency alone
             in_docs = list(map(df.__getitem__, terms))

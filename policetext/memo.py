@@ -6,7 +6,8 @@ memo starts afresh after ``limit`` keys, so a long run's memory stays bounded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from itertools import filterfalse
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -37,3 +38,23 @@ class Memo(dict[K, V]):
                 self.clear()
             found = self[key] = make(key)
         return found  # type: ignore[return-value]
+
+    def recall_all(self, keys: Collection[K], make: Callable[[K], V]) -> Mapping[K, V]:
+        """A mapping with a value for each of ``keys``: the kept ones, and ``make(key)``
+        for the others, kept. The kept keys are told apart in C, so only the new
+        ones cost a Python call.
+
+        >>> memo: Memo[str, int] = Memo(limit=3)
+        >>> values = memo.recall_all(["派出所", "分局"], len)
+        >>> values["派出所"], values["分局"]
+        (3, 2)
+        >>> values = memo.recall_all(["分局", "支队", "大队"], len)  # 4 keys: afresh
+        >>> sorted(memo)
+        ['分局', '大队', '支队']
+        """
+        new = list(dict.fromkeys(filterfalse(self.__contains__, keys)))
+        if len(self) + len(new) > self.limit:
+            self.clear()  # afresh, with all of ``keys`` (even if they alone are more)
+            new = list(dict.fromkeys(keys))
+        self.update(zip(new, map(make, new), strict=True))
+        return self

@@ -72,7 +72,9 @@ class Pipeline:
 
     @cached_property
     def keywords(self) -> KeywordExtractor:
-        return KeywordExtractor(self.config.stopwords, self.config.keyword_pos)
+        return KeywordExtractor(
+            self.config.stopwords, self.config.keyword_pos, self.config.cache_dir
+        )
 
     def parse(self, text: str, doc: str = "<text>") -> Document:
         """A text fully analysed, for notebooks: tokens, figures, units and keywords.

@@ -15,7 +15,8 @@ from policetext import Pipeline
 from policetext.cli import cli
 from policetext.datafiles import shipped_lines
 from policetext.document import Token
-from policetext.keywords import KeywordExtractor, read_stopwords
+from policetext.errors import ConfigError
+from policetext.keywords import IdfTable, KeywordExtractor, read_stopwords
 
 from .conftest import SEEDS
 
@@ -248,3 +249,40 @@ def test_compare_table_diverges_around_one_axis(tmp_path: Path) -> None:
     assert all("█" in right and not left.endswith("█") for left, right in halves[:4])  # A
     assert all(left.endswith("█") and "█" not in right for left, right in halves[4:])  # B
     assert "滨州" in rows[0] and "包头" in rows[-1]  # strongest A first, strongest B last
+
+
+# ---- jieba's IDF table, read lazily ------------------------------------------------
+_IDF = "警察 9.5\n出警 11.25\n滨州 7.0\n派出所 8.125\n警察 10.0\n"
+
+
+@pytest.mark.parametrize("word", ["警察", "出警", "滨州", "派出所", "民警", "", "\ud800"])
+def test_idf_table_agrees_with_a_plain_reading(tmp_path: Path, word: str) -> None:
+    path = tmp_path / "idf.txt"
+    path.write_text(_IDF, "utf-8")
+    fields = _IDF.split()
+    plain = {fields[i]: float(fields[i + 1]) for i in range(0, len(fields), 2)}  # last wins
+    median = sorted(plain.values())[len(plain) // 2]  # 10.0, of 7.0 8.125 10.0 11.25
+    for cache in (tmp_path / "cache", tmp_path / "cache", None):  # kept, read back, none
+        table = IdfTable(path, cache)
+        assert table.get(word) == plain.get(word, median)
+        assert list(table.values([word, "民警"])) == [plain.get(word, median), median]
+
+
+def test_idf_median_on_jiebas_table(tmp_path: Path) -> None:
+    from policetext.segment import jieba_data
+
+    fields = jieba_data("analyse/idf.txt").read_text("utf-8").split()
+    values = sorted(dict(zip(fields[0::2], map(float, fields[1::2]), strict=True)).values())
+    table = IdfTable(jieba_data("analyse/idf.txt"), tmp_path)
+    assert table.get("一个不在表里的词") == values[len(values) // 2]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [("警察 9.5\n出警\n", "not a 'word idf' table"), ("警察 九\n", "not a number")],
+)
+def test_a_malformed_idf_table_is_a_clear_error(tmp_path: Path, content: str, reason: str) -> None:
+    path = tmp_path / "idf.txt"
+    path.write_text(content, "utf-8")
+    with pytest.raises(ConfigError, match=reason):
+        IdfTable(path, tmp_path / "cache")

@@ -8,6 +8,7 @@ import functools
 import multiprocessing
 import os
 import re
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
@@ -433,9 +434,21 @@ def _on_a_pool(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
     work = functools.partial(run_item, config, task=task, segment=segment, pos=pos)
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_worker_signals) as pool:
         for item, (results, error) in zip(items, pool.imap(work, items), strict=True):
             yield item, results, error
+
+
+def _worker_signals() -> None:
+    """A worker dies of SIGTERM at once and leaves Ctrl-C to the parent.
+
+    The parent's SIGTERM handler, inherited at fork, runs Python code, and Python
+    can lose such a signal: arriving just before a worker blocks on the task
+    queue's lock, it sets a flag nobody looks at again, and the pool's exit (which
+    terminates the workers) waits for that worker for ever.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _prefix_encoding(head: bytes, name: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +32,21 @@ def test_run_gives_the_same_results_in_order_with_workers(pipeline: Pipeline) ->
     parallel = list(pipeline.run([SEEDS], token_count, jobs=2, segment=True))
     assert serial == parallel
     assert [name for name, _ in serial] == sorted(str(p) for p in SEEDS.glob("*.txt"))
+
+
+def worker_signals(pipeline: Pipeline, document: Document) -> tuple[Any, Any]:
+    return signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+
+
+def test_workers_die_of_sigterm_and_leave_ctrl_c_to_the_parent(pipeline: Pipeline) -> None:
+    """The pool ends its workers with SIGTERM: a Python handler inherited from the
+    CLI could lose it, and the run would hang at its end."""
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # as the CLI does
+    try:
+        found = set(pipeline.run([SEEDS], worker_signals, jobs=2))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert found == {(signal.SIG_DFL, signal.SIG_IGN)}
 
 
 def test_run_reports_bad_inputs_from_workers(pipeline: Pipeline, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -137,6 +138,12 @@ class Document:
     def keywords(self, top: int = 10) -> list[Any]:
         """The document's best keywords (TF-IDF with jieba's IDF), from Pipeline.parse."""
         return list(self.keyword_ranking[:top])
+
+    @cached_property
+    def word_counts(self) -> Counter[str]:
+        """How often each token's word occurs, in order of first occurrence (computed
+        on first use and shared: stats and units both count the words)."""
+        return Counter(token_words(self.tokens))
 
     @cached_property
     def sentences(self) -> tuple[Span, ...]:

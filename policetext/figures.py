@@ -10,7 +10,7 @@ Candidates overlapping an exclusion (names, slogans, hotlines, idioms: see
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -156,10 +156,23 @@ class FigureExtractor:
     # ---- the scan --------------------------------------------------------------
     def find(self, text: str, doc: str = "<text>") -> list[FigureRecord]:
         """Every figure of a normalised ``text``, in text order."""
-        excluded = self._excluded_mask(text)
         backwards = text[::-1]  # where clauses start is read on it (see _left_runs)
         records: list[FigureRecord] = []
         previous: FigureRecord | None = None
+        for reading in self._readings(text, backwards):
+            previous = _record(text, backwards, doc, reading, previous)
+            records.append(previous)
+        return records
+
+    def count(self, text: str) -> int:
+        """``len(self.find(text))``, without making the records (their change, base
+        and context are the costly part): what ``stats`` reports."""
+        return sum(1 for _ in self._readings(text, text[::-1]))
+
+    def _readings(self, text: str, backwards: str) -> Iterator[_Reading]:
+        """The figures of ``text`` (reversed: ``backwards``) as read, in text order,
+        the excluded ones dropped."""
+        excluded = self._excluded_mask(text)
         readings: Sequence[_Reading]
         for match in self.pattern.finditer(text):
             if match.lastgroup == "count":  # most matches: one reading, often seen before
@@ -175,9 +188,7 @@ class FigureExtractor:
             for reading in readings:
                 if excluded is not None and excluded.find(1, reading[0], reading[1]) >= 0:
                     continue
-                previous = _record(text, backwards, doc, reading, previous)
-                records.append(previous)
-        return records
+                yield reading
 
     def _excluded_spans(self, text: str) -> list[tuple[int, int]]:
         spans = [m.span() for m in self.exclusions.finditer(text)]

@@ -32,7 +32,7 @@ from operator import eq, ne
 from policetext.config import Config
 from policetext.datafiles import common_chars, common_words, shipped_lines
 from policetext.engines import fast_converter, pure_converter, pure_opencc_root, resolve_segmenter
-from policetext.patterns import literal_first_chars, search_at
+from policetext.patterns import count_runs, literal_first_chars, search_at
 
 #: the noise mark put where a garbled stretch could not be repaired (geta mark).
 NOISE_MARK = "〓"
@@ -789,11 +789,16 @@ def _breaks_after_han(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def count_han(text: str) -> int:
+    """The number of Han characters in ``text``."""
+    return count_runs(_HAN_RUN_RE, text)
+
+
 def judge_script(text: str, converted_chars: int) -> str:
     """Name the script from the share of Han characters that conversion changed."""
     if not converted_chars:
         return "simplified"
-    han = sum(map(len, _HAN_RUN_RE.findall(text)))
+    han = count_han(text)
     share = converted_chars / han if han else 0.0
     return "traditional" if share > 0.05 else "mixed" if share > 0.002 else "simplified"
 

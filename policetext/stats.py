@@ -15,11 +15,10 @@ from itertools import compress
 from operator import not_
 from typing import Any
 
-from policetext.document import Document, token_words
-from policetext.normalize import HAN
+from policetext.document import Document
+from policetext.normalize import HAN, count_han
 from policetext.segment import count_sentences
 
-_HAN_RUN = re.compile(f"[{HAN}]+")
 _WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
 
 
@@ -87,11 +86,10 @@ def document_stats(
     extracted the figures and units already passes them, so they are not
     extracted twice.
     """
-    if figures is None:
-        figures = pipeline.figures.figures(document)
-    if units is None:
-        units = pipeline.units.units(document)
-    vocabulary = Counter(token_words(document.tokens))  # counted in C
+    # stats reports how many figures there are: counting them skips making records
+    found_figures = pipeline.figures.count(document.text) if figures is None else len(figures)
+    found_units = len(pipeline.units.units(document) if units is None else units)
+    vocabulary = document.word_counts.copy()  # counted in C, shared with units
     wordlike = map(_WORDLIKE.search, vocabulary)  # mapped in C: once per distinct word
     for word in list(compress(vocabulary, map(not_, wordlike))):
         del vocabulary[word]  # punctuation is not a word
@@ -101,7 +99,7 @@ def document_stats(
         title=document.title,
         reporters=list(document.reporters),
         chars=len(document.text),
-        han=sum(map(len, _HAN_RUN.findall(document.text))),
+        han=count_han(document.text),
         sentences=count_sentences(document.text),
         tokens=words,
         distinct_tokens=len(vocabulary),
@@ -111,7 +109,7 @@ def document_stats(
         terms=pipeline.keywords.term_counts(document, vocabulary),
         part=document.part,
         meta=dict(document.meta),
-        extra={"figures": len(figures), "units": len(units)},
+        extra={"figures": found_figures, "units": found_units},
     )
 
 

@@ -188,8 +188,15 @@ class UnitExtractor:
                 return token[-length:], prefix
         return None
 
-    def find(self, text: str, tokens: Sequence[Token], doc: str = "<text>") -> list[UnitRecord]:
-        """Named units in ``text`` (segmented as ``tokens``), in text order."""
+    def find(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        doc: str = "<text>",
+        word_counts: Counter[str] | None = None,
+    ) -> list[UnitRecord]:
+        """Named units in ``text`` (segmented as ``tokens``, whose words are counted
+        in ``word_counts`` when the caller has counted them), in text order."""
         spans: list[tuple[int, int, int, str]] = []  # first token, chars to skip, last, type
         n = len(tokens)
         words = token_words(tokens)
@@ -217,7 +224,7 @@ class UnitExtractor:
             if edge is not None:
                 spans.append((edge[0], edge[1], end, unit_type(words[end])[0]))  # type: ignore[index]
             done = end + 1
-        city = self._article_city(words)
+        city = self._article_city(Counter(words) if word_counts is None else word_counts)
         records = []
         for first, skip, last, found_type in spans:
             record = self._record(text, starts, ends, first, skip, last, found_type, city, doc)
@@ -309,16 +316,15 @@ class UnitExtractor:
             return _TYPE
         return _NAME if self._is_name(word) else _OTHER
 
-    def _article_city(self, words: list[str]) -> _Place | None:
+    def _article_city(self, word_counts: Counter[str]) -> _Place | None:
         """The city an article is about: the most mentioned prefecture-level place,
         counting a county as a mention of its city (沾化 points at 滨州)."""
         city_of = self.city_of
-        # the places among the words counted in C; then each place's mentions added to
-        # its city in order of first mention (ties go to the place mentioned first)
-        mentioned = Counter(filter(city_of.__contains__, words))
+        # each place's mentions added to its city in order of first mention (the
+        # counter's order; ties go to the place mentioned first)
         counts: Counter[str] = Counter()
-        for word, mentions in mentioned.items():
-            counts[city_of[word]] += mentions
+        for word in filter(city_of.__contains__, word_counts):
+            counts[city_of[word]] += word_counts[word]
         if not counts:
             return None
         best = counts.most_common(1)[0][0]
@@ -420,7 +426,7 @@ class UnitExtractor:
 
     def units(self, document: Document) -> list[UnitRecord]:
         """The named units of a segmented document."""
-        records = self.find(document.text, document.tokens, document.doc)
+        records = self.find(document.text, document.tokens, document.doc, document.word_counts)
         if document.offset:
             shift = document.offset
             records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]

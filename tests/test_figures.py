@@ -222,3 +222,30 @@ def test_the_look_for_fen_zhi_changes_no_fraction(text: str) -> None:
     assert branch.startswith(shortcut)
     found = [(m.span(), m.groups()) for m in re.finditer(branch, text)]
     assert found == [(m.span(), m.groups()) for m in re.finditer(branch[len(shortcut) :], text)]
+
+
+# ---- counting without records (what stats reports) ------------------------------
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "成都市公安局今年1至10月共破获电诈案件2300余起，同比上升12.5%，挽回损失3.2亿元。",
+        "拨打110报警，民警5分钟到场；荣立二等功1次，“两抢一盗”案件下降三成。",
+        "全省排名第3位，第一个实现清零，一心一意为民，近一半案件在24小时内侦破。",
+        "",
+    ],
+)
+def test_count_is_the_number_of_records(sentence: str) -> None:
+    text = NORMALIZER.normalize(sentence).text
+    assert EXTRACTOR.count(text) == len(EXTRACTOR.find(text))
+
+
+@given(st.text(alphabet=_SCAN_ALPHABET + "接大超逾过去明前同当上居", max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_count_agrees_with_find(text: str) -> None:
+    assert EXTRACTOR.count(text) == len(EXTRACTOR.find(text))
+
+
+def test_count_agrees_with_find_on_the_seeds() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = NORMALIZER.normalize(path.read_text("utf-8")).text
+        assert EXTRACTOR.count(text) == len(EXTRACTOR.find(text)) > 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policetext import InputError, Pipeline, Source, decode_bytes, iter_sources
 
@@ -168,3 +170,22 @@ def test_csv_records_with_text_field(tmp_path: Path) -> None:
     assert sources[0].name == f"{path}:2"
     missing = list(iter_records(Source(str(path), path), TableFields(text="text")))
     assert len(missing) == 1 and "no column 'text'" in str(missing[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("的是警察公安鑑蠹齉㐀豈abc ，\ue000\U00020000"), max_size=60))
+def test_decoding_score_counts_common_han_characters(text: str) -> None:
+    """The score is the share of Han characters that are common, less the share of
+    private-use and astral characters, plus 0.5 for non-ASCII UTF-8."""
+    from policetext.datafiles import common_chars
+    from policetext.io import _score
+
+    han = [c for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+    odd = sum(1 for c in text if "\ue000" <= c <= "\uf8ff" or ord(c) > 0xFFFF)
+    if han:
+        base = sum(c in common_chars() for c in han) / len(han)
+    else:
+        base = 1.0 if text.isascii() else 0.5
+    base -= odd / max(1, len(text))
+    assert _score(text, "gb18030") == base
+    assert _score(text, "utf-8") == base + (0.5 if not text.isascii() else 0.0)

@@ -13,6 +13,7 @@ from policetext.normalize import (
     NOISE_MARK,
     NormalizeCounts,
     collapse_stutter,
+    count_han,
     fix_width,
     strip_pinyin,
 )
@@ -245,3 +246,18 @@ def test_furniture_lines_in_a_row_are_each_removed() -> None:
     result = NORMALIZER.normalize("正文第一段。\n版面：\n版次：3\n正文第二段。")
     assert result.text == "正文第一段。\n正文第二段。"
     assert result.counts.furniture_removed == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "han"),
+    [
+        ("", 0),
+        ("ABC 123，。", 0),
+        ("杭州市公安局", 6),
+        ("抓获逃犯10人，下降6.9%。", 7),  # 抓获逃犯 人 下降
+        ("㐀豈\U00020000", 2),  # extension A and a compatibility ideograph; not astral
+        ("警務\n工作", 4),
+    ],
+)
+def test_count_han(text: str, han: int) -> None:
+    assert count_han(text) == han

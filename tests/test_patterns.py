@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policetext.patterns import first_chars, literal_first_chars, search_at
+from policetext.patterns import count_runs, first_chars, literal_first_chars, search_at
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,17 @@ def test_search_at_agrees_with_search(text: str) -> None:
     firsts = literal_first_chars(INLINE.pattern)
     assert firsts == "(（"
     assert search_at(INLINE, firsts, text) == (INLINE.search(text) is not None)
+
+
+def _private_or_astral(char: str) -> bool:
+    return 0xE000 <= ord(char) <= 0xF8FF or ord(char) > 0xFFFF
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("公安局12 ab，\n\ue000\U00020000"), max_size=80))
+def test_count_runs_counts_the_characters_of_the_class(text: str) -> None:
+    for runs, member in (
+        (re.compile("[公安局]+"), "公安局".__contains__),
+        (re.compile("[\ue000-\uf8ff\U00010000-\U0010ffff]+"), _private_or_astral),
+    ):
+        assert count_runs(runs, text) == sum(1 for c in text if member(c))

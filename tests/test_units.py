@@ -138,3 +138,22 @@ def test_gazetteer_short_forms(full: str, short: str) -> None:
 def test_zhou_outside_an_autonomous_prefecture_is_left_out(pipeline: Pipeline) -> None:
     text = "苏州警方破获案件，苏州公安机关表示，州公安局将继续打击。"
     assert [u.text for u in pipeline.parse(text).units] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        # two cities mentioned once each: the first mentioned is the article's
+        ("绵阳市召开会议，德阳市参加。市公安局通报情况。", "绵阳市公安局"),
+        ("德阳市召开会议，绵阳市参加。市公安局通报情况。", "德阳市公安局"),
+        # a county counts for its city: 涪城 (绵阳) twice outweighs 德阳 once
+        ("德阳市参加。涪城区、涪城警方汇报。市公安局通报。", "绵阳市公安局"),
+    ],
+)
+def test_the_article_city_from_shared_word_counts(
+    pipeline: Pipeline, sentence: str, name: str
+) -> None:
+    doc = pipeline.parse_text(sentence, segment=True)
+    shared = pipeline.units.units(doc)  # counts the document's words once, for all
+    assert [u.name for u in shared if u.text == "市公安局"] == [name]
+    assert shared == pipeline.units.find(doc.text, doc.tokens)  # counting its own

@@ -6,7 +6,9 @@ Builds corpora from the seeds (bench/corpus.py: 10 MB and 50 MB, 5%
 traditional paragraphs, deterministic) and measures in one run:
   1. jieba.lcut alone over the 10 MB corpus (the floor) against
      ``policetext stats --jobs 1`` over the same files: the throughput ratio
-     (this, part 2 and part 6 take the best of three runs on each side);
+     (this, part 2 and part 6 take the best of three rounds, each round
+     running every side once in turn, so that a slow spell of a shared
+     machine falls on all sides alike);
   2. ``stats --jobs 2`` against ``--jobs 1``: the speed-up, and identical output;
   3. normalisation alone of the simplified text against
      opencc-python-reimplemented's ``convert`` of the same text;
@@ -52,10 +54,24 @@ def wall(args: list[str]) -> tuple[float, bytes]:
     return time.perf_counter() - start, proc.stdout
 
 
-def best_wall(runs: int, args: list[str]) -> tuple[float, bytes]:
-    """The shortest wall time of ``runs`` runs of a command, and its output."""
-    timings = [wall(args) for _ in range(runs)]
-    return min(t for t, _ in timings), timings[0][1]
+def best_of_rounds(
+    runs: int, work: dict[str, Callable[[], bytes | None]]
+) -> tuple[dict[str, float], dict[str, bytes | None]]:
+    """The shortest wall time of each piece of ``work`` over ``runs`` rounds (a round
+    runs each once, in turn), and what each gave the first time."""
+    times: dict[str, list[float]] = {name: [] for name in work}
+    outputs: dict[str, bytes | None] = {}
+    for _ in range(runs):
+        for name, job in work.items():
+            start = time.perf_counter()
+            output = job()
+            times[name].append(time.perf_counter() - start)
+            outputs.setdefault(name, output)
+    return {name: min(spent) for name, spent in times.items()}, outputs
+
+
+def command(args: list[str]) -> Callable[[], bytes]:
+    return lambda: subprocess.run(args, capture_output=True, check=False).stdout
 
 
 def best_of(runs: int, work: Callable[[], object]) -> float:
@@ -89,24 +105,32 @@ def main() -> None:
         "corpus_mb": round(size, 1),
     }
 
-    # 1. jieba alone vs stats, one process
+    # 1. jieba alone vs stats, one process; 2. --jobs 2 vs --jobs 1; 6. the fast
+    # extra (timed together: see best_of_rounds)
     import jieba
+
+    from policetext.engines import fast_converter, has_rjieba
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    # the main ratios take the best of three runs on each side: on a shared
-    # machine one run can be 25% slow
-    jieba_s = best_of(RUNS, lambda: jieba.lcut(text))
     stats = [*policetext, "stats", "--format", "json", "--engine", "jieba"]
-    stats1_s, out1 = best_wall(RUNS, [*stats, "--jobs", "1", str(small)])
+    fast_stats = [*policetext, "stats", "--format", "json", "--engine", "rjieba"]
+    work: dict[str, Callable[[], bytes | None]] = {
+        "jieba": lambda: jieba.lcut(text) and None,
+        "stats1": command([*stats, "--jobs", "1", str(small)]),
+        "stats2": command([*stats, "--jobs", "2", str(small)]),
+    }
+    if has_rjieba():
+        work["fast1"] = command([*fast_stats, "--jobs", "1", str(small)])
+        work["fast2"] = command([*fast_stats, "--jobs", "2", str(small)])
+    best, outputs = best_of_rounds(RUNS, work)
+    jieba_s, stats1_s, stats2_s = best["jieba"], best["stats1"], best["stats2"]
+    out1 = outputs["stats1"]
     results["jieba_lcut_mb_s"] = round(size / jieba_s, 2)
     results["stats_jobs1_mb_s"] = round(size / stats1_s, 2)
     results["stats_vs_jieba"] = round(jieba_s / stats1_s, 2)
-
-    # 2. --jobs 2 vs --jobs 1
-    stats2_s, out2 = best_wall(RUNS, [*stats, "--jobs", "2", str(small)])
     results["jobs2_speedup"] = round(stats1_s / stats2_s, 2)
-    results["jobs2_identical"] = out1 == out2
+    results["jobs2_identical"] = out1 == outputs["stats2"]
 
     # 3. normalisation of simplified text vs OpenCC's convert
     from policetext import Config, Normalizer
@@ -146,26 +170,22 @@ def main() -> None:
     results["help_s"] = round(statistics.median(helps), 3)
     results["grep_small_file_s"] = round(statistics.median(greps), 3)
 
-    # 6. the fast extra
-    from policetext.engines import fast_converter, has_rjieba
-
+    # 6. the fast extra (its stats runs were timed with part 1)
     if has_rjieba():
         from policetext.engines import rjieba_tokenizer
 
-        fast_stats = [*policetext, "stats", "--format", "json", "--engine", "rjieba"]
-        fast_s, fast_out = best_wall(RUNS, [*fast_stats, "--jobs", "1", str(small)])
+        fast_s, fast2_s = best["fast1"], best["fast2"]
         results["fast_stats_jobs1_mb_s"] = round(size / fast_s, 2)
         results["fast_vs_default_stats"] = round(stats1_s / fast_s, 2)
-        results["fast_identical"] = fast_out == out1
+        results["fast_identical"] = outputs["fast1"] == out1
         tokenizer = rjieba_tokenizer(())
         start = time.perf_counter()
         tokenizer.cut(text)
         rjieba_s = time.perf_counter() - start
         results["rjieba_cut_mb_s"] = round(size / rjieba_s, 2)
         results["fast_stats_vs_rjieba"] = round(rjieba_s / fast_s, 2)
-        fast2_s, fast2_out = best_wall(RUNS, [*fast_stats, "--jobs", "2", str(small)])
         results["fast_jobs2_speedup"] = round(fast_s / fast2_s, 2)
-        results["fast_jobs2_identical"] = fast2_out == out1
+        results["fast_jobs2_identical"] = outputs["fast2"] == out1
     if fast_converter("t2s") is not None:
         fast_normalizer = Normalizer(Config(engine="rjieba" if has_rjieba() else "jieba"))
         traditional = "\n".join(

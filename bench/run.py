@@ -20,7 +20,10 @@ traditional paragraphs, deterministic) and measures in one run:
      (jieba and opencc-python-reimplemented: nothing else differs between the
      two installs), on the same corpus; identical output; rjieba alone as the
      fast floor; normalisation with the binding.
-Prints a table and writes bench/out/results.json. ``--quick`` uses 2 MB and
+It also measures the machine: what two CPU-bound processes get done beside
+one, before and after (``machine_parallelism``: 2.0 on two free cores; the
+ceiling of any --jobs 2 speed-up). Prints a table and writes
+bench/out/results.json. ``--quick`` uses 2 MB and
 10 MB corpora (for a smoke run). Without rjieba installed, part 6 is skipped.
 """
 
@@ -74,14 +77,21 @@ def command(args: list[str]) -> Callable[[], bytes]:
     return lambda: subprocess.run(args, capture_output=True, check=False).stdout
 
 
-def best_of(runs: int, work: Callable[[], object]) -> float:
-    """The shortest wall time of ``runs`` calls of ``work``."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
+SPIN = "n = 0\nfor i in range(8_000_000):\n    n += i"
+
+
+def machine_parallelism() -> float:
+    """How many times the work of one CPU-bound process two get done in the same
+    wall time (2.0 on two free cores): the ceiling of the --jobs 2 speed-up."""
+    spin = [sys.executable, "-c", SPIN]
+    start = time.perf_counter()
+    subprocess.run(spin, check=True)
+    one = time.perf_counter() - start
+    start = time.perf_counter()
+    both = [subprocess.Popen(spin) for _ in range(2)]
+    for process in both:
+        process.wait()
+    return round(2 * one / (time.perf_counter() - start), 2)
 
 
 def peak_rss_mb(args: list[str]) -> float:
@@ -104,6 +114,10 @@ def main() -> None:
         f"Python {platform.python_version()}",
         "corpus_mb": round(size, 1),
     }
+
+    # what two processes get done beside one on this machine, before and after
+    # the timed runs: a shared machine's second core is sometimes half there
+    results["machine_parallelism_before"] = machine_parallelism()
 
     # 1. jieba alone vs stats, one process; 2. --jobs 2 vs --jobs 1; 6. the fast
     # extra (timed together: see best_of_rounds)
@@ -141,11 +155,17 @@ def main() -> None:
     # the simplified paragraphs only: what most of a real corpus is
     simplified = "\n".join(line for line in text.splitlines() if normalizer_chars_isdisjoint(line))
     normalizer.normalize("预热")
-    # the best of three: short runs on a shared machine vary by ±30%
-    normalize_s = best_of(3, lambda: normalizer.normalize(simplified))
     sample = simplified[: len(simplified) // 10]
     convert = pure_converter("t2s")
-    opencc_s = best_of(3, lambda: convert(sample)) * 10
+    # in rounds as part 1: short runs on a shared machine vary by ±30%
+    norm_best, _ = best_of_rounds(
+        3,
+        {
+            "normalize": lambda: normalizer.normalize(simplified) and None,
+            "opencc": lambda: convert(sample) and None,
+        },
+    )
+    normalize_s, opencc_s = norm_best["normalize"], norm_best["opencc"] * 10
     simplified_mb = len(simplified.encode("utf-8")) / 1e6
     results["normalize_mb_s"] = round(simplified_mb / normalize_s, 2)
     results["opencc_convert_mb_s"] = round(simplified_mb / opencc_s, 2)
@@ -210,6 +230,7 @@ def main() -> None:
         results["normalize_mixed_fast_mb_s"] = round(size / fast_norm_s, 2)
         results["normalize_fast_identical"] = fast_text == default_text
 
+    results["machine_parallelism_after"] = machine_parallelism()
     report(results, "results")
 
 

@@ -125,7 +125,10 @@ class Segmenter:
 
     @cached_property
     def _tag_index(self) -> WordTagIndex:
-        return WordTagIndex(jieba_data("dict.txt"), self._cache_directory)
+        # in a private temporary directory (an unwritable home) the index would
+        # be written for this run alone: it is built in memory instead
+        usable = self._cache_directory == self.cache_dir
+        return WordTagIndex(jieba_data("dict.txt"), self.cache_dir if usable else None)
 
     @cached_property
     def _tag_overrides(self) -> dict[str, str]:

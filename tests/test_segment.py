@@ -152,3 +152,11 @@ def test_our_dictionaries_override_jiebas_tags(tmp_path: Path) -> None:
     assert seg.word_tag("走访") == "v"  # no tag given: jieba's stays
     assert seg.word_tag("出警") == "n"  # the police dictionary's (jieba's says v)
     assert seg.word_tag("派出所") == "nt"
+
+
+def test_an_unwritable_cache_directory_keeps_no_index(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", "utf-8")  # the cache directory cannot be made here
+    seg = Segmenter(cache_dir=blocked, engine="jieba")
+    assert seg.word_tag("派出所") == "nt"
+    assert not list(seg._cache_path().parent.rglob("word-tags-*"))  # nothing in the temp dir

@@ -58,10 +58,12 @@ def wall(args: list[str]) -> tuple[float, bytes]:
 
 
 def best_of_rounds(
-    runs: int, work: dict[str, Callable[[], bytes | None]]
+    runs: int, work: dict[str, Callable[[], bytes | None]], log: dict[str, object]
 ) -> tuple[dict[str, float], dict[str, bytes | None]]:
     """The shortest wall time of each piece of ``work`` over ``runs`` rounds (a round
-    runs each once, in turn), and what each gave the first time."""
+    runs each once, in turn), and what each gave the first time. Every time is
+    written to ``log`` (``rounds_s``): how much one run of a side can differ from
+    the next is part of the result."""
     times: dict[str, list[float]] = {name: [] for name in work}
     outputs: dict[str, bytes | None] = {}
     for _ in range(runs):
@@ -70,6 +72,8 @@ def best_of_rounds(
             output = job()
             times[name].append(time.perf_counter() - start)
             outputs.setdefault(name, output)
+    spent_by_side = (f"{name} {' '.join(f'{t:.2f}' for t in ts)}" for name, ts in times.items())
+    log["rounds_s"] = "; ".join(filter(None, (str(log.get("rounds_s", "")), *spent_by_side)))
     return {name: min(spent) for name, spent in times.items()}, outputs
 
 
@@ -137,7 +141,7 @@ def main() -> None:
     if has_rjieba():
         work["fast1"] = command([*fast_stats, "--jobs", "1", str(small)])
         work["fast2"] = command([*fast_stats, "--jobs", "2", str(small)])
-    best, outputs = best_of_rounds(RUNS, work)
+    best, outputs = best_of_rounds(RUNS, work, results)
     jieba_s, stats1_s, stats2_s = best["jieba"], best["stats1"], best["stats2"]
     out1 = outputs["stats1"]
     results["jieba_lcut_mb_s"] = round(size / jieba_s, 2)
@@ -164,6 +168,7 @@ def main() -> None:
             "normalize": lambda: normalizer.normalize(simplified) and None,
             "opencc": lambda: convert(sample) and None,
         },
+        results,
     )
     normalize_s, opencc_s = norm_best["normalize"], norm_best["opencc"] * 10
     simplified_mb = len(simplified.encode("utf-8")) / 1e6

@@ -13,6 +13,7 @@ keyed the same way and checked by a checksum.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -101,22 +102,30 @@ class NormalizedCache:
         key = self.key(path)
         if key is None:
             return
-        target = self._file(key)
         record = {**entry, "key": key, "sha256": _checksum(entry["text"])}
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle = tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
-            )
-            with handle:
-                json.dump(record, handle, ensure_ascii=False)
-            os.replace(handle.name, target)
-        except OSError:
-            pass
+        _keep(self._file(key), json.dumps(record, ensure_ascii=False).encode("utf-8"))
 
 
 def _checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _keep(target: Path, data: bytes) -> None:
+    """Write a cache file: to a private temporary name beside ``target``, then
+    renamed into place, so no reader sees half of it. Errors are ignored (and the
+    temporary file removed): a cache that cannot be written only costs speed."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle = tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with handle:
+            handle.write(data)
+        os.replace(handle.name, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
 
 
 DERIVED_FORMAT = 1
@@ -139,7 +148,7 @@ def derived_bytes(
             return kept
     data = derive()
     if path is not None:
-        _write_derived(path, data)
+        _keep(path, _header(data) + data)
     return data
 
 
@@ -168,15 +177,3 @@ def _read_derived(path: Path) -> bytes | None:
     header_end = kept.find(b"\n") + 1
     data = kept[header_end:]
     return data if header_end and kept[:header_end] == _header(data) else None
-
-
-def _write_derived(path: Path, data: bytes) -> None:
-    """Keep derived data (a temporary name, then renamed); errors are ignored."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp")
-        with handle:
-            handle.write(_header(data) + data)
-        os.replace(handle.name, path)
-    except OSError:
-        pass

@@ -274,7 +274,7 @@ class UnitExtractor:
         edge_kinds = self._edge_kinds
         while j >= 0 and ends[j] == starts[j + 1] and i - j <= 6:
             word = words[j]
-            kind = edge_kinds.get(word) or edge_kinds.recall(word, self._edge_kind)
+            kind = edge_kinds.recall(word, self._edge_kind)
             if kind == _STOP:
                 break
             if kind == _GLUED:

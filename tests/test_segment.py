@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import jieba
@@ -10,6 +11,7 @@ import pytest
 from policetext import Segmenter, split_sentences
 from policetext.datafiles import data_path, iter_data_lines
 from policetext.errors import ConfigError
+from policetext.segment import _load_prefix_dict
 from policetext.word_tags import WordTagIndex
 
 
@@ -62,6 +64,52 @@ def test_cache_defaults_to_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     seg = Segmenter(engine="jieba")  # rjieba keeps no cache
     seg.cut("测试")
     assert (tmp_path / "policetext" / "jieba.cache").exists()
+
+
+@pytest.fixture(scope="module")
+def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache directory where jieba's prefix dictionary has been written."""
+    directory = tmp_path_factory.mktemp("jieba-cache")
+    Segmenter(cache_dir=directory, engine="jieba").cut("测试")
+    return directory / "jieba.cache"
+
+
+def test_prefix_dictionary_loads_from_the_cache_as_jiebas_own_load(jieba_cache: Path) -> None:
+    ours, theirs = jieba.Tokenizer(), jieba.Tokenizer()
+    assert _load_prefix_dict(ours, jieba_cache)
+    theirs.cache_file = str(jieba_cache)
+    theirs.initialize()
+    assert ours.initialized
+    assert ours.total == theirs.total
+    assert ours.FREQ == theirs.FREQ
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],
+        lambda data: b"not marshal data",
+        lambda data: marshal.dumps(["FREQ", 1]),
+        lambda data: marshal.dumps(({"a": 1}, "total")),
+    ],
+    ids=["empty", "truncated", "garbage", "a list", "a bad total"],
+)
+def test_a_damaged_prefix_cache_is_not_loaded(jieba_cache: Path, tmp_path: Path, damage) -> None:
+    damaged = tmp_path / "jieba.cache"
+    damaged.write_bytes(damage(jieba_cache.read_bytes()))
+    tokenizer = jieba.Tokenizer()
+    assert not _load_prefix_dict(tokenizer, damaged)
+    assert not _load_prefix_dict(tokenizer, tmp_path / "absent.cache")
+    assert not tokenizer.initialized
+
+
+def test_a_damaged_prefix_cache_is_built_again(jieba_cache: Path, tmp_path: Path) -> None:
+    sentence = "绵阳市公安局涪城区分局抓获犯罪嫌疑人5名"
+    expected = Segmenter(cache_dir=jieba_cache.parent, engine="jieba").cut(sentence)
+    (tmp_path / "jieba.cache").write_bytes(jieba_cache.read_bytes()[:1000])
+    assert Segmenter(cache_dir=tmp_path, engine="jieba").cut(sentence) == expected
+    assert _load_prefix_dict(jieba.Tokenizer(), tmp_path / "jieba.cache")
 
 
 def test_token_offsets_index_the_text(segmenter: Segmenter) -> None:

@@ -100,6 +100,7 @@ class IdfTable:
             raise ConfigError("not a 'word idf' table", name)
         #: IDF as written, by the word's UTF-8 bytes; the last line of a word wins
         self.written = dict(zip(fields[0::2], fields[1::2], strict=True))
+        self._read: Memo[str, float] = Memo(_KEPT_IDFS)  # the words looked up, as numbers
         # deriving the median reads every value: a table whose median is kept has
         # only numbers (the key holds its size and modification time)
         self.median_written = derived_bytes(
@@ -109,9 +110,10 @@ class IdfTable:
     def get(self, word: str) -> float:
         return float(self.written.get(_utf8(word), self.median_written))
 
-    def values(self, words: Iterable[str]) -> Iterator[float]:
-        """The IDF of each word, mapped in C."""
-        return map(float, map(self.written.get, map(_utf8, words), repeat(self.median_written)))
+    def values(self, words: Collection[str]) -> Iterator[float]:
+        """The IDF of each word: each distinct word is looked up and read as a
+        number once per table (a corpus repeats its terms), then mapped in C."""
+        return map(self._read.recall_all(words, self.get).__getitem__, words)
 
 
 def _median(values: Collection[bytes], name: str) -> bytes:
@@ -123,6 +125,8 @@ def _median(values: Collection[bytes], name: str) -> bytes:
     return ordered[len(ordered) // 2] if ordered else b"0"
 
 
+#: distinct words whose IDF is kept as a number before the memory starts afresh
+_KEPT_IDFS = 200_000
 # a lone surrogate (from a JSON input) is in no table: kept, not refused
 _utf8 = methodcaller("encode", "utf-8", "surrogatepass")
 

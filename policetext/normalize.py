@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
 from itertools import compress
-from operator import eq, ne
+from operator import eq, methodcaller, ne
 
 from policetext.config import Config
 from policetext.datafiles import common_chars, common_words, shipped_lines
@@ -153,6 +153,8 @@ _STUTTER_PIECE_RE = re.compile(r"\d+(?:\.\d+)?|.", re.S)
 # from break to break)
 _BREAK_AFTER_HAN_OR_BLANK_RE = re.compile(f"\n(?<=[{HAN} \t\u3000]\n)")
 _NON_BLANK_RE = re.compile("[^ \t\u3000\n]")
+# what is stripped around every line of the result (a stray BOM too)
+_strip_blanks = methodcaller("strip", " \t\u3000\u00a0\ufeff")
 _SENTENCE_END = set("。！？；…”’」』）)!?;")
 
 # -- 6. furniture and bylines -----------------------------------------------
@@ -363,7 +365,8 @@ class Normalizer:
             lines = self.strip_furniture(text, counts, byline)
         else:
             lines = text.split("\n")
-        body = "\n".join(s for line in lines if (s := line.strip(" \t\u3000\u00a0\ufeff")))
+        # every line's blanks stripped and blank lines dropped, in C
+        body = "\n".join(filter(None, map(_strip_blanks, lines)))
         return NormalizedText(body, counts, byline, script)
 
     # ---- 1 -----------------------------------------------------------------
@@ -554,8 +557,10 @@ class Normalizer:
     @cached_property
     def byline_hint(self) -> re.Pattern[str]:
         """A word that every byline or editor line holds (the roles, 责任编辑 …)."""
-        pattern, _ = self.byline_roles
-        return re.compile(f"{pattern.pattern}|{_EDITOR_WORDS}")
+        _, roles = self.byline_roles
+        words = sorted({*roles, *_EDITOR_WORDS.split("|")}, key=len, reverse=True)
+        # plain words, no group: the engine then skips in C to their first characters
+        return re.compile("|".join(map(re.escape, words)))
 
     @cached_property
     def inline_furniture_firsts(self) -> str | None:

@@ -266,6 +266,8 @@ def test_idf_table_agrees_with_a_plain_reading(tmp_path: Path, word: str) -> Non
         table = IdfTable(path, cache)
         assert table.get(word) == plain.get(word, median)
         assert list(table.values([word, "民警"])) == [plain.get(word, median), median]
+        # a second look-up of the same words is answered from the memo, alike
+        assert list(table.values(["民警", word, word])) == [median, *[plain.get(word, median)] * 2]
 
 
 def test_idf_median_on_jiebas_table(tmp_path: Path) -> None:

@@ -7,8 +7,9 @@ entry whose key or checksum does not match is stale or corrupt, and is rebuilt
 rather than trusted.
 
 Derived files (``derived_bytes``): what policetext makes of a file of another
-package (jieba's dictionary sorted for look-ups, the median of its IDF table),
-keyed the same way and checked by a checksum.
+package (jieba's prefix dictionary, its dictionary sorted for look-ups, the
+median of its IDF table), keyed the same way, checked by a checksum, and
+removed once their source has changed or gone.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ def _keep(target: Path, data: bytes) -> None:
             os.unlink(handle.name)
 
 
-DERIVED_FORMAT = 1
+DERIVED_FORMAT = 2
+_DERIVED_MAGIC = b"policetext derived %d " % DERIVED_FORMAT
 
 
 def derived_bytes(
@@ -139,33 +141,42 @@ def derived_bytes(
 
     A kept file whose checksum does not match is made again; one that cannot be
     written only costs speed. Without a cache directory (or a file that cannot be
-    stat'ed), ``derive()`` is called every time.
+    stat'ed), ``derive()`` is called every time. Writing a file of a kind removes
+    the files of that kind made from a source that has changed or gone since
+    (an upgraded jieba), and files of an older format.
     """
-    path = _derived_path(source, cache_dir, kind)
-    if path is not None:
-        kept = _read_derived(path)
-        if kept is not None:
-            return kept
+    found = _derived_path(source, cache_dir, kind)
+    if found is None:
+        return derive()
+    path, identity = found
+    kept = _read_derived(path)
+    if kept is not None:
+        return kept
     data = derive()
-    if path is not None:
-        _keep(path, _header(data) + data)
+    _keep(path, _header(data, identity) + data)
+    _remove_stale(path.parent, kind, keep=path)
     return data
 
 
-def _derived_path(source: Path, cache_dir: Path | None, kind: str) -> Path | None:
+def _derived_path(source: Path, cache_dir: Path | None, kind: str) -> tuple[Path, list[Any]] | None:
+    """Where a derived file is kept, and what it is made from: ``[path, size,
+    mtime_ns]`` of the source."""
     if cache_dir is None:
         return None
     try:
         info = source.stat()
     except OSError:
         return None
-    key = f"{DERIVED_FORMAT}\0{kind}\0{source.resolve()}\0{info.st_size}\0{info.st_mtime_ns}"
+    identity = [str(source.resolve()), info.st_size, info.st_mtime_ns]
+    key = "\0".join(map(str, (DERIVED_FORMAT, kind, *identity)))
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    return cache_dir / "derived" / f"{kind}-{digest}"
+    return cache_dir / "derived" / f"{kind}-{digest}", identity
 
 
-def _header(data: bytes) -> bytes:
-    return b"policetext derived %d %08x\n" % (DERIVED_FORMAT, zlib.crc32(data))
+def _header(data: bytes, identity: list[Any]) -> bytes:
+    """The first line: format, checksum, and the source (JSON: any path fits)."""
+    made_from = json.dumps(identity, ensure_ascii=True).encode("ascii")
+    return _DERIVED_MAGIC + b"%08x %s\n" % (zlib.crc32(data), made_from)
 
 
 def _read_derived(path: Path) -> bytes | None:
@@ -175,5 +186,41 @@ def _read_derived(path: Path) -> bytes | None:
     except OSError:
         return None
     header_end = kept.find(b"\n") + 1
+    if not kept.startswith(_DERIVED_MAGIC) or not header_end:
+        return None
+    checksum = kept[len(_DERIVED_MAGIC) : len(_DERIVED_MAGIC) + 8]
     data = kept[header_end:]
-    return data if header_end and kept[:header_end] == _header(data) else None
+    return data if checksum == b"%08x" % zlib.crc32(data) else None
+
+
+def _remove_stale(directory: Path, kind: str, keep: Path) -> None:
+    """Remove the files of ``kind`` whose source changed or is gone, or that are
+    of another format or damaged; those of a source still as it was (another
+    installation's jieba, say) stay. Errors are ignored."""
+    with contextlib.suppress(OSError):
+        for other in directory.glob(f"{kind}-*"):
+            if other == keep or other.suffix == ".tmp" or not _is_stale(other):
+                continue
+            with contextlib.suppress(OSError):
+                other.unlink()
+
+
+def _is_stale(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(8192)
+    except OSError:
+        return False  # cannot be read: not ours to judge
+    try:
+        name, size, mtime_ns = json.loads(first[len(_DERIVED_MAGIC) + 9 :])
+    except (ValueError, TypeError):
+        return True  # another format, or damaged
+    if not first.startswith(_DERIVED_MAGIC) or not isinstance(name, str):
+        return True
+    try:
+        info = os.stat(name)
+    except (FileNotFoundError, NotADirectoryError):
+        return True  # its source is gone
+    except OSError:
+        return False
+    return (info.st_size, info.st_mtime_ns) != (size, mtime_ns)

@@ -7,12 +7,11 @@ user's cache directory.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import marshal
-import os
 import re
-import tempfile
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -20,6 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policetext.cache import derived_bytes
 from policetext.config import default_cache_dir
 from policetext.datafiles import data_path, iter_data_lines
 from policetext.document import Span, Tokens
@@ -95,29 +95,42 @@ class Segmenter:
         # jieba logs "Building prefix dict…" at DEBUG on stderr; keep stderr for our messages
         logging.getLogger("jieba").setLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
-        tokenizer.cache_file = str(self._cache_path())
-        if not _load_prefix_dict(tokenizer, self._cache_path()):
-            tokenizer.initialize()  # builds the prefix dictionary and writes the cache
+        tokenizer.FREQ, tokenizer.total = self._prefix_dict(tokenizer)
+        tokenizer.initialized = True
         for word, freq, pos in read_user_dict(data_path("police_dict.txt")):
             tokenizer.add_word(word, freq, pos)
         for word, freq, pos in self._user_entries:
             tokenizer.add_word(word, freq, pos)
         return tokenizer
 
-    def _cache_path(self) -> Path:
-        return self._cache_directory / "jieba.cache"
+    def _prefix_dict(self, tokenizer: jieba.Tokenizer) -> tuple[dict[str, int], int]:
+        """jieba's prefix dictionary (``FREQ``, ``total``), as ``initialize`` builds it.
 
-    @cached_property
-    def _cache_directory(self) -> Path:
-        """Where jieba's dictionary cache and the part-of-speech index are kept."""
+        It is kept in the cache as a derived file of jieba's ``dict.txt`` (see
+        ``cache.derived_bytes``: keyed by the dictionary's path, size and time,
+        checksummed), in jieba's own marshal form, and read in one piece: jieba
+        hands ``marshal.load`` the open file, which then makes a Python-level read
+        call per object, three times slower. A cache that cannot be written leaves
+        nothing behind; the dictionary is then built for the run.
+        """
+        built: list[tuple[dict[str, int], int]] = []
+
+        def build() -> bytes:
+            built.append(tokenizer.gen_pfdict(tokenizer.get_dict_file()))
+            with contextlib.suppress(OSError):  # jieba's cache of earlier versions
+                (self.cache_dir / "jieba.cache").unlink()
+            return marshal.dumps(built[0])
+
+        data = derived_bytes(jieba_data("dict.txt"), self.cache_dir, "jieba-prefix", build)
+        if built:
+            return built[0]
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not os.access(self.cache_dir, os.W_OK | os.X_OK):
-                raise PermissionError(self.cache_dir)
-            return self.cache_dir
-        except OSError:
-            # an unwritable home: a private (0700) directory rather than the shared /tmp
-            return Path(tempfile.mkdtemp(prefix="policetext-"))
+            freq, total = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):  # written by a Python it cannot read
+            freq = total = None
+        if isinstance(freq, dict) and isinstance(total, int):
+            return freq, total
+        return tokenizer.gen_pfdict(tokenizer.get_dict_file())  # type: ignore[no-any-return]
 
     @cached_property
     def tagger(self) -> jieba.posseg.POSTokenizer:
@@ -127,10 +140,8 @@ class Segmenter:
 
     @cached_property
     def _tag_index(self) -> WordTagIndex:
-        # in a private temporary directory (an unwritable home) the index would
-        # be written for this run alone: it is built in memory instead
-        usable = self._cache_directory == self.cache_dir
-        return WordTagIndex(jieba_data("dict.txt"), self.cache_dir if usable else None)
+        # kept in the cache directory; built in memory when it cannot be written there
+        return WordTagIndex(jieba_data("dict.txt"), self.cache_dir)
 
     @cached_property
     def _tag_overrides(self) -> dict[str, str]:
@@ -194,23 +205,6 @@ class Segmenter:
                 tags += cut_tags[done:stop]
             done = stop + 1
         return Tokens(words, starts, ends, tags)
-
-
-def _load_prefix_dict(tokenizer: jieba.Tokenizer, cache: Path) -> bool:
-    """Load jieba's prefix dictionary from its cache as ``initialize`` would, in a
-    third of the time: jieba hands ``marshal.load`` the open file, which then makes
-    one Python-level read call per object (half a million of them); reading the
-    bytes first and ``marshal.loads`` does the same in C. False when the cache is
-    missing or unreadable (``initialize`` then builds it again)."""
-    try:
-        freq, total = marshal.loads(cache.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return False
-    if not isinstance(freq, dict) or not isinstance(total, int):
-        return False
-    tokenizer.FREQ, tokenizer.total = freq, total
-    tokenizer.initialized = True
-    return True
 
 
 def jieba_data(name: str) -> Path:

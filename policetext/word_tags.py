@@ -3,7 +3,7 @@
 A run asks for the tags of a few hundred distinct words (``units.py`` reads the
 words before a unit type), but jieba's ``dict.txt`` has 349,046 lines: parsing
 them into a dict costs about 0.2 s in every process. So the ``word tag`` pairs
-are sorted once into an index file beside jieba's own cache, keyed by the
+are sorted once into an index file in the cache directory, keyed by the
 dictionary's path, size and modification time, and each word is found in it by
 binary search (as BSD ``look`` does). See ``cache.derived_bytes``: a damaged
 index is rebuilt, not trusted; when none can be written, it is built in memory

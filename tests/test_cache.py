@@ -120,3 +120,26 @@ def test_derived_bytes_without_a_usable_cache(tmp_path: Path) -> None:
     blocked.write_text("", "utf-8")  # a cache directory that cannot be made
     assert derived_bytes(source, blocked, "kind", lambda: b"made") == b"made"
     assert derived_bytes(source, None, "kind", lambda: b"made") == b"made"
+
+
+def _kinds(cache: Path) -> list[str]:
+    return sorted(p.name.rsplit("-", 1)[0] for p in (cache / "derived").iterdir())
+
+
+def test_derived_files_of_a_changed_or_gone_source_are_removed(tmp_path: Path) -> None:
+    upgraded, removed, other = (tmp_path / n for n in ("upgraded.txt", "removed.txt", "other.txt"))
+    for source in (upgraded, removed, other):
+        source.write_text("甲 1\n", "utf-8")
+        derived_bytes(source, tmp_path, "kind", lambda: b"old")
+    derived_bytes(other, tmp_path, "another", lambda: b"old")
+    (tmp_path / "derived" / "kind-oldformat").write_bytes(b"policetext derived 1 0\nx")
+    removed.unlink()
+    upgraded.write_text("甲 1\n乙 2\n", "utf-8")  # as a new release of the package
+    assert _kinds(tmp_path) == ["another", *["kind"] * 4]
+    assert derived_bytes(upgraded, tmp_path, "kind", lambda: b"new") == b"new"
+    # left: the upgraded source's new file, the other source's (it is as it was), and
+    # the other kind's; gone: the old file of the upgraded source and of the removed
+    # one, and the file of another format
+    assert _kinds(tmp_path) == ["another", "kind", "kind"]
+    assert derived_bytes(other, tmp_path, "kind", lambda: b"made again") == b"old"
+    assert derived_bytes(upgraded, tmp_path, "kind", lambda: b"made again") == b"new"

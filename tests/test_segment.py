@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+import tempfile
 from pathlib import Path
 
 import jieba
@@ -11,7 +12,6 @@ import pytest
 from policetext import Segmenter, split_sentences
 from policetext.datafiles import data_path, iter_data_lines
 from policetext.errors import ConfigError
-from policetext.segment import _load_prefix_dict
 from policetext.word_tags import WordTagIndex
 
 
@@ -56,32 +56,43 @@ def test_private_tokenizer_leaves_jieba_global_alone(segmenter: Segmenter) -> No
 def test_cache_goes_to_the_given_directory(tmp_path: Path) -> None:
     seg = Segmenter(cache_dir=tmp_path / "xdg" / "policetext", engine="jieba")
     seg.cut("测试")
-    assert (tmp_path / "xdg" / "policetext" / "jieba.cache").exists()
+    assert list((tmp_path / "xdg" / "policetext" / "derived").glob("jieba-prefix-*"))
 
 
 def test_cache_defaults_to_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     seg = Segmenter(engine="jieba")  # rjieba keeps no cache
     seg.cut("测试")
-    assert (tmp_path / "policetext" / "jieba.cache").exists()
+    assert list((tmp_path / "policetext" / "derived").glob("jieba-prefix-*"))
 
 
 @pytest.fixture(scope="module")
 def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache directory where jieba's prefix dictionary has been written."""
+    """A cache directory where jieba's prefix dictionary has been kept."""
     directory = tmp_path_factory.mktemp("jieba-cache")
     Segmenter(cache_dir=directory, engine="jieba").cut("测试")
-    return directory / "jieba.cache"
+    return directory
 
 
-def test_prefix_dictionary_loads_from_the_cache_as_jiebas_own_load(jieba_cache: Path) -> None:
-    ours, theirs = jieba.Tokenizer(), jieba.Tokenizer()
-    assert _load_prefix_dict(ours, jieba_cache)
-    theirs.cache_file = str(jieba_cache)
+def _kept_prefix(cache: Path) -> Path:
+    (kept,) = (cache / "derived").glob("jieba-prefix-*")
+    return kept
+
+
+def _copy_cache(source: Path, target: Path) -> Path:
+    (target / "derived").mkdir(parents=True)
+    kept = _kept_prefix(source)
+    (target / "derived" / kept.name).write_bytes(kept.read_bytes())
+    return target / "derived" / kept.name
+
+
+def test_prefix_dictionary_is_jiebas_own(jieba_cache: Path, tmp_path: Path) -> None:
+    ours = Segmenter(cache_dir=jieba_cache, engine="jieba")._prefix_dict(jieba.Tokenizer())
+    theirs = jieba.Tokenizer()
+    theirs.tmp_dir = str(tmp_path)  # its own cache, beside ours
     theirs.initialize()
-    assert ours.initialized
-    assert ours.total == theirs.total
-    assert ours.FREQ == theirs.FREQ
+    assert ours[1] == theirs.total
+    assert ours[0] == theirs.FREQ
 
 
 @pytest.mark.parametrize(
@@ -89,27 +100,41 @@ def test_prefix_dictionary_loads_from_the_cache_as_jiebas_own_load(jieba_cache: 
     [
         lambda data: b"",
         lambda data: data[: len(data) // 2],
-        lambda data: b"not marshal data",
-        lambda data: marshal.dumps(["FREQ", 1]),
-        lambda data: marshal.dumps(({"a": 1}, "total")),
+        lambda data: data[:-1] + b"x",
+        lambda data: b"not ours\n" + data.split(b"\n", 1)[1],
     ],
-    ids=["empty", "truncated", "garbage", "a list", "a bad total"],
+    ids=["empty", "truncated", "a byte changed", "another header"],
 )
-def test_a_damaged_prefix_cache_is_not_loaded(jieba_cache: Path, tmp_path: Path, damage) -> None:
-    damaged = tmp_path / "jieba.cache"
-    damaged.write_bytes(damage(jieba_cache.read_bytes()))
-    tokenizer = jieba.Tokenizer()
-    assert not _load_prefix_dict(tokenizer, damaged)
-    assert not _load_prefix_dict(tokenizer, tmp_path / "absent.cache")
-    assert not tokenizer.initialized
-
-
-def test_a_damaged_prefix_cache_is_built_again(jieba_cache: Path, tmp_path: Path) -> None:
+def test_a_damaged_prefix_cache_is_built_again(jieba_cache: Path, tmp_path: Path, damage) -> None:
     sentence = "绵阳市公安局涪城区分局抓获犯罪嫌疑人5名"
-    expected = Segmenter(cache_dir=jieba_cache.parent, engine="jieba").cut(sentence)
-    (tmp_path / "jieba.cache").write_bytes(jieba_cache.read_bytes()[:1000])
+    expected = Segmenter(cache_dir=jieba_cache, engine="jieba").cut(sentence)
+    kept = _copy_cache(jieba_cache, tmp_path)
+    kept.write_bytes(damage(kept.read_bytes()))
     assert Segmenter(cache_dir=tmp_path, engine="jieba").cut(sentence) == expected
-    assert _load_prefix_dict(jieba.Tokenizer(), tmp_path / "jieba.cache")
+    # kept again, whole
+    again, first = (
+        marshal.loads(p.read_bytes().split(b"\n", 1)[1]) for p in (kept, _kept_prefix(jieba_cache))
+    )
+    assert again == first
+
+
+def test_a_kept_prefix_dictionary_is_read_not_built(
+    jieba_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _copy_cache(jieba_cache, tmp_path)
+
+    def rebuilt(*args: object) -> None:
+        raise AssertionError("the dictionary was built again")
+
+    monkeypatch.setattr(jieba.Tokenizer, "gen_pfdict", rebuilt)
+    assert Segmenter(cache_dir=tmp_path, engine="jieba").cut("测试") == ["测试"]
+
+
+def test_jiebas_cache_of_earlier_versions_is_removed(tmp_path: Path) -> None:
+    (tmp_path / "jieba.cache").write_bytes(b"an earlier version's cache")
+    Segmenter(cache_dir=tmp_path, engine="jieba").cut("测试")
+    assert not (tmp_path / "jieba.cache").exists()
+    assert _kept_prefix(tmp_path).exists()
 
 
 def test_token_offsets_index_the_text(segmenter: Segmenter) -> None:
@@ -202,9 +227,18 @@ def test_our_dictionaries_override_jiebas_tags(tmp_path: Path) -> None:
     assert seg.word_tag("派出所") == "nt"
 
 
-def test_an_unwritable_cache_directory_keeps_no_index(tmp_path: Path) -> None:
+def test_an_unwritable_cache_directory_leaves_nothing_behind(
+    jieba_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("", "utf-8")  # the cache directory cannot be made here
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    sentence = "绵阳市公安局涪城区分局抓获犯罪嫌疑人5名"
+    expected = Segmenter(cache_dir=jieba_cache, engine="jieba").cut(sentence)
     seg = Segmenter(cache_dir=blocked, engine="jieba")
-    assert seg.word_tag("派出所") == "nt"
-    assert not list(seg._cache_path().parent.rglob("word-tags-*"))  # nothing in the temp dir
+    assert seg.cut(sentence) == expected  # jieba's dictionary, built for the run
+    assert seg.word_tag("派出所") == "nt"  # the tag index, built in memory
+    assert not list(temporary.iterdir())  # no cache written to a temporary directory
+    assert blocked.read_text("utf-8") == ""

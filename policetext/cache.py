@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict
@@ -115,6 +114,8 @@ def _keep(target: Path, data: bytes) -> None:
     """Write a cache file: to a private temporary name beside ``target``, then
     renamed into place, so no reader sees half of it. Errors are ignored (and the
     temporary file removed): a cache that cannot be written only costs speed."""
+    import tempfile  # only when a file is written: its imports cost every process 10 ms
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle = tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp")

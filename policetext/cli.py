@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -25,7 +25,6 @@ from policetext.config import CONVERSIONS, EXECUTORS, Config
 from policetext.document import Document
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
-from policetext.export import export_record, export_to_sqlite
 from policetext.figures import KINDS, figure_rows
 from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources
 from policetext.keywords import (
@@ -53,9 +52,11 @@ from policetext.output import (
     write_trees,
 )
 from policetext.pipeline import Pipeline
-from policetext.search import Searcher, matching_lines
 from policetext.stats import summarise
 from policetext.units import unit_rows, unit_tree
+
+if TYPE_CHECKING:
+    from policetext.search import Searcher
 
 PROG = "policetext"
 
@@ -859,6 +860,8 @@ def grep_command(
         patterns, regex = [pattern], False
     if near is not None and inside is None:
         raise click.UsageError("--near needs --in figures or --in units")
+    from policetext.search import Searcher
+
     config = replace(build_config(opts), use_cache=not no_cache)
     pipeline = Pipeline(config)
     searcher = Searcher(
@@ -923,6 +926,8 @@ def _grep_task(
     document: Document,
 ) -> Any:
     """One document's grep output, computed where the document is (a worker, maybe)."""
+    from policetext.search import matching_lines
+
     if mode == "count" and not (word or inside):
         count = matching_lines(searcher, document)
         return count > 0, f"{document.doc}:{count}\n"
@@ -1105,6 +1110,8 @@ def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
       sqlite3 corpus.sqlite "select kind, count(*) from figures group by kind"
       sqlite3 corpus.sqlite "select doc from documents_fts where tokens match '反诈中心'"
     """
+    from policetext.export import export_record, export_to_sqlite  # sqlite3 only here
+
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
     records = pipeline.run(

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
+
+#: the package's data directory (found from this file: importlib.resources costs
+#: every process 10 ms of imports, zipfile among them, for a package never zipped)
+_DATA = Path(__file__).resolve().parent / "data"
 
 
 def data_path(name: str) -> Path:
     """Path of a shipped data file (``policetext/data/NAME``)."""
-    return Path(str(resources.files("policetext") / "data" / name))
+    return _DATA / name
 
 
 def iter_data_lines(path: Path) -> Iterator[str]:

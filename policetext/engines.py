@@ -89,8 +89,13 @@ def pure_converter(conversion: str) -> Callable[[str], str]:
 
 
 def pure_opencc_root() -> Path:
-    """The directory of opencc-python-reimplemented's config and dictionary files."""
-    import opencc.opencc
+    """The directory of opencc-python-reimplemented's config and dictionary files
+    (found without importing it: the fast path only reads its dictionaries)."""
+    package = importlib.util.find_spec("opencc")
+    for folder in (package.submodule_search_locations or []) if package else []:
+        if (Path(folder) / "opencc.py").is_file():
+            return Path(folder)
+    import opencc.opencc  # not there: the import says why
 
     return Path(opencc.opencc.__file__).parent
 

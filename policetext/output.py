@@ -12,7 +12,6 @@ import contextlib
 import csv
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,6 +189,8 @@ def iter_lines(text: str) -> Iterator[str]:
 def write_file_atomically(target: Path, text: str) -> None:
     """Write ``text`` to a temporary name beside ``target``, then rename it into place,
     so an interrupted run never leaves a file that looks complete."""
+    import tempfile  # only when a file is written: its imports cost every process 10 ms
+
     target.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", delete=False

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import functools
-import multiprocessing
 import os
 import re
 import signal
@@ -430,6 +429,8 @@ def _on_a_pool(
     pos: bool,
     workers: int,
 ) -> Iterator[tuple[Source | InputError, list[R], InputError | None]]:
+    import multiprocessing  # only for worker processes: 10 ms of imports
+
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )

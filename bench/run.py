@@ -6,7 +6,7 @@ Builds corpora from the seeds (bench/corpus.py: 10 MB and 50 MB, 5%
 traditional paragraphs, deterministic) and measures in one run:
   1. jieba.lcut alone over the 10 MB corpus (the floor) against
      ``policetext stats --jobs 1`` over the same files: the throughput ratio
-     (this, part 2 and part 6 take the best of three rounds, each round
+     (this, part 2 and part 6 take the best of four rounds, each round
      running every side once in turn, so that a slow spell of a shared
      machine falls on all sides alike);
   2. ``stats --jobs 2`` against ``--jobs 1``: the speed-up, and identical output;
@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from corpus import build_corpus, corpus_text, report  # noqa: E402
 
-RUNS = 3  # runs per side of the main ratios
+RUNS = 4  # rounds of the main ratios: with three, one slow spell could decide a 2.5 s side
 RSS_PROBE = (
     "import resource, subprocess, sys;"
     "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False);"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,9 +56,14 @@ class Tokens(Sequence[Token]):
     Behaves as a tuple of :class:`Token` (indexing, iteration, ``len``); the
     Token objects are made on access, so that counting words (``words``) costs
     no object per token: a corpus holds millions of them.
+
+    Made from a segmenter's cut (:meth:`from_cut`), whitespace tokens are dropped
+    only when the lists are first asked for: counting words (``word_counts``)
+    and reading units (``with_blanks``) take the cut as it is, which spares
+    ``stats`` a pass over every token.
     """
 
-    __slots__ = ("ends", "starts", "tags", "words")
+    __slots__ = ("_cut", "_ends", "_starts", "_tags", "_words")
 
     def __init__(
         self,
@@ -65,10 +72,93 @@ class Tokens(Sequence[Token]):
         ends: list[int],
         tags: list[str | None] | None = None,
     ) -> None:
-        self.words = words
-        self.starts = starts
-        self.ends = ends
-        self.tags = tags
+        self._words = words
+        self._starts = starts
+        self._ends = ends
+        self._tags = tags
+        self._cut: _Cut | None = None
+
+    @classmethod
+    def from_cut(
+        cls,
+        text: str,
+        cut: list[str],
+        bounds: list[int],
+        tags: list[str | None] | None = None,
+    ) -> Tokens:
+        """The tokens of ``text`` cut into ``cut`` (every character in one token,
+        whitespace too), ``bounds`` their running offsets from 0 (one more than
+        the tokens), ``tags`` their parts of speech if tagged."""
+        tokens = cls([], [], [], None)
+        tokens._cut = _Cut(text, cut, bounds, tags)
+        return tokens
+
+    @property
+    def words(self) -> list[str]:
+        self._drop_blanks()
+        return self._words
+
+    @property
+    def starts(self) -> list[int]:
+        self._drop_blanks()
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        self._drop_blanks()
+        return self._ends
+
+    @property
+    def tags(self) -> list[str | None] | None:
+        self._drop_blanks()
+        return self._tags
+
+    def _drop_blanks(self) -> None:
+        """Make the lists from the cut, without the tokens that hold whitespace."""
+        if self._cut is None:
+            return
+        text, cut, bounds, cut_tags = self._cut
+        # whitespace is always a token of its own (jieba splits at it), so the few
+        # whitespace tokens are found from the text, and the words between them
+        # copied a slice at a time
+        blank = sorted({bisect_right(bounds, m.start()) - 1 for m in _SPACE.finditer(text)})
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        tags: list[str | None] | None = [] if cut_tags is not None else None
+        done = 0
+        for stop in (*blank, len(cut)):
+            words += cut[done:stop]
+            starts += bounds[done:stop]
+            ends += bounds[done + 1 : stop + 1]
+            if tags is not None and cut_tags is not None:
+                tags += cut_tags[done:stop]
+            done = stop + 1
+        self._words, self._starts, self._ends, self._tags = words, starts, ends, tags
+        self._cut = None
+
+    def with_blanks(self) -> tuple[list[str], list[int], list[int]]:
+        """Words, starts and ends with any whitespace tokens still in, for a reader
+        to whom a whitespace token is a gap between words (as ``units``): from a
+        cut, without dropping them first."""
+        if self._cut is None:
+            return self._words, self._starts, self._ends
+        _, cut, bounds, _ = self._cut
+        return cut, bounds, bounds[1:]
+
+    def word_counts(self) -> Counter[str]:
+        """``Counter(self.words)``: how often each word occurs, in order of first
+        occurrence; from a cut, counted as it is and the whitespace taken out."""
+        if self._cut is None:
+            return Counter(self._words)
+        text, cut, _, _ = self._cut
+        counts = Counter(cut)
+        spaces = _SPACE.findall(text)
+        alone = sum(counts.pop(space, 0) for space in set(spaces))
+        if alone != len(spaces):  # whitespace inside a longer token: drop those too
+            for word in list(filter(_SPACE.search, counts)):
+                del counts[word]
+        return counts
 
     def __len__(self) -> int:
         return len(self.words)
@@ -82,7 +172,8 @@ class Tokens(Sequence[Token]):
     def __getitem__(self, index: int | slice) -> Token | tuple[Token, ...]:
         if isinstance(index, slice):
             return tuple(self[i] for i in range(*index.indices(len(self.words))))
-        tag = self.tags[index] if self.tags is not None else None
+        tags = self.tags
+        tag = tags[index] if tags is not None else None
         return Token(self.words[index], self.starts[index], self.ends[index], tag)
 
     def __iter__(self) -> Iterator[Token]:
@@ -101,6 +192,16 @@ class Tokens(Sequence[Token]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Tokens, (self.words, self.starts, self.ends, self.tags))
+
+
+class _Cut(NamedTuple):
+    text: str
+    cut: list[str]
+    bounds: list[int]
+    tags: list[str | None] | None
+
+
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,6 +244,8 @@ class Document:
     def word_counts(self) -> Counter[str]:
         """How often each token's word occurs, in order of first occurrence (computed
         on first use and shared: stats and units both count the words)."""
+        if isinstance(self.tokens, Tokens):
+            return self.tokens.word_counts()
         return Counter(token_words(self.tokens))
 
     @cached_property

@@ -12,7 +12,6 @@ import importlib.util
 import logging
 import marshal
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from itertools import accumulate
@@ -186,25 +185,9 @@ class Segmenter:
             else:
                 cut += self.cut(piece)
         # offsets by running sums, without a Python-level loop: this runs once per
-        # word of the corpus
+        # word of the corpus; the whitespace tokens are dropped when asked for
         bounds = list(accumulate(map(len, cut), initial=0))
-        # whitespace is always a token of its own (jieba splits at it), so the few
-        # whitespace tokens are found from the text, and the words between them
-        # copied a slice at a time
-        blank = sorted({bisect_right(bounds, m.start()) - 1 for m in _SPACE.finditer(text)})
-        words: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        tags: list[str | None] | None = [] if pos else None
-        done = 0
-        for stop in (*blank, len(cut)):
-            words += cut[done:stop]
-            starts += bounds[done:stop]
-            ends += bounds[done + 1 : stop + 1]
-            if tags is not None:
-                tags += cut_tags[done:stop]
-            done = stop + 1
-        return Tokens(words, starts, ends, tags)
+        return Tokens.from_cut(text, cut, bounds, cut_tags if pos else None)
 
 
 def jieba_data(name: str) -> Path:
@@ -217,7 +200,6 @@ def jieba_data(name: str) -> Path:
 
 #: longest piece handed to jieba at once; its DAG for one piece is held in memory
 MAX_PIECE = 4096
-_SPACE = re.compile(r"\s")
 # a sentence end and its closing quotes, written backwards (read on reversed text)
 _PIECE_END_BACKWARDS_RE = re.compile(r"[”’」』）)]*[。！？；!?;\n]")
 

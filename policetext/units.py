@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from policetext.datafiles import common_words, shipped_lines
-from policetext.document import Document, Token, token_offsets, token_words
+from policetext.document import Document, Token, Tokens, token_offsets, token_words
 from policetext.memo import Memo
 
 _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -198,9 +198,14 @@ class UnitExtractor:
         """Named units in ``text`` (segmented as ``tokens``, whose words are counted
         in ``word_counts`` when the caller has counted them), in text order."""
         spans: list[tuple[int, int, int, str]] = []  # first token, chars to skip, last, type
-        n = len(tokens)
-        words = token_words(tokens)
-        starts, ends = token_offsets(tokens)
+        if isinstance(tokens, Tokens):
+            # whitespace tokens may be in: no name, place or type, each stops a
+            # unit's reading as the gap it stands for would
+            words, starts, ends = tokens.with_blanks()
+        else:
+            words = token_words(tokens)
+            starts, ends = token_offsets(tokens)
+        n = len(words)
         unit_type, is_name = self.unit_type, self._is_name
         done = 0  # tokens before this belong to a unit already read
         for i in self._type_tokens(text, words, ends):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import marshal
+import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import jieba
@@ -11,6 +13,7 @@ import pytest
 
 from policetext import Segmenter, split_sentences
 from policetext.datafiles import data_path, iter_data_lines
+from policetext.document import Token, Tokens
 from policetext.errors import ConfigError
 from policetext.word_tags import WordTagIndex
 
@@ -135,6 +138,34 @@ def test_jiebas_cache_of_earlier_versions_is_removed(tmp_path: Path) -> None:
     Segmenter(cache_dir=tmp_path, engine="jieba").cut("测试")
     assert not (tmp_path / "jieba.cache").exists()
     assert _kept_prefix(tmp_path).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("滨州市 公安局\n沾化分局", ["滨州市", " ", "公安局", "\n", "沾化", "分局"]),
+        ("\n\u3000民警\n\n", ["\n", "\u3000", "民警", "\n", "\n"]),
+        ("a\r\nb c", ["a", "\r\n", "b c"]),  # whitespace inside longer tokens
+        ("", []),
+    ],
+)
+def test_tokens_from_a_cut_drop_whitespace_tokens(text: str, cut: list[str]) -> None:
+    bounds = [0]
+    for word in cut:
+        bounds.append(bounds[-1] + len(word))
+    kept = [
+        (w, s, e)
+        for w, s, e in zip(cut, bounds[:-1], bounds[1:], strict=True)
+        if not re.search(r"\s", w)
+    ]
+    words = [w for w, _, _ in kept]
+    lazy = Tokens.from_cut(text, list(cut), bounds)
+    assert lazy.word_counts() == Counter(words)
+    assert list(lazy.word_counts()) == list(Counter(words))  # first-occurrence order
+    assert lazy.with_blanks() == (cut, bounds, bounds[1:])  # the cut, as it is
+    assert list(lazy) == [Token(w, s, e) for w, s, e in kept]
+    assert lazy.words == words
+    assert lazy.with_blanks() == (words, [s for _, s, _ in kept], [e for _, _, e in kept])
 
 
 def test_token_offsets_index_the_text(segmenter: Segmenter) -> None:

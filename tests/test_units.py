@@ -157,3 +157,22 @@ def test_the_article_city_from_shared_word_counts(
     shared = pipeline.units.units(doc)  # counts the document's words once, for all
     assert [u.name for u in shared if u.text == "市公安局"] == [name]
     assert shared == pipeline.units.find(doc.text, doc.tokens)  # counting its own
+
+
+SPACED_PARTS = st.lists(
+    st.sampled_from(["市", "公安局", "滨州", "分局", "派出所", "沾化", "支队", "各", "交警",
+                     "大队", "，", "。", " ", "\n", "\u3000", "\n\n", "绵阳", "涪城区"]),
+    max_size=25,
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(SPACED_PARTS)
+def test_whitespace_tokens_stop_a_unit_as_a_gap_does(pipeline: Pipeline, parts: list[str]) -> None:
+    # units read a segmenter's cut with its whitespace tokens in; the same tokens
+    # without them (gaps between offsets) must give the same units
+    text = "".join(parts)
+    from_cut = pipeline.units.find(text, pipeline.segmenter.tokens(text))
+    without_blanks = tuple(pipeline.segmenter.tokens(text))  # Token objects: no cut
+    assert not any(token.text.isspace() for token in without_blanks)
+    assert from_cut == pipeline.units.find(text, without_blanks)

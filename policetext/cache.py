@@ -187,11 +187,24 @@ def _read_derived(path: Path) -> bytes | None:
     except OSError:
         return None
     header_end = kept.find(b"\n") + 1
-    if not kept.startswith(_DERIVED_MAGIC) or not header_end:
-        return None
-    checksum = kept[len(_DERIVED_MAGIC) : len(_DERIVED_MAGIC) + 8]
+    header = _parse_header(kept[:header_end])
     data = kept[header_end:]
-    return data if checksum == b"%08x" % zlib.crc32(data) else None
+    return data if header and header[0] == b"%08x" % zlib.crc32(data) else None
+
+
+def _parse_header(line: bytes) -> tuple[bytes, list[Any]] | None:
+    """The checksum and the source (``[path, size, mtime_ns]``) of a derived file's
+    first line (see ``_header``); ``None`` for another format or a damaged one."""
+    if not line.startswith(_DERIVED_MAGIC) or not line.endswith(b"\n"):
+        return None
+    checksum, _, made_from = line[len(_DERIVED_MAGIC) :].partition(b" ")
+    try:
+        identity = json.loads(made_from)
+    except ValueError:
+        return None
+    if len(checksum) != 8 or not isinstance(identity, list) or len(identity) != 3:
+        return None
+    return checksum, identity
 
 
 def _remove_stale(directory: Path, kind: str, keep: Path) -> None:
@@ -212,12 +225,10 @@ def _is_stale(path: Path) -> bool:
             first = handle.readline(8192)
     except OSError:
         return False  # cannot be read: not ours to judge
-    try:
-        name, size, mtime_ns = json.loads(first[len(_DERIVED_MAGIC) + 9 :])
-    except (ValueError, TypeError):
+    header = _parse_header(first)
+    if header is None or not isinstance(header[1][0], str):
         return True  # another format, or damaged
-    if not first.startswith(_DERIVED_MAGIC) or not isinstance(name, str):
-        return True
+    name, size, mtime_ns = header[1]
     try:
         info = os.stat(name)
     except (FileNotFoundError, NotADirectoryError):

@@ -26,6 +26,13 @@ FAST_CONVERSIONS = frozenset({"t2s", "hk2s"})
 FAST_EXTRA_HINT = "pip install 'policetext[fast]'"
 
 
+def package_folders(name: str) -> list[Path]:
+    """The folders of an installed package, found without importing it (its
+    import may cost time: rjieba's builds a dictionary); empty when it is absent."""
+    spec = importlib.util.find_spec(name)
+    return [Path(folder) for folder in (spec.submodule_search_locations or [])] if spec else []
+
+
 def has_rjieba() -> bool:
     return importlib.util.find_spec("rjieba") is not None
 
@@ -60,13 +67,11 @@ def _rjieba_class() -> Any:
     """
     if "rjieba" in sys.modules:
         return sys.modules["rjieba"].Jieba
-    package = importlib.util.find_spec("rjieba")
-    folders = (package.submodule_search_locations or []) if package else []
     compiled = [
         path
-        for folder in folders
+        for folder in package_folders("rjieba")
         for suffix in importlib.machinery.EXTENSION_SUFFIXES
-        if (path := Path(folder) / f"rjieba{suffix}").is_file()
+        if (path := folder / f"rjieba{suffix}").is_file()
     ]
     if compiled:
         loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(compiled[0]))
@@ -91,10 +96,9 @@ def pure_converter(conversion: str) -> Callable[[str], str]:
 def pure_opencc_root() -> Path:
     """The directory of opencc-python-reimplemented's config and dictionary files
     (found without importing it: the fast path only reads its dictionaries)."""
-    package = importlib.util.find_spec("opencc")
-    for folder in (package.submodule_search_locations or []) if package else []:
-        if (Path(folder) / "opencc.py").is_file():
-            return Path(folder)
+    for folder in package_folders("opencc"):
+        if (folder / "opencc.py").is_file():
+            return folder
     import opencc.opencc  # not there: the import says why
 
     return Path(opencc.opencc.__file__).parent

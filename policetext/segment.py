@@ -8,7 +8,6 @@ user's cache directory.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import logging
 import marshal
 import re
@@ -22,7 +21,7 @@ from policetext.cache import derived_bytes
 from policetext.config import default_cache_dir
 from policetext.datafiles import data_path, iter_data_lines
 from policetext.document import Span, Tokens
-from policetext.engines import resolve_segmenter, rjieba_tokenizer
+from policetext.engines import package_folders, resolve_segmenter, rjieba_tokenizer
 from policetext.errors import ConfigError
 from policetext.word_tags import WordTagIndex
 
@@ -114,13 +113,17 @@ class Segmenter:
         """
         built: list[tuple[dict[str, int], int]] = []
 
-        def build() -> bytes:
-            built.append(tokenizer.gen_pfdict(tokenizer.get_dict_file()))
+        def build() -> tuple[dict[str, int], int]:
+            if not built:
+                built.append(tokenizer.gen_pfdict(tokenizer.get_dict_file()))
+            return built[0]
+
+        def kept_form() -> bytes:
             with contextlib.suppress(OSError):  # jieba's cache of earlier versions
                 (self.cache_dir / "jieba.cache").unlink()
-            return marshal.dumps(built[0])
+            return marshal.dumps(build())
 
-        data = derived_bytes(jieba_data("dict.txt"), self.cache_dir, "jieba-prefix", build)
+        data = derived_bytes(jieba_data("dict.txt"), self.cache_dir, "jieba-prefix", kept_form)
         if built:
             return built[0]
         try:
@@ -129,7 +132,7 @@ class Segmenter:
             freq = total = None
         if isinstance(freq, dict) and isinstance(total, int):
             return freq, total
-        return tokenizer.gen_pfdict(tokenizer.get_dict_file())  # type: ignore[no-any-return]
+        return build()
 
     @cached_property
     def tagger(self) -> jieba.posseg.POSTokenizer:
@@ -192,10 +195,10 @@ class Segmenter:
 
 def jieba_data(name: str) -> Path:
     """A file of jieba's package (its dictionaries), found without importing jieba."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
+    folders = package_folders("jieba")
+    if not folders:
         raise ConfigError("jieba is not installed", name)
-    return Path(next(iter(spec.submodule_search_locations))) / name
+    return folders[0] / name
 
 
 #: longest piece handed to jieba at once; its DAG for one piece is held in memory

@@ -13,7 +13,9 @@ from policetext.errors import ConfigError, InputError, PolicetextError
 from policetext.io import Source, decode_bytes, iter_sources
 from policetext.normalize import Normalizer, normalize_text
 from policetext.pipeline import Pipeline
-from policetext.segment import Segmenter, split_sentences
+from policetext.segment import Segmenter
+from policetext.text import split_sentences
+from policetext.version import __version__
 
 
 def read(paths: "Iterable[str]", config: Config | None = None) -> "Iterator[Document]":
@@ -24,8 +26,6 @@ def read(paths: "Iterable[str]", config: Config | None = None) -> "Iterator[Docu
     """
     return Pipeline(config).read(paths)
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Config",

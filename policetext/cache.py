@@ -25,13 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from policetext.config import Config
+from policetext.version import __version__
 
 FORMAT = 1
 
 
 def _version() -> str:
-    from policetext import __version__
-
     return __version__
 
 

@@ -5,42 +5,28 @@ This is the only module that imports click.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import os
 import signal
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from policetext import __version__
 from policetext.config import CONVERSIONS, EXECUTORS, Config
-from policetext.document import Document
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
-from policetext.figures import KINDS, figure_rows
+from policetext.figures import KINDS
 from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources
-from policetext.keywords import (
-    METHODS,
-    keyness,
-    keyword_terms,
-    rank_corpus,
-    rank_documents,
-    read_stopwords,
-    split_term_counts,
-)
+from policetext.keywords import METHODS, rank_corpus, rank_documents, read_stopwords
 from policetext.output import (
     FORMATS,
     Section,
     TreeNode,
-    highlight,
     progress_bar,
     resolve_format,
     wants_colour,
@@ -53,10 +39,21 @@ from policetext.output import (
 )
 from policetext.pipeline import Pipeline
 from policetext.stats import summarise
-from policetext.units import unit_rows, unit_tree
+from policetext.tasks import (
+    CHANGE_ROW,
+    DOCUMENT_ROW,
+    FIGURE_ROWS,
+    KEYWORD_TERMS,
+    NAMED_TEXT,
+    SENTENCE_TOKENS,
+    TEXT_PIECES,
+    UNIT_ROWS,
+)
+from policetext.units import unit_tree
+from policetext.version import __version__
 
 if TYPE_CHECKING:
-    from policetext.search import Searcher
+    pass
 
 PROG = "policetext"
 
@@ -248,6 +245,70 @@ def with_meta(columns: Sequence[str], opts: dict[str, Any]) -> tuple[str, ...]:
     return (*columns, *extra)
 
 
+class CorpusRun:
+    """What every corpus command sets up from its input options: the pipeline
+    (built on first use, after ``configure``), the reporter of unusable inputs,
+    the progress bar, the inputs, and the exit status (see :func:`corpus_command`)."""
+
+    def __init__(self, opts: dict[str, Any]) -> None:
+        self.opts = opts
+        self.reporter = Reporter.from_options(opts)
+        self._changes: dict[str, Any] = {}
+
+    def configure(self, **changes: Any) -> None:
+        """Settings of this command on top of the input options' (before first use)."""
+        self._changes.update(changes)
+
+    @functools.cached_property
+    def pipeline(self) -> Pipeline:
+        return Pipeline(replace(build_config(self.opts), **self._changes))
+
+    @functools.cached_property
+    def progress(self) -> Callable[[int], None]:
+        return track(self.opts)
+
+    def inputs(self, paths: Sequence[str] | None = None) -> list[str | Source]:
+        """The paths given (or ``paths``), else standard input or the bundled corpus."""
+        return resolve_inputs(self.opts["paths"] if paths is None else paths)
+
+    def run(self, task: Any, inputs: Sequence[Any] | None = None, **options: Any) -> Iterator[Any]:
+        """``task`` over the inputs (default: the command's), in order."""
+        return self.pipeline.run(
+            self.inputs() if inputs is None else inputs, task, jobs=self.opts["jobs"],
+            on_error=self.reporter, progress=self.progress, **options,
+        )  # fmt: skip
+
+    def columns(self, columns: Sequence[str]) -> tuple[str, ...]:
+        """A command's columns followed by the --meta fields."""
+        return with_meta(columns, self.opts)
+
+
+def corpus_command(func: Callable[..., int | None]) -> Callable[..., None]:
+    """The input options, and the set-up and exit of a corpus command: ``func``
+    gets a :class:`CorpusRun` and its own options; its exit status is 2 when an
+    input could not be used (as grep), else what it returns (or 0)."""
+    own = list(getattr(func, "__click_params__", []))
+    names = {param.name for param in own}
+
+    @functools.wraps(func)
+    def command(**opts: Any) -> None:
+        mine = {key: value for key, value in opts.items() if key in names}
+        run = CorpusRun({key: value for key, value in opts.items() if key not in names})
+        status = func(run, **mine)
+        sys.exit(run.reporter.exit_status() or status or 0)
+
+    # click lists parameters in the reverse of this list: the command's own
+    # arguments first (grep's PATTERN), then PATHS and the input options, then
+    # the command's own options
+    command.__click_params__ = []  # type: ignore[attr-defined]
+    input_options(command)
+    shared = command.__click_params__  # type: ignore[attr-defined]
+    arguments = [p for p in own if isinstance(p, click.Argument)]
+    options = [p for p in own if not isinstance(p, click.Argument)]
+    command.__click_params__ = [*options, *shared, *arguments]  # type: ignore[attr-defined]
+    return command
+
+
 def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
     """Paths as given; with none, standard input, or the bundled corpus.
 
@@ -355,7 +416,7 @@ DOCUMENT_COLUMNS = (
 
 
 @cli.command()
-@input_options
+@corpus_command
 @click.option("--report", is_flag=True, help="Print what each step changed, not the text.")
 @click.option(
     "-o",
@@ -364,7 +425,7 @@ DOCUMENT_COLUMNS = (
     help="Write one normalised file per input into this directory.",
 )
 @format_option(("text", *FORMATS), default="text")
-def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> None:
+def normalize(run: CorpusRun, report: bool, output_dir: Path | None, fmt: str) -> None:
     """Print the normalised text of each document.
 
     Traditional → simplified, pinyin annotations removed, garbled GBK stretches
@@ -378,48 +439,37 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
       policetext normalize --report seeds/
       cat article.txt | policetext normalize --format jsonl | jq .reporters
     """
-    pipeline = Pipeline(build_config(opts))
-    reporter = Reporter.from_options(opts)
-    docs = pipeline.documents(
-        resolve_inputs(opts["paths"]), jobs=opts["jobs"], on_error=reporter, progress=track(opts)
-    )
     out = stdout()
     if report:
-        rows = (
-            {"doc": d.doc, "encoding": d.encoding, "script": d.script, **d.changes, **d.meta}
-            for d in docs
-        )
-        write_rows(rows, with_meta(REPORT_COLUMNS, opts), "auto" if fmt == "text" else fmt, out)
+        rows = run.run(CHANGE_ROW)
+        write_rows(rows, run.columns(REPORT_COLUMNS), "auto" if fmt == "text" else fmt, out)
     elif output_dir is not None:
-        for doc in docs:
-            target = output_dir / _output_name(doc)
-            write_file_atomically(target, doc.text + "\n")
+        for name, pieces in run.run(NAMED_TEXT):
+            target = output_dir / _output_name(name)
+            write_file_atomically(target, [*pieces, "\n"])
             click.echo(f"{PROG}: wrote {target}", err=True)
     elif fmt == "text":
-        write_text(_texts(docs), out)
+        write_text(_texts(run.run(TEXT_PIECES)), out)
     else:
-        rows = ({**d.metadata_row(), "text": d.text, **d.meta} for d in docs)
-        write_rows(rows, with_meta(DOCUMENT_COLUMNS, opts), fmt, out)
-    sys.exit(reporter.exit_status())
+        write_rows(run.run(DOCUMENT_ROW), run.columns(DOCUMENT_COLUMNS), fmt, out)
 
 
-def _texts(docs: Iterator[Document]) -> Iterator[str]:
+def _texts(documents: Iterator[Iterable[str]]) -> Iterator[str]:
+    """The normalised texts, one after another with a blank line between them."""
     any_output = False
-    for i, doc in enumerate(docs):
+    for i, pieces in enumerate(documents):
         any_output = True
-        if doc.part:
-            # a later part of a huge input continues its document
-            yield doc.separator + doc.text
-            continue
-        yield ("\n\n" if i else "") + doc.text
+        if i:
+            yield "\n\n"
+        yield from pieces
     if any_output:
         yield "\n"
 
 
-def _output_name(doc: Document) -> Path:
-    if doc.doc == STDIN_NAME:
+def _output_name(name: str) -> Path:
+    if name == STDIN_NAME:
         return Path("stdin.txt")
-    parts = [p for p in Path(doc.doc).parts if p not in ("..", ".", "/", "\\") and ":" not in p]
+    parts = [p for p in Path(name).parts if p not in ("..", ".", "/", "\\") and ":" not in p]
     return Path(*parts) if parts else Path("document.txt")
 
 
@@ -427,10 +477,10 @@ TOKEN_COLUMNS = ("doc", "sentence", "start", "end", "token", "pos")
 
 
 @cli.command()
-@input_options
+@corpus_command
 @click.option("--pos", is_flag=True, help="Tag parts of speech: 词/词性 (slower).")
 @format_option(("text", *FORMATS), default="text")
-def segment(pos: bool, fmt: str, **opts: Any) -> None:
+def segment(run: CorpusRun, pos: bool, fmt: str) -> None:
     """Print one sentence a line, tokens separated by spaces.
 
     jieba precise mode with the police-domain dictionary (and --dict files).
@@ -441,65 +491,36 @@ def segment(pos: bool, fmt: str, **opts: Any) -> None:
       policetext segment --pos seeds/000_d86e2d0fb1389b5b.txt
       echo 滨州市公安局沾化分局破获电信网络诈骗案 | policetext segment
     """
-    pipeline = Pipeline(build_config(opts))
-    reporter = Reporter.from_options(opts)
-    docs = pipeline.documents(
-        resolve_inputs(opts["paths"]),
-        segment=True,
-        pos=pos,
-        jobs=opts["jobs"],
-        on_error=reporter,
-        progress=track(opts),
-    )
+    documents = run.run(SENTENCE_TOKENS, segment=True, pos=pos)
     out = stdout()
     if fmt == "text":
-        write_text(_segmented_text(docs, pos), out)
+        write_text(_segmented_text(documents, pos), out)
     else:
-        write_rows(_token_rows(docs), with_meta(TOKEN_COLUMNS, opts), fmt, out)
-    sys.exit(reporter.exit_status())
+        write_rows(_token_rows(documents), run.columns(TOKEN_COLUMNS), fmt, out)
 
 
-def _by_sentence(doc: Document) -> Iterator[tuple[int, list[Any]]]:
-    tokens = list(doc.tokens)
-    i = 0
-    for number, sentence in enumerate(doc.sentences, 1):
-        group = []
-        while i < len(tokens) and tokens[i].start < sentence.end:
-            group.append(tokens[i])
-            i += 1
-        if group:
-            yield number, group
+def _segmented_text(documents: Iterator[Iterable[Any]], pos: bool) -> Iterator[str]:
+    for n, sentences in enumerate(documents):
+        if n:
+            yield "\n"
+        for _, group in sentences:
+            yield " ".join(f"{t.text}/{t.pos}" if pos else t.text for t in group) + "\n"
 
 
-def _segmented_text(docs: Iterator[Document], pos: bool) -> Iterator[str]:
-    for n, doc in enumerate(docs):
-        lines = []
-        for _, group in _by_sentence(doc):
-            words = (f"{t.text}/{t.pos}" if pos else t.text for t in group)
-            lines.append(" ".join(words) + "\n")
-        yield ("\n" if n else "") + "".join(lines)
-
-
-def _token_rows(docs: Iterator[Document]) -> Iterator[dict[str, Any]]:
-    for doc in docs:
-        for number, group in _by_sentence(doc):
+def _token_rows(documents: Iterator[Iterable[Any]]) -> Iterator[dict[str, Any]]:
+    for sentences in documents:
+        # sentences are numbered across a huge input's parts
+        for number, (fields, group) in enumerate(sentences, 1):
             for t in group:
-                yield {
-                    "doc": doc.doc,
-                    "sentence": number,
-                    "start": t.start,
-                    "end": t.end,
-                    "token": t.text,
-                    "pos": t.pos,
-                    **doc.meta,
-                }
+                yield {"sentence": number, "start": t.start, "end": t.end, "token": t.text,
+                       "pos": t.pos, **fields}  # fmt: skip
 
 
 KEYWORD_COLUMNS = ("doc", "rank", "term", "score", "count")
 
 
 @cli.command()
-@input_options
+@corpus_command
 @click.option(
     "--method", type=click.Choice(METHODS), default="tfidf", show_default=True, help="Ranking."
 )
@@ -520,13 +541,13 @@ KEYWORD_COLUMNS = ("doc", "rank", "term", "score", "count")
 @click.option("--pos", "pos_tags", default="", help="Only these parts of speech, e.g. n,nz,vn.")
 @format_option()
 def keywords(
+    run: CorpusRun,
     method: str,
     per_doc: bool | None,
     top: int,
     stopword_files: tuple[Path, ...],
     pos_tags: str,
     fmt: str,
-    **opts: Any,
 ) -> None:
     """Rank the terms that characterise each document and the corpus.
 
@@ -548,26 +569,14 @@ def keywords(
     for path in stopword_files:
         extra |= read_stopwords(path)
     pos = tuple(p.strip() for p in pos_tags.split(",") if p.strip())
-    config = replace(build_config(opts), stopwords=extra, keyword_pos=pos)
-    pipeline = Pipeline(config)
-    reporter = Reporter.from_options(opts)
-    results = list(
-        pipeline.run(
-            resolve_inputs(opts["paths"]),
-            keyword_terms,
-            segment=True,
-            pos=bool(pos),
-            jobs=opts["jobs"],
-            on_error=reporter,
-            progress=track(opts),
-        )
-    )
+    run.configure(stopwords=extra, keyword_pos=pos)
+    results = list(run.run(KEYWORD_TERMS, segment=True, pos=bool(pos)))
     per = [(doc, terms) for doc, terms, _ in results]
     metas = {doc: meta for doc, _, meta in results}
     if per_doc is None:
         per_doc = len(per) > 1
     rank = rank_documents if per_doc else rank_corpus
-    ranked = rank(pipeline.keywords, per, method, top)
+    ranked = rank(run.pipeline.keywords, per, method, top)
     if method == "textrank":
         how = "TextRank"
     elif per_doc and len(per) > 1:
@@ -575,9 +584,7 @@ def keywords(
     else:
         how = "TF-IDF, jieba's IDF table"
     rows = ({**k.as_row(), **metas.get(k.doc, {})} for k in ranked)
-    columns = with_meta(KEYWORD_COLUMNS, opts)
-    write_rows(rows, columns, fmt, stdout(), title=f"keywords ({how})")
-    sys.exit(reporter.exit_status())
+    write_rows(rows, run.columns(KEYWORD_COLUMNS), fmt, stdout(), title=f"keywords ({how})")
 
 
 STATS_DOC_COLUMNS = ("doc", "title", "reporters", "chars", "tokens", "figures", "units", "keywords")
@@ -598,7 +605,7 @@ STATS_ROW_COLUMNS = (
 
 
 @cli.command()
-@input_options
+@corpus_command
 @click.option(
     "-n",
     "--top",
@@ -609,7 +616,7 @@ STATS_ROW_COLUMNS = (
 )
 @click.option("-v", "--verbose", is_flag=True, help="Name the files that were skipped.")
 @format_option()
-def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
+def stats(run: CorpusRun, top: int, verbose: bool, fmt: str) -> None:
     """The corpus at a glance: totals, each document, top keywords.
 
     On a terminal: a corpus card, a table of documents (title, reporters,
@@ -623,15 +630,13 @@ def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
       policetext stats seeds/ --format json | jq .corpus
       policetext stats dir/ | sort -t$'\\t' -k7 -n
     """
-    pipeline = Pipeline(build_config(opts))
-    reporter = Reporter.from_options(opts)
     summary = summarise(
-        pipeline,
-        resolve_inputs(opts["paths"]),
+        run.pipeline,
+        run.inputs(),
         top=top,
-        jobs=opts["jobs"],
-        on_error=reporter,
-        progress=track(opts),
+        jobs=run.opts["jobs"],
+        on_error=run.reporter,
+        progress=run.progress,
     )
     corpus, documents, keyword_rows = summary.corpus, summary.documents, summary.keyword_rows()
     out = stdout()
@@ -649,12 +654,11 @@ def stats(top: int, verbose: bool, fmt: str, **opts: Any) -> None:
     elif shape == "json":
         write_object(summary.as_object(), out)
     else:
-        columns = with_meta(STATS_ROW_COLUMNS, opts)
+        columns = run.columns(STATS_ROW_COLUMNS)
         write_rows((d.as_row() for d in documents), columns, shape, out)
     if verbose and corpus.skipped and shape != "table":
         for name in corpus.skipped:
             click.echo(f"{PROG}: skipped {name}", err=True)
-    sys.exit(reporter.exit_status())
 
 
 FIGURE_COLUMNS = (
@@ -674,13 +678,17 @@ FIGURE_COLUMNS = (
 
 
 @cli.command()
-@input_options
+@corpus_command
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only these kinds.")
 @click.option("--min", "minimum", type=float, default=None, help="Only values at least this.")
 @click.option("--unit", "units", multiple=True, help="Only these units (as output: 人, 元, % …).")
 @format_option()
 def figures(
-    kinds: tuple[str, ...], minimum: float | None, units: tuple[str, ...], fmt: str, **opts: Any
+    run: CorpusRun,
+    kinds: tuple[str, ...],
+    minimum: float | None,
+    units: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Every figure an article reports: number, unit, kind and the clause around it.
 
@@ -698,8 +706,6 @@ def figures(
       policetext figures --kind money --min 10000 seeds/ --format csv
       policetext figures --kind percent --format jsonl seeds/ | jq -r .context
     """
-    pipeline = Pipeline(build_config(opts))
-    reporter = Reporter.from_options(opts)
     wanted_units = set(units)
 
     def keep(row: dict[str, Any]) -> bool:
@@ -709,27 +715,19 @@ def figures(
             return False
         return not wanted_units or row["unit"] in wanted_units
 
-    per_doc = pipeline.run(
-        resolve_inputs(opts["paths"]),
-        figure_rows,
-        jobs=opts["jobs"],
-        on_error=reporter,
-        progress=track(opts),
-    )
-    rows = (row for doc_rows in per_doc for row in doc_rows if keep(row))
-    write_rows(rows, with_meta(FIGURE_COLUMNS, opts), fmt, stdout(), title="figures")
-    sys.exit(reporter.exit_status())
+    rows = (row for doc_rows in run.run(FIGURE_ROWS) for row in doc_rows if keep(row))
+    write_rows(rows, run.columns(FIGURE_COLUMNS), fmt, stdout(), title="figures")
 
 
 UNIT_COLUMNS = ("doc", "start", "end", "text", "name", "type", "level", "parent")
 
 
 @cli.command()
-@input_options
+@corpus_command
 @click.option("--tree", is_flag=True, help="Print the hierarchy with mention counts.")
 @click.option("--corpus", "whole_corpus", is_flag=True, help="With --tree: one tree for all.")
 @format_option()
-def units(tree: bool, whole_corpus: bool, fmt: str, **opts: Any) -> None:
+def units(run: CorpusRun, tree: bool, whole_corpus: bool, fmt: str) -> None:
     """The police units an article names, resolved and placed in the hierarchy.
 
     A unit type (公安局, 分局, 派出所, 支队, 检查站, 指挥中心 …) with what names it:
@@ -746,30 +744,20 @@ def units(tree: bool, whole_corpus: bool, fmt: str, **opts: Any) -> None:
       policetext units --tree --corpus seeds/
       policetext units --format jsonl seeds/ | jq -r .name | sort | uniq -c
     """
-    pipeline = Pipeline(build_config(opts))
-    reporter = Reporter.from_options(opts)
-    per_doc = pipeline.run(
-        resolve_inputs(opts["paths"]),
-        unit_rows,
-        segment=True,
-        jobs=opts["jobs"],
-        on_error=reporter,
-        progress=track(opts),
-    )
+    per_doc = run.run(UNIT_ROWS, segment=True)
     out = stdout()
     if not tree:
         rows = (row for doc_rows in per_doc for row in doc_rows)
-        write_rows(rows, with_meta(UNIT_COLUMNS, opts), fmt, out, title="units")
-        sys.exit(reporter.exit_status())
+        write_rows(rows, run.columns(UNIT_COLUMNS), fmt, out, title="units")
+        return
     groups: list[tuple[str, list[dict[str, Any]]]] = []
-    for doc_rows in per_doc:
+    for doc_rows in map(list, per_doc):
         if doc_rows:
             groups.append((doc_rows[0]["doc"], doc_rows))
     if whole_corpus:
         groups = [("corpus", [row for _, rows in groups for row in rows])]
     for title, rows in groups:
         write_trees(title, _tree_nodes(unit_tree(rows)), out)
-    sys.exit(reporter.exit_status())
 
 
 def _tree_nodes(entries: list[tuple[str, int, str | None]]) -> list[TreeNode]:
@@ -788,8 +776,8 @@ HIT_COLUMNS = ("doc", "line", "start", "end", "match", "left", "right")
 
 
 @cli.command(name="grep")
+@corpus_command
 @click.argument("pattern", required=False)
-@input_options
 @click.option("-e", "--regexp", "regexps", multiple=True, help="A Python regular expression.")
 @click.option("-i", "--ignore-case", is_flag=True, help="Ignore Latin letter case.")
 @click.option(
@@ -814,6 +802,7 @@ HIT_COLUMNS = ("doc", "line", "start", "end", "match", "left", "right")
 @click.option("--no-cache", is_flag=True, help="Do not reuse or store normalised text.")
 @format_option()
 def grep_command(
+    run: CorpusRun,
     pattern: str | None,
     regexps: tuple[str, ...],
     ignore_case: bool,
@@ -829,8 +818,7 @@ def grep_command(
     near: int | None,
     no_cache: bool,
     fmt: str,
-    **opts: Any,
-) -> None:
+) -> int:
     """Search normalised text: 反詐 finds 反诈 and the reverse, ３ finds 3.
 
     PATTERN is literal; -e gives Python regular expressions (repeatable; then
@@ -849,7 +837,7 @@ def grep_command(
       policetext grep -e '\\d+人' --in figures seeds/
       policetext grep 电信诈骗 --in figures --near 20 seeds/ --json
     """
-    paths = list(opts["paths"])
+    paths = list(run.opts["paths"])
     if regexps:
         if pattern is not None:
             paths.insert(0, pattern)
@@ -860,141 +848,54 @@ def grep_command(
         patterns, regex = [pattern], False
     if near is not None and inside is None:
         raise click.UsageError("--near needs --in figures or --in units")
-    from policetext.search import Searcher
+    from policetext.search import GrepOptions, GrepOutput, Searcher, grep_task
 
-    config = replace(build_config(opts), use_cache=not no_cache)
-    pipeline = Pipeline(config)
+    run.configure(use_cache=not no_cache)
     searcher = Searcher(
         patterns,
-        pipeline.normalizer,
+        run.pipeline.normalizer,
         regex=regex,
         ignore_case=ignore_case,
         context_chars=20 if context_chars is None else context_chars,
     )
-    reporter = Reporter.from_options(opts)
-    mode = (
-        "json"
-        if as_json
-        else "kwic"
-        if kwic
-        else "files"
-        if files_with_matches
-        else ("count" if count_only else "lines")
-    )
-    task = partial(
-        _grep_task,
-        searcher,
-        mode,
-        word,
-        inside,
-        near,
-        wants_colour(stdout()),
-        (context_chars, context_sentences, sentence),
-    )
-    results = pipeline.run(
-        resolve_inputs(paths),
-        task,
-        segment=word or inside == "units",
-        jobs=opts["jobs"],
-        on_error=reporter,
-        progress=track(opts),
+    if as_json or kwic:
+        mode = "json" if as_json else "kwic"
+    else:
+        mode = "files" if files_with_matches else ("count" if count_only else "lines")
+    options = GrepOptions(
+        mode, word, inside, near, wants_colour(stdout()), context_chars, context_sentences,
+        sentence,
+    )  # fmt: skip
+    results = run.run(
+        grep_task(searcher, options), run.inputs(paths), segment=word or inside == "units"
     )
     out = stdout()
     matched = False
     if mode in ("json", "kwic"):
         rows = (row for doc_rows in results for row in doc_rows)
-        columns = with_meta(KWIC_COLUMNS if mode == "kwic" else HIT_COLUMNS, opts)
+        columns = run.columns(KWIC_COLUMNS if mode == "kwic" else HIT_COLUMNS)
         matched = write_rows(rows, columns, "jsonl" if mode == "json" else fmt, out) > 0
-    else:
-        for found, text in results:
-            if found:
-                matched = True
-                out.write(text)
-                out.flush()
-    sys.exit(reporter.exit_status() or (0 if matched else 1))
-
-
-def _grep_task(
-    searcher: Searcher,
-    mode: str,
-    word: bool,
-    inside: str | None,
-    near: int | None,
-    colour: bool,
-    context: tuple[int | None, int | None, bool],
-    pipeline: Pipeline,
-    document: Document,
-) -> Any:
-    """One document's grep output, computed where the document is (a worker, maybe)."""
-    from policetext.search import matching_lines
-
-    if mode == "count" and not (word or inside):
-        count = matching_lines(searcher, document)
-        return count > 0, f"{document.doc}:{count}\n"
-    spans = {"figures": figure_spans, "units": unit_spans}.get(inside or "")
-    bounded = (lambda d: spans(pipeline, d)) if spans else None
-    hits = list(searcher.hits(document, whole_words=word, inside=bounded, near=near))
-    if mode in ("json", "kwic"):
-        return [{**h.as_row(), **document.meta} for h in hits]
-    if not hits:
-        return False, ""
-    if mode == "files":
-        return True, document.doc + "\n"
-    if mode == "count":
-        return True, f"{document.doc}:{len({h.line for h in hits})}\n"
-    return True, _grep_lines(document, hits, colour, *context)
-
-
-def figure_spans(pipeline: Pipeline, document: Document) -> list[tuple[int, int]]:
-    return [(f.start, f.end) for f in pipeline.figures.figures(document)]
-
-
-def unit_spans(pipeline: Pipeline, document: Document) -> list[tuple[int, int]]:
-    return [(u.start, u.end) for u in pipeline.units.units(document)]
-
-
-def _grep_lines(
-    doc: Document,
-    hits: list[Any],
-    colour: bool,
-    context_chars: int | None,
-    context_sentences: int | None,
-    sentence: bool,
-) -> str:
-    out = []
-    if context_chars is None and context_sentences is None and not sentence:
-        # ripgrep: one line per matching line, every match on it highlighted
-        by_line: dict[int, list[Any]] = {}
-        for hit in hits:
-            by_line.setdefault(hit.line, []).append(hit)
-        for line, group in by_line.items():
-            first = group[0]
-            line_start = first.start - first.column + 1
-            spans = [(h.start - line_start, h.end - line_start) for h in group]
-            text = highlight(first.line_text, spans, colour)
-            out.append(f"{doc.doc}:{line}:{first.column}:{text}\n")
-        return "".join(out)
-    sentences = list(doc.sentences)
-    for hit in hits:
-        if context_chars is not None and not sentence and context_sentences is None:
-            piece, offset = hit.left + hit.match + hit.right, len(hit.left)
+        return 0 if matched else 1
+    for result in results:
+        assert isinstance(result, GrepOutput)
+        if not result.lines:
+            continue
+        matched = True
+        if mode == "files":
+            out.write(result.doc + "\n")
+        elif mode == "count":
+            out.write(f"{result.doc}:{result.lines}\n")
         else:
-            index = next((i for i, s in enumerate(sentences) if s.start <= hit.start < s.end), 0)
-            n = context_sentences or 0
-            chosen = sentences[max(0, index - n) : index + n + 1] or [sentences[index]]
-            begin = chosen[0].start
-            piece = doc.text[begin : chosen[-1].end].replace("\n", " ")
-            offset = hit.start - begin
-        text = highlight(piece, [(offset, offset + len(hit.match))], colour)
-        out.append(f"{doc.doc}:{hit.line}:{hit.column}:{text}\n")
-    return "".join(out)
+            out.write(result.text)
+        out.flush()
+    return 0 if matched else 1
 
 
 KEYNESS_COLUMNS = ("term", "freq_a", "freq_b", "g2", "p", "log_ratio")
 
 
 @cli.command()
-@input_options
+@corpus_command
 @click.option("--by", "split", default=None, metavar="FIELD=VALUE",
               help="One corpus: A is the documents whose FIELD is VALUE, B the rest.")  # fmt: skip
 @click.option("--against", default=None, metavar="VALUE",
@@ -1005,7 +906,7 @@ KEYNESS_COLUMNS = ("term", "freq_a", "freq_b", "g2", "p", "log_ratio")
               help="Leave out terms rarer than this in both corpora together.")  # fmt: skip
 @format_option()
 def compare(
-    split: str | None, against: str | None, top: int, min_freq: int, fmt: str, **opts: Any
+    run: CorpusRun, split: str | None, against: str | None, top: int, min_freq: int, fmt: str
 ) -> None:
     """Which terms characterise corpus A against corpus B (keyness).
 
@@ -1023,79 +924,47 @@ def compare(
       policetext compare binzhou/ baotou/ --format csv > keyness.csv
       policetext compare releases.jsonl --by region=滨州 --against 包头
     """
-    paths = list(opts["paths"])
+    from policetext.compare import compare_corpora, compare_split, sides, split_labels
+
+    paths = list(run.opts["paths"])
+    options = {"jobs": run.opts["jobs"], "on_error": run.reporter, "progress": run.progress}
     if split is None:
         if against is not None:
             raise click.UsageError("--against needs --by FIELD=VALUE")
         if len(paths) != 2:
             raise click.UsageError("give two corpora A B, or one corpus and --by FIELD=VALUE")
-        field, value, labels = None, None, paths
+        labels = tuple(paths)
+        rows = compare_corpora(run.pipeline, paths[0], paths[1], min_freq=min_freq, **options)
     else:
         field, eq, value = split.partition("=")
         if not eq or not field:
             raise click.UsageError(f"--by takes FIELD=VALUE, not {split!r}")
-        if field not in opts["meta_fields"]:
-            opts["meta_fields"] = (*opts["meta_fields"], field)
-        other = f"{field}={against}" if against is not None else f"{field}≠{value}"
-        labels = [f"{field}={value}", other]
-    pipeline = Pipeline(build_config(opts))
-    reporter = Reporter.from_options(opts)
-    run = functools.partial(
-        pipeline.run, task=keyword_terms, segment=True, jobs=opts["jobs"],
-        on_error=reporter, progress=track(opts),
-    )  # fmt: skip
-    if field is None:
-        counts = []
-        with _one_cluster(pipeline, opts) as scheduler:  # both corpora on one Dask cluster
-            for corpus in paths:
-                counts.append(_term_counts(run([corpus], scheduler=scheduler)))
-    else:
-        results = run(resolve_inputs(paths))
-        counts = split_term_counts(results, field, value or "", against)
-        for label, total in zip(labels, counts, strict=True):
-            if not total:
-                raise PolicetextError(f"no document with terms has {label}")
-    rows = keyness(counts[0], counts[1], min_freq)
-    side_a = [r for r in rows if r.g2 > 0][:top]
-    side_b = [r for r in rows if r.g2 < 0][:top]
+        if field not in run.opts["meta_fields"]:
+            run.opts["meta_fields"] = (*run.opts["meta_fields"], field)
+        labels = split_labels(field, value, against)
+        rows = compare_split(
+            run.pipeline, run.inputs(), field, value, against, min_freq=min_freq, **options
+        )
+    side_a, side_b = sides(rows, top)
     out = stdout()
     if resolve_format(fmt, out) == "table":
         # quanteda's keyness plot as a table: A's terms on the right of the axis,
         # strongest first, then B's on the left, strongest last
-        rows = [r.as_row() for r in (*side_a, *reversed(side_b))]
+        table = [r.as_row() for r in (*side_a, *reversed(side_b))]
         title = f"keyness: A = {labels[0]}, B = {labels[1]}"
-        write_sections([Section(title, KEYNESS_COLUMNS, rows, "g2", "B ◀ g2 ▶ A")], out)
+        write_sections([Section(title, KEYNESS_COLUMNS, table, "g2", "B ◀ g2 ▶ A")], out)
     else:
         write_rows((r.as_row() for r in side_a + side_b), KEYNESS_COLUMNS, fmt, out)
-    sys.exit(reporter.exit_status())
-
-
-@contextlib.contextmanager
-def _one_cluster(pipeline: Pipeline, opts: dict[str, Any]) -> Iterator[str | None]:
-    if pipeline.config.executor != "dask":
-        yield None
-        return
-    from policetext.cluster import shared_scheduler
-
-    with shared_scheduler(pipeline.config.scheduler, opts["jobs"]) as address:
-        yield address
-
-
-def _term_counts(results: Iterable[tuple[str, list[str], dict[str, str]]]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for _, terms, _ in results:
-        total.update(terms)
-    return total
 
 
 @cli.command()
-@input_options
+@corpus_command
 @output_file_option("The SQLite file to create or update.")
 @click.option("-n", "--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="Keywords stored per document.")  # fmt: skip
 @click.option("--prune", is_flag=True,
               help="Delete documents of earlier exports that are not in this one.")  # fmt: skip
-def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
+def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
     """Export documents, figures, units and keywords to one SQLite file.
 
     Tables documents, figures, units, keywords (with indexes and foreign keys)
@@ -1110,21 +979,15 @@ def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
       sqlite3 corpus.sqlite "select kind, count(*) from figures group by kind"
       sqlite3 corpus.sqlite "select doc from documents_fts where tokens match '反诈中心'"
     """
-    from policetext.export import export_record, export_to_sqlite  # sqlite3 only here
+    from policetext.export import EXPORT_RECORD, export_to_sqlite  # sqlite3 only here
 
-    pipeline = Pipeline(build_config(opts))
-    reporter = Reporter.from_options(opts)
-    records = pipeline.run(
-        resolve_inputs(opts["paths"]), export_record, segment=True, jobs=opts["jobs"],
-        on_error=reporter, progress=track(opts),
-    )  # fmt: skip
-    count = export_to_sqlite(records, target, pipeline.keywords, top, prune)
+    records = run.run(EXPORT_RECORD, segment=True)
+    count = export_to_sqlite(records, target, run.pipeline.keywords, top, prune)
     click.echo(f"{PROG}: exported {count} documents to {target}", err=True)
-    sys.exit(reporter.exit_status())
 
 
 @cli.command()
-@input_options
+@corpus_command
 @output_file_option("The HTML file to write.")
 @click.option("--by", metavar="META", default=None,
               help="Group documents by this JSON Lines/CSV field (read as --meta).")  # fmt: skip
@@ -1135,12 +998,12 @@ def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
 @click.option("-n", "--top", type=click.IntRange(min=1), default=15, show_default=True,
               help="Corpus keywords charted, and keyness terms for each side.")  # fmt: skip
 def report(
+    run: CorpusRun,
     target: Path,
     by: str | None,
     compare_paths: tuple[str, str] | None,
     date_field: str,
     top: int,
-    **opts: Any,
 ) -> None:
     """Write the corpus report: one self-contained HTML file with charts and tables.
 
@@ -1157,27 +1020,24 @@ def report(
       policetext report scrape.jsonl --id-field id --by region -o report.html
       policetext report --compare binzhou/ baotou/ -o report.html
     """
-    fields = (*opts.get("meta_fields", ()), *(f for f in (by, date_field) if f))
-    opts = {**opts, "meta_fields": tuple(dict.fromkeys(fields))}
-    pipeline = Pipeline(build_config(opts))
-    reporter = Reporter.from_options(opts)
-    paths = opts["paths"]
+    fields = (*run.opts.get("meta_fields", ()), *(f for f in (by, date_field) if f))
+    run.opts["meta_fields"] = tuple(dict.fromkeys(fields))
+    paths = run.opts["paths"]
     from policetext.report import build_report  # its SVG and HTML code only here
 
     html = build_report(
-        pipeline,
-        resolve_inputs(paths) if paths or not compare_paths else [],
+        run.pipeline,
+        run.inputs() if paths or not compare_paths else [],
         compare=compare_paths,
         by=by,
         date_field=date_field or None,
         top=top,
-        jobs=opts["jobs"],
-        on_error=reporter,
-        progress=track(opts),
+        jobs=run.opts["jobs"],
+        on_error=run.reporter,
+        progress=run.progress,
     )
     write_file_atomically(target, html)
     click.echo(f"{PROG}: wrote {target}", err=True)
-    sys.exit(reporter.exit_status())
 
 
 def _short_doc_row(stats: Any) -> dict[str, Any]:

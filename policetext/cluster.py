@@ -1,6 +1,6 @@
 """The per-document work on a Dask cluster (the ``dask`` extra).
 
-A task is a pure function of (pipeline, document); here it is mapped over a Dask
+A task is a pure function of (analyser, document); here it is mapped over a Dask
 bag of inputs, one partition a few documents, and the partitions' results come
 back in input order, so the corpus-level reductions (``stats.collect`` and
 ``finish``, keyword document frequencies, keyness counts, the export) are the
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from policetext.config import Config
@@ -23,8 +23,8 @@ from policetext.io import Source
 if TYPE_CHECKING:
     import dask.bag
 
+    from policetext.analyser import Task
     from policetext.document import Document
-    from policetext.pipeline import Pipeline
 
 R = TypeVar("R")
 
@@ -89,14 +89,14 @@ def shared_scheduler(scheduler: str | None, workers: int | None = None) -> Itera
 def run_on_dask(
     config: Config,
     items: Sequence[Source | InputError],
-    task: Callable[[Pipeline, Document], R],
+    task: Task[R],
     *,
     segment: bool,
     pos: bool,
     scheduler: str | None,
     workers: int | None = None,
-) -> Iterator[tuple[Source | InputError, list[R], InputError | None]]:
-    """``(item, results, error)`` for every item, in input order, computed on Dask."""
+) -> Iterator[tuple[Source | InputError, R | None, InputError | None]]:
+    """``(item, result, error)`` for every item, in input order, computed on Dask."""
     import dask.bag as db
 
     with dask_client(scheduler, workers) as client:
@@ -113,8 +113,8 @@ def run_on_dask(
                     raise ClusterError(
                         f"the Dask run failed: {type(exc).__name__}: {reason}"
                     ) from None
-                for offset, (results, error) in enumerate(outcomes):
-                    yield items[start + offset], results, error
+                for offset, (result, error) in enumerate(outcomes):
+                    yield items[start + offset], result, error
                 start += len(outcomes)
         finally:
             client.cancel(futures)
@@ -123,11 +123,11 @@ def run_on_dask(
 def _run_partition(
     items: Sequence[Source | InputError],
     config: Config,
-    task: Callable[[Pipeline, Document], R],
+    task: Task[R],
     segment: bool,
     pos: bool,
-) -> list[tuple[list[R], InputError | None]]:
-    from policetext.pipeline import run_item
+) -> list[tuple[R | None, InputError | None]]:
+    from policetext.analyser import run_item
 
     return [run_item(config, item, task, segment, pos) for item in items]
 
@@ -166,9 +166,9 @@ def _analyse_partition(
     id_field: str | None,
     meta_fields: tuple[str, ...],
 ) -> list[Document]:
-    from policetext.pipeline import worker_pipeline
+    from policetext.analyser import worker_analyser
 
-    pipeline = worker_pipeline(config)
+    analyser = worker_analyser(config)
     documents = []
     for item in items:
         if isinstance(item, str):
@@ -181,6 +181,5 @@ def _analyse_partition(
             name = str(identifier) if identifier not in (None, "") else "<text>"
             meta = {k: "" if record.get(k) is None else str(record.get(k)) for k in meta_fields}
         source = Source(name, text=text, meta=tuple(meta.items()))
-        for document in pipeline.parse_parts(source, segment=True):
-            documents.append(pipeline.analyse(document))
+        documents.append(analyser.analyse(analyser.parse_source(source, segment=True)))
     return documents

@@ -72,6 +72,12 @@ class Config:
     scheduler: str | None = None
     #: where jieba's dictionary cache (and the normalised-text cache) is written.
     cache_dir: Path = field(default_factory=default_cache_dir)
+    #: inputs larger than this (bytes of a file or of standard input; a record's
+    #: text counted at three bytes a character) are read and analysed in parts, so
+    #: that memory stays bounded by the part, not by the input
+    huge_bytes: int = 16_000_000
+    #: characters in one part of a huge input (cut after a line end where one is near)
+    part_chars: int = 1_000_000
 
     def __post_init__(self) -> None:
         from policetext.errors import ConfigError
@@ -83,6 +89,8 @@ class Config:
         from policetext.engines import resolve_segmenter
 
         resolve_segmenter(self.engine)  # an unknown or missing engine fails here, early
+        if self.huge_bytes < 1 or self.part_chars < 2:
+            raise ConfigError("huge_bytes must be at least 1 and part_chars at least 2")
         if self.executor not in EXECUTORS:
             raise ConfigError(
                 f"unknown executor {self.executor!r}; choose one of {', '.join(EXECUTORS)}"

@@ -11,14 +11,7 @@ from functools import cached_property, partial
 from itertools import repeat
 from typing import Any, NamedTuple, overload
 
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch ``text[start:end]`` of a document's normalised text."""
-
-    start: int
-    end: int
-    text: str
+from policetext.text import Span, split_sentences
 
 
 class Token(NamedTuple):
@@ -87,8 +80,9 @@ class Tokens(Sequence[Token]):
         tags: list[str | None] | None = None,
     ) -> Tokens:
         """The tokens of ``text`` cut into ``cut`` (every character in one token,
-        whitespace too), ``bounds`` their running offsets from 0 (one more than
-        the tokens), ``tags`` their parts of speech if tagged."""
+        whitespace too), ``bounds`` their running offsets (one more than the
+        tokens) from where ``text`` stands in the whole document, ``tags`` their
+        parts of speech if tagged."""
         tokens = cls([], [], [], None)
         tokens._cut = _Cut(text, cut, bounds, tags)
         return tokens
@@ -120,8 +114,9 @@ class Tokens(Sequence[Token]):
         text, cut, bounds, cut_tags = self._cut
         # whitespace is always a token of its own (jieba splits at it), so the few
         # whitespace tokens are found from the text, and the words between them
-        # copied a slice at a time
-        blank = sorted({bisect_right(bounds, m.start()) - 1 for m in _SPACE.finditer(text)})
+        # copied a slice at a time; bounds start where the text stands in the whole
+        at = bounds[0]
+        blank = sorted({bisect_right(bounds, m.start() + at) - 1 for m in _SPACE.finditer(text)})
         words: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -222,16 +217,16 @@ class Document:
     tokens: Sequence[Token] = ()  # a Tokens when segmented
     #: fields of a table-shaped input that travel into every output row (date, source …)
     meta: Mapping[str, str] = field(default_factory=dict)
-    # A huge input is processed in bounded parts: ``part`` counts them from 0,
-    # ``offset`` and ``line_offset`` say where this part's text starts in the whole
-    # normalised document, ``separator`` is what joins it to the part before
-    # ("\n", or "" for a part cut after a sentence end inside a line).
     #: filled by Pipeline.parse (the notebook API): extracted figures and units, and
     #: the keyword ranking behind keywords()
     figures: tuple[Any, ...] = ()
     units: tuple[Any, ...] = ()
     keyword_ranking: tuple[Any, ...] = ()
-    part: int = 0
+    # A huge input is analysed in bounded parts (see analyser.py): ``offset`` and
+    # ``line_offset`` say where this part's text starts in the whole normalised
+    # text (characters and line breaks before it), and ``separator`` is what joins
+    # it to the part before ("\n", or "" for a part cut inside a line). Every
+    # token, figure, unit and hit is made with offsets into the whole text.
     offset: int = 0
     line_offset: int = 0
     separator: str = ""
@@ -251,8 +246,6 @@ class Document:
     @cached_property
     def sentences(self) -> tuple[Span, ...]:
         """Sentences of the normalised text (computed on first use)."""
-        from policetext.segment import split_sentences
-
         return tuple(split_sentences(self.text))
 
     def metadata_row(self) -> dict[str, Any]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from policetext.analyser import Analyser, Task
 from policetext.document import Document, token_words
 from policetext.errors import PolicetextError
+from policetext.keywords import KeywordExtractor
 
 SCHEMA = """
 PRAGMA foreign_keys = ON;
@@ -58,8 +60,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(doc UNINDEXED, token
 """
 
 
-def export_record(pipeline: Any, document: Document) -> dict[str, Any]:
-    """Everything the export stores for one document (a task for :meth:`Pipeline.run`)."""
+def export_record(analyser: Analyser, document: Document) -> dict[str, Any]:
+    """Everything the export stores for one document (the work of :data:`EXPORT_RECORD`)."""
     words = [w for w in token_words(document.tokens) if not w.isspace()]
     return {
         "doc": document.doc,
@@ -71,19 +73,42 @@ def export_record(pipeline: Any, document: Document) -> dict[str, Any]:
         "encoding": document.encoding,
         "script": document.script,
         "text": document.text,
+        "separator": document.separator,
         "chars": len(document.text),
         "tokens": len(words),
         "segmented": " ".join(words),
-        "figures": [f.as_row() for f in pipeline.figures.figures(document)],
-        "units": [u.as_row() for u in pipeline.units.units(document)],
-        "terms": Counter(pipeline.keywords.terms(document)),
+        "figures": [f.as_row() for f in analyser.figures.figures(document)],
+        "units": [u.as_row() for u in analyser.units.units(document)],
+        "terms": Counter(analyser.keywords.terms(document)),
     }
+
+
+def merge_records(parts: Iterator[dict[str, Any]]) -> dict[str, Any]:
+    """The record of a huge input: its parts' texts joined, their rows one after
+    another (their offsets index the whole text already), their counts added."""
+    whole = next(parts)
+    texts, segmented = [whole["text"]], [whole["segmented"]]
+    for part in parts:
+        texts += (part["separator"], part["text"])
+        segmented.append(part["segmented"])
+        whole["tokens"] += part["tokens"]
+        whole["figures"] += part["figures"]
+        whole["units"] += part["units"]
+        whole["terms"].update(part["terms"])
+    whole["text"] = "".join(texts)
+    whole["chars"] = len(whole["text"])
+    whole["segmented"] = " ".join(filter(None, segmented))
+    return whole
+
+
+#: ``export``'s task: everything stored of one input
+EXPORT_RECORD: Task[dict[str, Any]] = Task(export_record, merge_records)
 
 
 def export_to_sqlite(
     records: Iterable[dict[str, Any]],
     target: Path,
-    extractor: Any,
+    extractor: KeywordExtractor,
     top: int = 20,
     prune: bool = False,
 ) -> int:
@@ -173,14 +198,14 @@ def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
 
 
 def _keywords(
-    connection: sqlite3.Connection, terms: dict[int, Counter[str]], extractor: Any, top: int
+    connection: sqlite3.Connection,
+    terms: dict[int, Counter[str]],
+    extractor: KeywordExtractor,
+    top: int,
 ) -> None:
     """Each document's keywords, with the IDF blended over the exported documents."""
-    df: Counter[str] = Counter()
-    for counts in terms.values():
-        df.update(counts.keys())
-    for document_id, counts in terms.items():
-        ranked = extractor.tfidf(counts, top, df, len(terms))
+    rankings = extractor.blended(list(terms.values()), top)
+    for document_id, ranked in zip(terms, rankings, strict=True):
         connection.executemany(
             "INSERT INTO keywords (document_id, rank, term, score, count) VALUES (?, ?, ?, ?, ?)",
             [(document_id, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
@@ -154,13 +154,14 @@ class FigureExtractor:
         }
 
     # ---- the scan --------------------------------------------------------------
-    def find(self, text: str, doc: str = "<text>") -> list[FigureRecord]:
-        """Every figure of a normalised ``text``, in text order."""
+    def find(self, text: str, doc: str = "<text>", offset: int = 0) -> list[FigureRecord]:
+        """Every figure of a normalised ``text``, in text order; ``offset`` is where
+        ``text`` stands in the whole document (a part of a huge input)."""
         backwards = text[::-1]  # where clauses start is read on it (see _left_runs)
         records: list[FigureRecord] = []
         previous: FigureRecord | None = None
         for reading in self._readings(text, backwards):
-            previous = _record(text, backwards, doc, reading, previous)
+            previous = _record(text, backwards, doc, reading, previous, offset)
             records.append(previous)
         return records
 
@@ -289,12 +290,8 @@ class FigureExtractor:
         return value, top, unit.unit, kind, _as_reported(before or after or m["ct_tail"])
 
     def figures(self, document: Document) -> list[FigureRecord]:
-        """The figures of a document (offsets shifted for a part of a huge input)."""
-        records = self.find(document.text, document.doc)
-        if document.offset:
-            shift = document.offset
-            records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
-        return records
+        """The figures of a document, with offsets into its whole normalised text."""
+        return self.find(document.text, document.doc, document.offset)
 
 
 def _guarded(branches: Sequence[tuple[str | None, str]]) -> str:
@@ -368,12 +365,14 @@ def _left_runs(backwards: str, start: int) -> tuple[int, int]:
 
 
 def _change_and_base(
-    text: str, start: int, clause_start: int, previous: FigureRecord | None
+    text: str, start: int, clause_start: int, previous: FigureRecord | None, offset: int
 ) -> tuple[str | None, str | None]:
-    """Direction of change (up/down) and its base (同比 …) as written before the figure."""
-    left = max(clause_start, previous.end if previous else 0, start - 16)
+    """Direction of change (up/down) and its base (同比 …) as written before the figure
+    (``previous`` has offsets into the whole document, ``text`` starts at ``offset``)."""
+    previous_end = previous.end - offset if previous else 0
+    left = max(clause_start, previous_end, start - 16)
     window = text[left:start]
-    if previous and not window.strip("、和及与") and previous.end >= start - 1:
+    if previous and not window.strip("、和及与") and previous_end >= start - 1:
         return previous.change, previous.base  # a list sharing its verb: 分别下降6.9%、51%
     found = _CHANGE.findall(window)  # (up word, down word) pairs, one of them empty
     if not found:
@@ -387,19 +386,25 @@ def _change_and_base(
 
 
 def _record(
-    text: str, backwards: str, doc: str, reading: _Reading, previous: FigureRecord | None
+    text: str,
+    backwards: str,
+    doc: str,
+    reading: _Reading,
+    previous: FigureRecord | None,
+    offset: int = 0,
 ) -> FigureRecord:
-    """The record of a figure read; ``previous`` is the figure before it, if any."""
+    """The record of a figure read, placed ``offset`` on in the whole document;
+    ``previous`` is the figure before it, if any."""
     start, end, value, top, unit, kind, approx = reading
     clause_start, context_start = _left_runs(backwards, start)
-    change, base = _change_and_base(text, start, clause_start, previous)
+    change, base = _change_and_base(text, start, clause_start, previous, offset)
     context_end = _CONTEXT_RUN.match(text, end)
     assert context_end is not None  # a run of {0,30} characters always matches
     context = text[context_start : context_end.end()]  # the clause around the figure
     return FigureRecord(
         doc=doc,
-        start=start,
-        end=end,
+        start=start + offset,
+        end=end + offset,
         text=text[start:end],
         value=value,
         max=top,
@@ -410,8 +415,3 @@ def _record(
         base=base,
         context=context,
     )
-
-
-def figure_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
-    """The figures of one document as rows (a task for :meth:`Pipeline.run`)."""
-    return [{**f.as_row(), **document.meta} for f in pipeline.figures.figures(document)]

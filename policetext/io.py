@@ -8,6 +8,7 @@ by trying them in a fixed order.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import fnmatch
 import io
@@ -25,6 +26,7 @@ from typing import BinaryIO
 from policetext.datafiles import bundled_corpus_paths, common_chars
 from policetext.errors import InputError
 from policetext.patterns import count_runs
+from policetext.text import CLAUSE_END_MARKS, HAN_RUN_RE, SENTENCE_END_MARKS, is_han
 
 STDIN_NAME = "<stdin>"
 _BOMS = (
@@ -36,7 +38,6 @@ _BOMS = (
 )
 _CANDIDATES = ("utf-8", "gb18030", "big5")
 _SAMPLE_CHARS = 8192
-_HAN_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
 # private-use and astral characters: what a wrong decoding tends to produce
 _PRIVATE_OR_ASTRAL_RUN = re.compile("[\ue000-\uf8ff\U00010000-\U0010ffff]+")
 # control characters that never occur in text files
@@ -69,6 +70,61 @@ class Source:
             raise InputError("permission denied", self.name) from None
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror or exc}", self.name) from None
+
+    def size(self) -> int:
+        """About how many bytes the input holds (a record's text as UTF-8 Chinese
+        would take: three bytes a character); 0 when that cannot be told."""
+        if self.text is not None:
+            return 3 * len(self.text)
+        try:
+            if self.path is not None:
+                return self.path.stat().st_size
+            stream = self.stream
+            if stream is None or not stream.seekable():
+                return 0
+            at = stream.tell()
+            end = stream.seek(0, os.SEEK_END)
+            stream.seek(at)
+            return end
+        except (OSError, ValueError):
+            return 0
+
+    def open_binary(self) -> BinaryIO:
+        """The input as a binary stream at its start; raises :class:`InputError`."""
+        if self.path is None:
+            stream = self.stream or sys.stdin.buffer
+            with contextlib.suppress(OSError, ValueError):
+                stream.seek(0)
+            return stream
+        try:
+            return open(self.path, "rb")
+        except FileNotFoundError:
+            raise InputError("no such file (it may have been removed)", self.name) from None
+        except IsADirectoryError:
+            raise InputError("is a directory", self.name) from None
+        except PermissionError:
+            raise InputError("permission denied", self.name) from None
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror or exc}", self.name) from None
+
+
+def stdin_source(stream: BinaryIO, spill_bytes: int) -> Source | None:
+    """Standard input as a source, held in memory up to ``spill_bytes`` and in a
+    temporary file beyond (so a huge pipe is read in parts like a huge file);
+    ``None`` when it is empty."""
+    import tempfile  # only for standard input: its imports cost every process 10 ms
+
+    spool = tempfile.SpooledTemporaryFile(max_size=spill_bytes)
+    try:
+        while chunk := stream.read(_CHUNK_BYTES):
+            spool.write(chunk)
+    except (OSError, ValueError):
+        pass
+    if not spool.tell():
+        spool.close()
+        return None
+    spool.seek(0)
+    return Source(STDIN_NAME, stream=spool)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -277,7 +333,7 @@ def decode_bytes(data: bytes, name: str = "", encoding: str | None = None) -> tu
 
 def _score(text: str, codec: str) -> float:
     """Share of Han characters that are common; UTF-8 validity is strong evidence."""
-    han = count_runs(_HAN_RUN, text)
+    han = count_runs(HAN_RUN_RE, text)
     odd = count_runs(_PRIVATE_OR_ASTRAL_RUN, text)
     if not han:
         base = 1.0 if text.isascii() else 0.5
@@ -291,7 +347,129 @@ def _score(text: str, codec: str) -> float:
 
 @cache
 def _common_han_run() -> re.Pattern[str]:
-    """Runs of common Han characters (within ``_HAN_RUN``'s ranges): the character
-    class compiles to a bitmap, tested in C."""
-    common = "".join(sorted(c for c in common_chars() if _HAN_RUN.fullmatch(c)))
+    """Runs of common Han characters (within ``HAN``): the character class
+    compiles to a bitmap, tested in C."""
+    common = "".join(sorted(c for c in common_chars() if HAN_RUN_RE.fullmatch(c)))
     return re.compile(f"[{common}]+")
+
+
+# ---- inputs too large to hold whole: read in bounded parts ----------------------------
+#: how many bytes of an input are read at a time when it is read in parts
+_CHUNK_BYTES = 1 << 22
+#: how many stretches of a large input are sampled to score candidate encodings
+_SAMPLES = 16
+_PART_CUT_BEFORE = re.compile(f"[{SENTENCE_END_MARKS}]")
+_PART_CUT_CLAUSE = re.compile(f"[{CLAUSE_END_MARKS}]")
+
+
+def detect_stream_encoding(handle: BinaryIO, name: str) -> str:
+    """The encoding of a large input, judged on all of it (``decode_bytes`` judges a
+    text held in memory): a BOM decides; else every candidate must decode every
+    byte (a file cut inside its last character aside), and those that do are
+    scored on stretches sampled through the whole input. Leaves ``handle`` at 0.
+    """
+    handle.seek(0)
+    head = handle.read(65536)
+    handle.seek(0)
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    binary = len(head) - len(head.translate(None, _BINARY_BYTES))
+    if b"\x00" in head or binary > len(head) // 100:
+        raise InputError("binary file (not text), skipped", name)
+    size = handle.seek(0, os.SEEK_END)
+    handle.seek(0)
+    every = max(1, size // _CHUNK_BYTES // _SAMPLES)  # sample one chunk in this many
+    scored: list[tuple[float, int, str]] = []
+    for rank, codec in enumerate(_CANDIDATES):
+        decoder = codecs.getincrementaldecoder(codec)()
+        samples: list[str] = []
+        number = 0
+        try:
+            while chunk := handle.read(_CHUNK_BYTES):
+                text = decoder.decode(chunk)
+                if number % every == 0:
+                    samples.append(text[:_SAMPLE_CHARS])
+                number += 1
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            if not (codec == "utf-8" and exc.reason == "unexpected end of data"):
+                continue  # a file cut inside its last character is still UTF-8
+        finally:
+            handle.seek(0)
+        score = _score("".join(samples), codec)
+        if score > 1.0:
+            return codec  # valid UTF-8 of Chinese: no other decoding can score above 1
+        scored.append((score, -rank, codec))
+    if not scored:
+        raise InputError(
+            "cannot be decoded as UTF-8, GB18030 or Big5; give --encoding if you know it", name
+        )
+    return max(scored)[2]
+
+
+def decoded_parts(handle: BinaryIO, name: str, encoding: str, part_chars: int) -> Iterator[str]:
+    """The text of ``handle`` decoded as ``encoding``, in parts of at most
+    ``part_chars`` characters cut at a line end where one is near (see
+    ``cut_point``); a character cut at the very end of the input becomes U+FFFD,
+    as ``decode_bytes`` makes it."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    buffer = ""
+    read = 0
+    while True:
+        chunk = handle.read(_CHUNK_BYTES)
+        try:
+            buffer += decoder.decode(chunk)
+            if not chunk:
+                try:
+                    buffer += decoder.decode(b"", final=True)
+                except UnicodeDecodeError as exc:
+                    if exc.reason != "unexpected end of data":
+                        raise
+                    buffer += "\ufffd"  # the input ends inside a character
+        except UnicodeDecodeError:
+            raise InputError(f"cannot be decoded as {encoding} near byte {read}", name) from None
+        read += len(chunk)
+        while len(buffer) > part_chars:
+            cut = cut_point(buffer, part_chars)
+            yield buffer[:cut]
+            buffer = buffer[cut:]
+        if not chunk:
+            break
+    if buffer:
+        yield buffer
+
+
+def text_parts(text: str, part_chars: int) -> Iterator[str]:
+    """A text held in memory, in parts as ``decoded_parts`` cuts them."""
+    start = 0
+    while len(text) - start > part_chars:
+        cut = cut_point(text, part_chars, start)
+        yield text[start:cut]
+        start = cut
+    if start < len(text) or not text:
+        yield text[start:]
+
+
+def cut_point(text: str, limit: int, start: int = 0) -> int:
+    """Where a part that starts at ``start`` ends, at most ``limit`` characters on:
+    after the last line end that follows a non-Han character (a line broken inside
+    a word is rejoined by normalisation, which must see both halves), else after
+    any line end, else after a sentence end, else a clause end; a run with none of
+    them is cut hard."""
+    floor, ceiling = start + limit // 2, start + limit
+    newline = text.rfind("\n", floor, ceiling)
+    first_newline = newline
+    while newline > floor and is_han(text[newline - 1]):
+        newline = text.rfind("\n", floor, newline)
+    if newline > floor:
+        return newline + 1
+    if first_newline >= 0:
+        return first_newline + 1
+    for pattern in (_PART_CUT_BEFORE, _PART_CUT_CLAUSE):
+        last = None
+        for last in pattern.finditer(text, floor, ceiling):  # noqa: B007
+            pass
+        if last:
+            return last.end()
+    return ceiling

@@ -18,13 +18,12 @@ from functools import cached_property
 from itertools import compress, repeat
 from operator import ge, methodcaller, mul, truediv
 from pathlib import Path
-from typing import Any
 
 from policetext.cache import derived_bytes
 from policetext.document import Document, Token, token_words
 from policetext.errors import ConfigError
 from policetext.memo import Memo
-from policetext.normalize import HAN, NOISE_MARK
+from policetext.text import HAN, NOISE_MARK
 
 METHODS = ("tfidf", "textrank")
 _HAS_HAN = re.compile(f"[{HAN}]")
@@ -232,6 +231,18 @@ class KeywordExtractor:
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:top]
 
+    def blended(
+        self, counts: Sequence[Counter[str]], top: int
+    ) -> Iterator[list[tuple[str, float, int]]]:
+        """Each document's ``(term, score, count)`` by TF-IDF with jieba's IDF blended
+        with the document frequencies of ``counts`` (one counter a document): the
+        one ranking of keywords, stats, the report and the export."""
+        df: Counter[str] = Counter()
+        for terms in counts:
+            df.update(terms.keys())  # counted in C
+        n_docs = len(counts)
+        return (self.tfidf(terms, top, df, n_docs) for terms in counts)
+
     def textrank(
         self, terms: Sequence[str], top: int, window: int = 5, iterations: int = 30
     ) -> list[tuple[str, float, int]]:
@@ -266,16 +277,13 @@ def rank_documents(
     top: int,
 ) -> list[Keyword]:
     """Keywords of each document; TF-IDF uses the blended IDF when there are several."""
-    df: Counter[str] = Counter()
-    for _, terms in per_doc:
-        df.update(set(terms))
-    n_docs = len(per_doc)
+    rankings: Iterable[list[tuple[str, float, int]]]
+    if method == "textrank":
+        rankings = (extractor.textrank(terms, top) for _, terms in per_doc)
+    else:
+        rankings = extractor.blended([Counter(terms) for _, terms in per_doc], top)
     out = []
-    for doc, terms in per_doc:
-        if method == "textrank":
-            ranked = extractor.textrank(terms, top)
-        else:
-            ranked = extractor.tfidf(Counter(terms), top, df, n_docs)
+    for (doc, _), ranked in zip(per_doc, rankings, strict=True):
         out.extend(Keyword(doc, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1))
     return out
 
@@ -298,11 +306,6 @@ def rank_corpus(
             counts.update(terms)
         ranked = extractor.tfidf(counts, top)
     return [Keyword("<corpus>", i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)]
-
-
-def keyword_terms(pipeline: Any, document: Document) -> tuple[str, list[str], dict[str, str]]:
-    """A document's name, candidate terms and metadata (a task for :meth:`Pipeline.run`)."""
-    return document.doc, pipeline.keywords.terms(document), dict(document.meta)
 
 
 def split_term_counts(

@@ -32,14 +32,9 @@ from operator import eq, methodcaller, ne
 from policetext.config import Config
 from policetext.datafiles import common_chars, common_words, shipped_lines
 from policetext.engines import fast_converter, pure_converter, pure_opencc_root, resolve_segmenter
-from policetext.patterns import count_runs, literal_first_chars, search_at
-
-#: the noise mark put where a garbled stretch could not be repaired (geta mark).
-NOISE_MARK = "〓"
-
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RUN_RE = re.compile(f"[{HAN}]+")
-
+from policetext.patterns import literal_first_chars, search_at
+from policetext.text import CLOSING_MARKS, HAN, NOISE_MARK, SENTENCE_END_MARKS, count_han
+from policetext.text import is_han as _is_han
 
 # -- 1. garbled GBK ---------------------------------------------------------
 # A stream decoded one byte late starts with "?" for the orphaned byte (sometimes
@@ -155,7 +150,7 @@ _BREAK_AFTER_HAN_OR_BLANK_RE = re.compile(f"\n(?<=[{HAN} \t\u3000]\n)")
 _NON_BLANK_RE = re.compile("[^ \t\u3000\n]")
 # what is stripped around every line of the result (a stray BOM too)
 _strip_blanks = methodcaller("strip", " \t\u3000\u00a0\ufeff")
-_SENTENCE_END = set("。！？；…”’」』）)!?;")
+_SENTENCE_END = set(SENTENCE_END_MARKS + CLOSING_MARKS)
 
 # -- 6. furniture and bylines -----------------------------------------------
 _EDITOR_WORDS = "责任编辑|编辑|校对|审核|终审"
@@ -198,13 +193,6 @@ class NormalizedText:
     counts: NormalizeCounts
     byline: Byline
     script: str  # "simplified", "traditional", "mixed" (or "unknown" when not converted)
-
-
-def _is_han(char: str) -> bool:
-    """Whether one character is Han (``HAN``); comparisons beat a regex call here."""
-    return (
-        "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
-    )
 
 
 class Normalizer:
@@ -792,11 +780,6 @@ def _breaks_after_han(text: str) -> list[tuple[int, int]]:
         if end > 0 and _is_han(text[end - 1]):
             found.append((end, newline))
     return found
-
-
-def count_han(text: str) -> int:
-    """The number of Han characters in ``text``."""
-    return count_runs(_HAN_RUN_RE, text)
 
 
 def judge_script(text: str, converted_chars: int) -> str:

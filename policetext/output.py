@@ -186,9 +186,10 @@ def iter_lines(text: str) -> Iterator[str]:
         yield line + "\n"
 
 
-def write_file_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a temporary name beside ``target``, then rename it into place,
-    so an interrupted run never leaves a file that looks complete."""
+def write_file_atomically(target: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, one after another) to a temporary name beside
+    ``target``, then rename it into place, so an interrupted run never leaves a file
+    that looks complete."""
     import tempfile  # only when a file is written: its imports cost every process 10 ms
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -197,7 +198,10 @@ def write_file_atomically(target: Path, text: str) -> None:
     )
     try:
         with handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
         # the temporary file is private (0600); give the result the mode open() would
         umask = os.umask(0)
         os.umask(umask)

@@ -20,10 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policetext.analyser import Analyser, Task
 from policetext.document import Document
 from policetext.figures import KINDS, FigureRecord
 from policetext.keywords import Keyness, keyness
-from policetext.stats import CorpusSummary, DocumentStats, collect, document_stats, finish
+from policetext.stats import (
+    CorpusSummary,
+    DocumentStats,
+    absorb,
+    collect,
+    document_stats,
+    finish,
+)
 from policetext.units import UnitRecord, unit_tree
 
 #: the section ids, in page order; tests and links rely on them
@@ -62,23 +70,23 @@ class DocumentReport:
     #: the sentences that hold a figure, by start
     sentences: dict[int, str]
     units: list[UnitRecord]
-    part: int = 0
     group: str | None = None
 
     def absorb(self, later: DocumentReport) -> None:
         """Add a later part of a huge input (its offsets already index the whole text)."""
+        absorb(self.stats, later.stats)
         self.figures.extend(later.figures)
         self.figure_sentences.extend(later.figure_sentences)
         self.sentences.update(later.sentences)
         self.units.extend(later.units)
 
 
-def report_document(pipeline: Any, document: Document) -> DocumentReport:
+def report_document(analyser: Analyser, document: Document) -> DocumentReport:
     """The stats, figures (with their sentences) and units of one document
-    (a task for :meth:`Pipeline.run`)."""
-    figures = pipeline.figures.figures(document)
-    units = pipeline.units.units(document)
-    stats = document_stats(pipeline, document, figures=figures, units=units)
+    (the work of :data:`REPORT_DOCUMENT`)."""
+    figures = analyser.figures.figures(document)
+    units = analyser.units.units(document)
+    stats = document_stats(analyser, document, figures=figures, units=units)
     spans = document.sentences
     starts = [span.start + document.offset for span in spans]
     figure_sentences: list[int] = []
@@ -97,8 +105,18 @@ def report_document(pipeline: Any, document: Document) -> DocumentReport:
         figure_sentences=figure_sentences,
         sentences=sentences,
         units=units,
-        part=document.part,
     )
+
+
+def _merge_reports(parts: Iterator[DocumentReport]) -> DocumentReport:
+    whole = next(parts)
+    for part in parts:
+        whole.absorb(part)
+    return whole
+
+
+#: the report's task: what it shows of one input (a huge input's parts added up)
+REPORT_DOCUMENT: Task[DocumentReport] = Task(report_document, _merge_reports)
 
 
 # ---- the corpus ------------------------------------------------------------------
@@ -160,7 +178,7 @@ def collect_report(
     def results() -> Iterator[DocumentReport]:
         for group, items in runs:
             for result in pipeline.run(
-                items, report_document, segment=True, jobs=jobs, on_error=note, progress=progress
+                items, REPORT_DOCUMENT, segment=True, jobs=jobs, on_error=note, progress=progress
             ):
                 result.group = group
                 yield result
@@ -169,16 +187,13 @@ def collect_report(
 
     def stats_of() -> Iterator[DocumentStats]:
         for result in results():
-            if result.part and gathered:
-                gathered[-1].absorb(result)
-            else:
-                gathered.append(result)
+            gathered.append(result)
             yield result.stats
 
     corpus, documents = collect(stats_of())
     corpus.skipped = failed
     terms = [Counter(d.terms) for d in documents]  # finish() drops them
-    keywords = finish(pipeline, documents, corpus, top)
+    keywords = finish(pipeline.keywords, documents, corpus, top)
     summary = CorpusSummary(corpus, documents, keywords)
     if by is not None:
         for item in gathered:
@@ -259,15 +274,10 @@ def _rank_each(
     pipeline: Any, units: list[tuple[str | None, Counter[str]]], top: int
 ) -> list[tuple[str, list[tuple[str, float, int]]]]:
     """Each document's (or group's) keywords, with the IDF blended over them as in stats."""
-    df: Counter[str] = Counter()
-    for _, counts in units:
-        df.update(counts.keys())
+    rankings = pipeline.keywords.blended([counts for _, counts in units], top)
     return [
-        (
-            OTHER_INPUTS if name is None else name,
-            pipeline.keywords.tfidf(counts, top, df, len(units)),
-        )
-        for name, counts in units
+        (OTHER_INPUTS if name is None else name, ranked)
+        for (name, _), ranked in zip(units, rankings, strict=True)
     ]
 
 

@@ -12,11 +12,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
+from functools import partial
+from typing import Any
 
+from policetext.analyser import Analyser, Task, chained
 from policetext.document import Document
 from policetext.errors import PolicetextError
 from policetext.normalize import NormalizeCounts, Normalizer
+from policetext.output import highlight
 
 try:  # the parser module moved in Python 3.11
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -136,60 +140,56 @@ class Searcher:
         inside: SpanFilter | None = None,
         near: int | None = None,
     ) -> Iterator[Hit]:
-        """Matches in one document, in text order."""
-        text = document.text
+        """Matches in one document, in text order, with offsets (and lines) of its
+        whole normalised text; tokens and ``inside`` spans have them already."""
+        text, base = document.text, document.offset
         boundaries: tuple[set[int], set[int]] | None = None
         if whole_words:
             boundaries = ({t.start for t in document.tokens}, {t.end for t in document.tokens})
         spans = sorted(inside(document)) if inside else None
         line_starts = _line_starts(text)
-        matches = [m for m in self.pattern.finditer(text) if m.end() > m.start()]
+        matches = [
+            (m.start() + base, m.end() + base)
+            for m in self.pattern.finditer(text)
+            if m.end() > m.start()
+        ]
         if boundaries:
             starts, ends = boundaries
-            matches = [m for m in matches if m.start() in starts and m.end() in ends]
+            matches = [(s, e) for s, e in matches if s in starts and e in ends]
         if spans is not None and near is not None:
             # report the spans (figures, units) lying within `near` characters of a match
             found = [
                 (s, e)
                 for s, e in spans
-                if any(m.start() - near <= e and s <= m.end() + near for m in matches)
+                if any(ms - near <= e and s <= me + near for ms, me in matches)
             ]
             for s, e in found:
                 yield self._hit(document, s, e, line_starts)
             return
-        for m in matches:
-            if spans is not None and not any(s <= m.start() and m.end() <= e for s, e in spans):
+        for ms, me in matches:
+            if spans is not None and not any(s <= ms and me <= e for s, e in spans):
                 continue
-            yield self._hit(document, m.start(), m.end(), line_starts)
+            yield self._hit(document, ms, me, line_starts)
 
     def _hit(self, document: Document, start: int, end: int, line_starts: list[int]) -> Hit:
-        hit = self._local_hit(document, start, end, line_starts)
-        if document.offset or document.line_offset:
-            # a part of a huge input: positions in the whole normalised document
-            return replace(
-                hit,
-                start=hit.start + document.offset,
-                end=hit.end + document.offset,
-                line=hit.line + document.line_offset,
-            )
-        return hit
-
-    def _local_hit(self, document: Document, start: int, end: int, line_starts: list[int]) -> Hit:
-        text = document.text
-        line = _bisect(line_starts, start)
+        """The hit at ``start:end`` of the whole text (``document.text`` starts at
+        its ``offset``, on line ``line_offset + 1``)."""
+        text, base = document.text, document.offset
+        local = start - base
+        line = _bisect(line_starts, local)
         line_start = line_starts[line]
         line_end = text.find("\n", line_start)
         line_end = len(text) if line_end < 0 else line_end
         n = self.context_chars
         return Hit(
             doc=document.doc,
-            line=line + 1,
-            column=start - line_start + 1,
+            line=document.line_offset + line + 1,
+            column=local - line_start + 1,
             start=start,
             end=end,
-            match=text[start:end],
-            left=text[max(line_start, start - n) : start],
-            right=text[end : min(line_end, end + n)],
+            match=text[local : end - base],
+            left=text[max(line_start, local - n) : local],
+            right=text[end - base : min(line_end, end - base + n)],
             line_text=text[line_start:line_end],
         )
 
@@ -221,3 +221,117 @@ def matching_lines(searcher: Searcher, document: Document) -> int:
             starts = starts or _line_starts(text)
             seen.add(_bisect(starts, match.start()))
     return len(seen)
+
+
+# ---- grep over a corpus: one document's output, computed where the document is --------
+MODES = ("lines", "count", "files", "json", "kwic")
+
+
+@dataclass(frozen=True)
+class GrepOptions:
+    """How ``grep`` reads and prints matches (``mode``: one of :data:`MODES`)."""
+
+    mode: str = "lines"
+    whole_words: bool = False
+    #: only hits inside extracted ``figures`` or named ``units``
+    inside: str | None = None
+    #: with ``inside``: the figures or units within this many characters of a match
+    near: int | None = None
+    colour: bool = False
+    context_chars: int | None = None
+    context_sentences: int | None = None
+    sentence: bool = False
+
+
+@dataclass(frozen=True)
+class GrepOutput:
+    """One input's grep result: lines holding a match, and its printed lines."""
+
+    doc: str
+    lines: int
+    text: str = ""
+
+
+def extracted_spans(analyser: Analyser, document: Document, inside: str) -> list[tuple[int, int]]:
+    """The spans of a document's extracted ``figures`` or named ``units``."""
+    if inside == "figures":
+        return [(f.start, f.end) for f in analyser.figures.figures(document)]
+    return [(u.start, u.end) for u in analyser.units.units(document)]
+
+
+def grep_document(
+    searcher: Searcher, options: GrepOptions, analyser: Analyser, document: Document
+) -> GrepOutput | list[dict[str, object]]:
+    """One document's grep output: rows for ``json``/``kwic``, else its line count
+    and printed lines."""
+    if options.mode == "count" and not (options.whole_words or options.inside):
+        return GrepOutput(document.doc, matching_lines(searcher, document))
+    inside = options.inside
+    hits = list(
+        searcher.hits(
+            document,
+            whole_words=options.whole_words,
+            inside=(lambda d: extracted_spans(analyser, d, inside)) if inside else None,
+            near=options.near,
+        )
+    )
+    if options.mode in ("json", "kwic"):
+        return [{**h.as_row(), **document.meta} for h in hits]
+    lines = len({h.line for h in hits})
+    if options.mode != "lines" or not hits:
+        return GrepOutput(document.doc, lines)
+    return GrepOutput(document.doc, lines, grep_lines(document, hits, options))
+
+
+def _merged_output(parts: Iterator[GrepOutput]) -> GrepOutput:
+    first = next(parts)
+    rest = list(parts)
+    if not rest:
+        return first
+    return GrepOutput(
+        first.doc,
+        first.lines + sum(p.lines for p in rest),
+        first.text + "".join(p.text for p in rest),
+    )
+
+
+def grep_task(searcher: Searcher, options: GrepOptions) -> Task[Any]:
+    """The task of ``grep``: rows (``json``, ``kwic``) or a :class:`GrepOutput` per input."""
+    work = partial(grep_document, searcher, options)
+    return Task(work, chained if options.mode in ("json", "kwic") else _merged_output)
+
+
+def grep_lines(document: Document, hits: list[Hit], options: GrepOptions) -> str:
+    """The printed lines of a document's hits: ripgrep's ``path:line:col:line``, or
+    the characters or sentences around each hit."""
+    out = []
+    colour = options.colour
+    chars, around, sentence = options.context_chars, options.context_sentences, options.sentence
+    if chars is None and around is None and not sentence:
+        # ripgrep: one line per matching line, every match on it highlighted
+        by_line: dict[int, list[Hit]] = {}
+        for hit in hits:
+            by_line.setdefault(hit.line, []).append(hit)
+        for line, group in by_line.items():
+            first = group[0]
+            line_start = first.start - first.column + 1
+            spans = [(h.start - line_start, h.end - line_start) for h in group]
+            text = highlight(first.line_text, spans, colour)
+            out.append(f"{document.doc}:{line}:{first.column}:{text}\n")
+        return "".join(out)
+    sentences = list(document.sentences)
+    base = document.offset
+    for hit in hits:
+        if chars is not None and not sentence and around is None:
+            piece, offset = hit.left + hit.match + hit.right, len(hit.left)
+        else:
+            local = hit.start - base
+            index = next((i for i, s in enumerate(sentences) if s.start <= local < s.end), 0)
+            n = around or 0
+            chosen = sentences[max(0, index - n) : index + n + 1] or [sentences[index]]
+            begin = chosen[0].start
+            piece = document.text[begin : chosen[-1].end].replace("\n", " ")
+            offset = local - begin
+        text = highlight(piece, [(offset, offset + len(hit.match))], colour)
+        out.append(f"{document.doc}:{hit.line}:{hit.column}:{text}\n")
+    return "".join(out)

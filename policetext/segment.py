@@ -20,39 +20,19 @@ from typing import TYPE_CHECKING, Any
 from policetext.cache import derived_bytes
 from policetext.config import default_cache_dir
 from policetext.datafiles import data_path, iter_data_lines
-from policetext.document import Span, Tokens
+from policetext.document import Tokens
 from policetext.engines import package_folders, resolve_segmenter, rjieba_tokenizer
 from policetext.errors import ConfigError
+from policetext.text import CLOSING_MARKS, count_sentences, split_sentences
 from policetext.word_tags import WordTagIndex
+
+__all__ = ["Segmenter", "count_sentences", "jieba_data", "read_user_dict", "split_sentences"]
 
 if TYPE_CHECKING:
     import jieba
     import jieba.posseg
 
-# A sentence ends at 。！？；… (with any closing quotes after it) or at a line end.
-_SENTENCE_RE = re.compile(r"[^\n。！？；…!?;]*(?:[。！？；!?;]+|…+)?[”’」』）)]*|[^\n]+")
 _USER_DICT_LINE = re.compile(r"^(?P<word>\S+?)(?:\s+(?P<freq>\d+))?(?:\s+(?P<pos>[a-zA-Z]+))?$")
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Sentences of ``text`` as spans; closing quotes stay with their sentence.
-
-    >>> [s.text for s in split_sentences("抓获10人。”他说：好！\\n下一段")]
-    ['抓获10人。”', '他说：好！', '下一段']
-    """
-    spans = []
-    for match in _SENTENCE_RE.finditer(text):
-        piece = match.group()
-        if piece.strip():
-            start = match.start() + (len(piece) - len(piece.lstrip()))
-            end = match.end() - (len(piece) - len(piece.rstrip()))
-            spans.append(Span(start, end, text[start:end]))
-    return spans
-
-
-def count_sentences(text: str) -> int:
-    """``len(split_sentences(text))``, without making the spans."""
-    return len(list(filter(None, map(str.strip, _SENTENCE_RE.findall(text)))))
 
 
 def read_user_dict(path: Path) -> Iterator[tuple[str, int | None, str | None]]:
@@ -176,8 +156,9 @@ class Segmenter:
             return self.rjieba.cut(text)  # type: ignore[no-any-return]
         return self.tokenizer.lcut(text)
 
-    def tokens(self, text: str, pos: bool = False) -> Tokens:
-        """Tokens with offsets into ``text``; whitespace is not a token."""
+    def tokens(self, text: str, pos: bool = False, offset: int = 0) -> Tokens:
+        """Tokens with offsets into ``text`` (plus ``offset``: where ``text`` stands in
+        a whole document); whitespace is not a token."""
         cut: list[str] = []
         cut_tags: list[str | None] = []
         for _, piece in bounded_pieces(text):  # contiguous: offsets run on across them
@@ -189,7 +170,7 @@ class Segmenter:
                 cut += self.cut(piece)
         # offsets by running sums, without a Python-level loop: this runs once per
         # word of the corpus; the whitespace tokens are dropped when asked for
-        bounds = list(accumulate(map(len, cut), initial=0))
+        bounds = list(accumulate(map(len, cut), initial=offset))
         return Tokens.from_cut(text, cut, bounds, cut_tags if pos else None)
 
 
@@ -204,7 +185,7 @@ def jieba_data(name: str) -> Path:
 #: longest piece handed to jieba at once; its DAG for one piece is held in memory
 MAX_PIECE = 4096
 # a sentence end and its closing quotes, written backwards (read on reversed text)
-_PIECE_END_BACKWARDS_RE = re.compile(r"[”’」』）)]*[。！？；!?;\n]")
+_PIECE_END_BACKWARDS_RE = re.compile(f"[{CLOSING_MARKS}]*[。！？；!?;\n]")
 
 
 def bounded_pieces(text: str, limit: int = MAX_PIECE) -> Iterator[tuple[int, str]]:

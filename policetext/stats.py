@@ -1,6 +1,6 @@
 """Corpus statistics: per-document counts and corpus totals that merge by addition.
 
-``document_stats`` is a pure function of (pipeline, document), so it runs in
+``document_stats`` is a pure function of (analyser, document), so it runs in
 worker processes; ``CorpusStats.add`` and ``CorpusStats.merge`` combine partial
 results in any grouping (serial, ``--jobs N``, or partitions elsewhere).
 """
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import not_
 from typing import Any
 
+from policetext.analyser import Analyser, Runner, Task
 from policetext.document import Document
-from policetext.normalize import HAN, count_han
-from policetext.segment import count_sentences
+from policetext.keywords import KeywordExtractor
+from policetext.text import HAN, count_han, count_sentences
 
 _WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
 
@@ -39,7 +40,6 @@ class DocumentStats:
     vocabulary: Counter[str]
     terms: Counter[str]
     extra: dict[str, Any] = field(default_factory=dict)
-    part: int = 0
     meta: dict[str, str] = field(default_factory=dict)
     top_keywords: list[str] = field(default_factory=list)
 
@@ -61,7 +61,7 @@ class DocumentStats:
 
 
 def absorb(whole: DocumentStats, part: DocumentStats) -> None:
-    """Add a later part of a huge input to the stats of its first part."""
+    """Add a later part of a huge input to the stats of the parts before it."""
     for name in ("chars", "han", "sentences", "tokens"):
         setattr(whole, name, getattr(whole, name) + getattr(part, name))
     whole.vocabulary.update(part.vocabulary)
@@ -73,22 +73,30 @@ def absorb(whole: DocumentStats, part: DocumentStats) -> None:
         whole.extra[key] = whole.extra.get(key, 0) + value
 
 
+def merge_stats(parts: Iterator[DocumentStats]) -> DocumentStats:
+    """The stats of a huge input: its parts' counts added to the first part's."""
+    whole = next(parts)
+    for part in parts:
+        absorb(whole, part)
+    return whole
+
+
 def document_stats(
-    pipeline: Any,
+    analyser: Analyser,
     document: Document,
     *,
     figures: Sequence[Any] | None = None,
     units: Sequence[Any] | None = None,
 ) -> DocumentStats:
-    """Count one segmented document (a task for :meth:`Pipeline.run`).
+    """Count one segmented document (the work of :data:`DOCUMENT_STATS`).
 
     Tokens are words: punctuation tokens are not counted. A caller that has
     extracted the figures and units already passes them, so they are not
     extracted twice.
     """
     # stats reports how many figures there are: counting them skips making records
-    found_figures = pipeline.figures.count(document.text) if figures is None else len(figures)
-    found_units = len(pipeline.units.units(document) if units is None else units)
+    found_figures = analyser.figures.count(document.text) if figures is None else len(figures)
+    found_units = len(analyser.units.units(document) if units is None else units)
     vocabulary = document.word_counts.copy()  # counted in C, shared with units
     wordlike = map(_WORDLIKE.search, vocabulary)  # mapped in C: once per distinct word
     for word in list(compress(vocabulary, map(not_, wordlike))):
@@ -106,11 +114,14 @@ def document_stats(
         script=document.script,
         changes=dict(document.changes),
         vocabulary=vocabulary,
-        terms=pipeline.keywords.term_counts(document, vocabulary),
-        part=document.part,
+        terms=analyser.keywords.term_counts(document, vocabulary),
         meta=dict(document.meta),
         extra={"figures": found_figures, "units": found_units},
     )
+
+
+#: ``stats``'s task: each input's counts (a huge input's parts added up)
+DOCUMENT_STATS: Task[DocumentStats] = Task(document_stats, merge_stats)
 
 
 @dataclass
@@ -186,14 +197,10 @@ class CorpusStats:
 
 
 def finish(
-    pipeline: Any, documents: list[DocumentStats], corpus: CorpusStats, top: int
+    extractor: KeywordExtractor, documents: list[DocumentStats], corpus: CorpusStats, top: int
 ) -> list[tuple[str, float, int]]:
     """Give each document its top three keywords (blended IDF) and return the
     corpus's top ``top`` keywords; per-document counters are dropped afterwards."""
-    extractor = pipeline.keywords
-    df: Counter[str] = Counter()
-    for stats in documents:
-        df.update(stats.terms.keys())  # counted in C
     if extractor.pos:
         total: Counter[str] = Counter()
         for stats in documents:
@@ -202,9 +209,10 @@ def finish(
         # without a part-of-speech filter a document's terms are its candidate
         # words, so the corpus's are the candidate words of its vocabulary
         total = extractor.candidate_counts(corpus.vocabulary)
-    for stats in documents:
-        ranked = extractor.tfidf(stats.terms, 3, df, len(documents))
+    rankings = extractor.blended([stats.terms for stats in documents], 3)
+    for stats, ranked in zip(documents, rankings, strict=True):
         stats.top_keywords = [term for term, _, _ in ranked]
+    for stats in documents:
         stats.terms = Counter()
         stats.vocabulary = Counter()
     return extractor.tfidf(total, top)
@@ -235,32 +243,22 @@ class CorpusSummary:
 
 
 def collect(documents: Iterable[DocumentStats]) -> tuple[CorpusStats, list[DocumentStats]]:
-    """Fold per-document results (parts of a huge input joined) into corpus totals.
+    """Fold per-document results into corpus totals.
 
-    Each finished document's vocabulary moves into the corpus (which holds the
-    counts); its keyword counts stay for the blended IDF of ``finish``.
+    Each document's vocabulary moves into the corpus (which holds the counts);
+    its keyword counts stay for the blended IDF of ``finish``.
     """
     corpus = CorpusStats()
     kept: list[DocumentStats] = []
     for result in documents:
-        if result.part and kept:
-            absorb(kept[-1], result)  # a later part of a huge input
-            continue
-        if kept:
-            _settle(corpus, kept[-1])
+        corpus.add(result)
+        result.vocabulary = Counter()
         kept.append(result)
-    if kept:
-        _settle(corpus, kept[-1])
     return corpus, kept
 
 
-def _settle(corpus: CorpusStats, stats: DocumentStats) -> None:
-    corpus.add(stats)
-    stats.vocabulary = Counter()
-
-
 def summarise(
-    pipeline: Any,
+    runner: Runner,
     inputs: Iterable[Any],
     *,
     top: int = 15,
@@ -276,10 +274,10 @@ def summarise(
         if on_error is not None:
             on_error(error)
 
-    results = pipeline.run(
-        inputs, document_stats, segment=True, jobs=jobs, on_error=note, progress=progress
+    results = runner.run(
+        inputs, DOCUMENT_STATS, segment=True, jobs=jobs, on_error=note, progress=progress
     )
     corpus, documents = collect(results)
     corpus.skipped = failed
-    keywords = finish(pipeline, documents, corpus, top)
+    keywords = finish(runner.keywords, documents, corpus, top)
     return CorpusSummary(corpus, documents, keywords)

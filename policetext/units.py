@@ -16,17 +16,18 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
 from policetext.datafiles import common_words, shipped_lines
 from policetext.document import Document, Token, Tokens, token_offsets, token_words
 from policetext.memo import Memo
+from policetext.text import HAN
 
-_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+_HAN_ONLY = re.compile(f"^[{HAN}]+$")
 # what may stand glued before a type inside one token: a name, or a hotline (110指挥中心)
-_TYPE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]+|1\d\d)$")
+_TYPE_PREFIX = re.compile(rf"^(?:[{HAN}]+|1\d\d)$")
 _BARE_PLACES = {
     "省": "province",
     "市": "city",
@@ -194,9 +195,11 @@ class UnitExtractor:
         tokens: Sequence[Token],
         doc: str = "<text>",
         word_counts: Counter[str] | None = None,
+        offset: int = 0,
     ) -> list[UnitRecord]:
         """Named units in ``text`` (segmented as ``tokens``, whose words are counted
-        in ``word_counts`` when the caller has counted them), in text order."""
+        in ``word_counts`` when the caller has counted them), in text order;
+        ``offset`` is where ``text`` (and so its tokens) stand in the whole document."""
         spans: list[tuple[int, int, int, str]] = []  # first token, chars to skip, last, type
         if isinstance(tokens, Tokens):
             # whitespace tokens may be in: no name, place or type, each stops a
@@ -208,7 +211,7 @@ class UnitExtractor:
         n = len(words)
         unit_type, is_name = self.unit_type, self._is_name
         done = 0  # tokens before this belong to a unit already read
-        for i in self._type_tokens(text, words, ends):
+        for i in self._type_tokens(text, words, ends, offset):
             if i < done:
                 continue
             # extend rightwards over a chain: 市公安局 海岸警察 支队 岔尖 派出所
@@ -232,18 +235,22 @@ class UnitExtractor:
         city = self._article_city(Counter(words) if word_counts is None else word_counts)
         records = []
         for first, skip, last, found_type in spans:
-            record = self._record(text, starts, ends, first, skip, last, found_type, city, doc)
+            record = self._record(
+                text, starts, ends, first, skip, last, found_type, city, doc, offset
+            )
             if record:
                 records.append(record)
         return records
 
-    def _type_tokens(self, text: str, words: list[str], ends: list[int]) -> list[int]:
+    def _type_tokens(
+        self, text: str, words: list[str], ends: list[int], offset: int = 0
+    ) -> list[int]:
         """The tokens that end in a unit type, in order: the places where a type ends
         are found in the text (in C), and the token ending there is checked."""
         found = []
         n, unit_type = len(ends), self.unit_type
         for match in self.type_ends.finditer(text):
-            at = match.end()
+            at = match.end() + offset
             i = bisect_left(ends, at)
             if i < n and ends[i] == at and unit_type(words[i]):
                 found.append(i)
@@ -346,12 +353,13 @@ class UnitExtractor:
         unit_type: str,
         city: _Place | None,
         doc: str,
+        offset: int = 0,
     ) -> UnitRecord | None:
         start, end = starts[first], ends[last]
         start += skip
-        if _PLATFORM_AFTER.match(text, end):
+        if _PLATFORM_AFTER.match(text, end - offset):
             return None  # a platform or account named after a unit: 国家反诈中心App
-        written = text[start:end]
+        written = text[start - offset : end - offset]
         # the same unit written the same way in an article about the same city: once
         key = (written, unit_type, city)
         resolved = self._resolved.recall(key, lambda key: self._resolve(*key))
@@ -430,17 +438,10 @@ class UnitExtractor:
         return None
 
     def units(self, document: Document) -> list[UnitRecord]:
-        """The named units of a segmented document."""
-        records = self.find(document.text, document.tokens, document.doc, document.word_counts)
-        if document.offset:
-            shift = document.offset
-            records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
-        return records
-
-
-def unit_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
-    """The units of one document as rows (a task for :meth:`Pipeline.run`)."""
-    return [{**u.as_row(), **document.meta} for u in pipeline.units.units(document)]
+        """The named units of a segmented document, with offsets into its whole text."""
+        return self.find(
+            document.text, document.tokens, document.doc, document.word_counts, document.offset
+        )
 
 
 def unit_tree(records: list[dict[str, Any]]) -> list[tuple[str, int, str | None]]:

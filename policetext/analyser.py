@@ -1,0 +1,385 @@
+"""Analyser(config): the stages that make one input into its document, and tasks.
+
+An :class:`Analyser` owns the stages (the normaliser with its OpenCC converter,
+the segmenter with its jieba tokenizer, the figure, unit and keyword extractors)
+and reads one input into documents: one document for an ordinary input, and for
+a huge one (over ``Config.huge_bytes``: a 200 MB one-line dump, a whole book in
+one JSON field) bounded parts, each normalised and segmented on its own, whose
+offsets (``Document.offset``) place them in the whole normalised text. Every
+token, figure, unit and hit is made with offsets into that whole text.
+
+A :class:`Task` is work on one document (``work(analyser, document)``) and how
+the results of one input's parts become that input's one result (``merge``):
+the parts are this module's business, and the merge is called in this one place
+(``task_result``), for serial runs, worker processes and Dask alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from policetext.cache import NormalizedCache
+from policetext.config import Config
+from policetext.document import Document, Tokens
+from policetext.errors import InputError
+from policetext.figures import FigureExtractor
+from policetext.io import (
+    Source,
+    decode_bytes,
+    decoded_parts,
+    detect_stream_encoding,
+    text_parts,
+)
+from policetext.keywords import Keyword, KeywordExtractor
+from policetext.normalize import Normalizer
+from policetext.segment import Segmenter
+from policetext.units import UnitExtractor
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Task(Generic[R]):
+    """Work on one document, and how one input's results become one.
+
+    ``merge`` receives the results of an input's parts, in order, as an iterator
+    (one result for an ordinary input); it may return a lazy iterator, which a
+    worker process turns into a list before sending it back.
+    """
+
+    work: Callable[[Analyser, Document], R]
+    merge: Callable[[Iterator[R]], R]
+
+    def __call__(self, analyser: Analyser, document: Document) -> R:
+        return self.work(analyser, document)
+
+
+class Runner(Protocol):
+    """What runs a task over a corpus (a :class:`~policetext.pipeline.Pipeline`), as
+    the corpus-level functions (stats, the report) use it without importing the
+    pipeline: the stages, and ``run``."""
+
+    config: Config
+
+    @property
+    def keywords(self) -> KeywordExtractor: ...
+
+    def run(self, inputs: Iterable[Any], task: Task[R], **options: Any) -> Iterator[R]: ...
+
+
+def chained(parts: Iterator[Iterable[Any]]) -> Any:
+    """The merge of tasks whose result is a sequence of rows: the parts' rows in
+    order, lazily (a huge input's rows stream out part by part)."""
+    return itertools.chain.from_iterable(parts)
+
+
+def only_one(parts: Iterator[R]) -> R:
+    """The merge of a plain function given as a task: an ordinary input's one
+    result; for a huge input's parts, their lists joined (a task whose results
+    are not lists needs a :class:`Task` with a merge of its own)."""
+    first = next(parts)
+    rest = list(parts)
+    if not rest:
+        return first
+    if isinstance(first, list) and all(isinstance(r, list) for r in rest):
+        return [item for result in (first, *rest) for item in result]  # type: ignore[return-value]
+    raise TypeError("a task over a huge input (read in parts) needs a Task with a merge")
+
+
+def as_task(task: Task[R] | Callable[[Analyser, Document], R]) -> Task[R]:
+    """A task as it is, or a plain function of (analyser, document) made one."""
+    return task if isinstance(task, Task) else Task(task, only_one)
+
+
+class Analyser:
+    """Owns the stages; build one and reuse it (loading jieba takes a second).
+
+    >>> doc = Analyser().parse_text("濱州市公安局抓獲逃犯10人。", segment=True)
+    >>> doc.text, [t.text for t in doc.tokens][:2]
+    ('滨州市公安局抓获逃犯10人。', ['滨州市', '公安局'])
+    """
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+
+    @cached_property
+    def normalizer(self) -> Normalizer:
+        return Normalizer(self.config)
+
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        return Segmenter(self.config.user_dicts, self.config.cache_dir, self.config.engine)
+
+    @cached_property
+    def figures(self) -> FigureExtractor:
+        return FigureExtractor()
+
+    @cached_property
+    def units(self) -> UnitExtractor:
+        return UnitExtractor(self.segmenter.word_tag)
+
+    @cached_property
+    def keywords(self) -> KeywordExtractor:
+        return KeywordExtractor(
+            self.config.stopwords, self.config.keyword_pos, self.config.cache_dir
+        )
+
+    @cached_property
+    def cache(self) -> NormalizedCache | None:
+        return NormalizedCache(self.config) if self.config.use_cache else None
+
+    # ---- one text ------------------------------------------------------------
+    def parse(self, text: str, doc: str = "<text>") -> Document:
+        """A text fully analysed, for notebooks: tokens, figures, units and keywords.
+
+        >>> doc = Analyser().parse("廣州市公安局天河區分局抓獲嫌疑人12人。")
+        >>> [f.text for f in doc.figures], [u.name for u in doc.units]
+        (['12人'], ['广州市公安局天河区分局'])
+        """
+        return self.analyse(self.parse_text(text, doc, segment=True))
+
+    def analyse(self, document: Document, top: int = 50) -> Document:
+        """A segmented document with its figures, units and keyword ranking attached."""
+        ranked = self.keywords.tfidf(Counter(self.keywords.terms(document)), top)
+        return dataclasses.replace(
+            document,
+            figures=tuple(self.figures.figures(document)),
+            units=tuple(self.units.units(document)),
+            keyword_ranking=tuple(
+                Keyword(document.doc, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)
+            ),
+        )
+
+    def parse_text(
+        self,
+        text: str,
+        doc: str = "<text>",
+        *,
+        path: str | None = None,
+        encoding: str = "str",
+        segment: bool = False,
+        pos: bool = False,
+        offset: int = 0,
+        line_offset: int = 0,
+    ) -> Document:
+        """Normalise (and optionally segment) one text into a :class:`Document`;
+        ``offset``/``line_offset`` place it in a larger text (a part of a huge input)."""
+        result = self.normalizer.normalize(text)
+        body = result.text
+        tokens = (
+            self.segmenter.tokens(body, pos=pos, offset=offset)
+            if segment or pos
+            else Tokens([], [], [])
+        )
+        first_line = body.split("\n", 1)[0] if body else ""
+        return Document(
+            doc=doc,
+            text=body,
+            path=path,
+            encoding=encoding,
+            script=result.script,
+            title=first_line,
+            source=result.byline.source,
+            reporters=tuple(result.byline.reporters),
+            correspondents=tuple(result.byline.correspondents),
+            editor=tuple(result.byline.editor),
+            changes=result.counts.as_dict(),
+            tokens=tokens,
+            offset=offset,
+            line_offset=line_offset,
+        )
+
+    # ---- one input -----------------------------------------------------------
+    def parts(
+        self, source: Source, *, segment: bool = False, pos: bool = False
+    ) -> Iterator[Document]:
+        """The documents of one input: one, or for a huge input bounded parts whose
+        offsets place them in the whole normalised text. Raises :class:`InputError`."""
+        if source.size() <= self.config.huge_bytes:
+            yield self.parse_source(source, segment=segment, pos=pos)
+            return
+        encoding = "utf-8"
+        if source.text is not None:
+            pieces = text_parts(source.text, self.config.part_chars)
+        else:
+            handle = source.open_binary()
+            try:
+                encoding = self.config.encoding or detect_stream_encoding(handle, source.name)
+                pieces = decoded_parts(handle, source.name, encoding, self.config.part_chars)
+                yield from self._parse_pieces(source, pieces, encoding, segment, pos)
+            finally:
+                if source.path is not None:
+                    handle.close()
+            return
+        yield from self._parse_pieces(source, pieces, encoding, segment, pos)
+
+    def _parse_pieces(
+        self, source: Source, pieces: Iterable[str], encoding: str, segment: bool, pos: bool
+    ) -> Iterator[Document]:
+        """Each piece of a huge input normalised on its own and placed after the
+        ones before: a piece cut after a line end starts a new line of the whole."""
+        offset = lines = 0
+        new_line = False
+        path = str(source.path) if source.path else None
+        for piece in pieces:
+            separator = "\n" if new_line and offset else ""
+            document = self.parse_text(
+                piece, source.name, path=path, encoding=encoding, segment=segment, pos=pos,
+                offset=offset + len(separator), line_offset=lines + len(separator),
+            )  # fmt: skip
+            if document.text:
+                document = dataclasses.replace(document, separator=separator)
+                offset += len(separator) + len(document.text)
+                lines += len(separator) + document.text.count("\n")
+                new_line = piece.endswith("\n")
+            else:
+                new_line = new_line or piece.endswith("\n")
+            yield dataclasses.replace(document, meta=dict(source.meta))
+
+    def parse_source(self, source: Source, *, segment: bool = False, pos: bool = False) -> Document:
+        """Read, decode and parse one input whole; raises :class:`InputError`.
+
+        A huge input is read in parts and its document joined from them: to keep
+        memory bounded, run a :class:`Task` over it instead (``Pipeline.run``)."""
+        if source.size() > self.config.huge_bytes:
+            return join_documents(self.parts(source, segment=segment, pos=pos))
+        if source.text is not None:  # a record of a JSON Lines or CSV input
+            document = self.parse_text(
+                source.text, source.name, path=str(source.path) if source.path else None,
+                encoding="utf-8", segment=segment, pos=pos,
+            )  # fmt: skip
+            return dataclasses.replace(document, meta=dict(source.meta))
+        if self.cache is not None and source.path is not None:
+            entry = self.cache.get(source.path)
+            if entry is not None:
+                return self._from_cache(source, entry, segment, pos)
+        data = source.read_bytes()
+        text, encoding = decode_bytes(data, source.name, self.config.encoding)
+        path = str(source.path) if source.path else None
+        document = self.parse_text(
+            text, source.name, path=path, encoding=encoding, segment=segment, pos=pos
+        )
+        if self.cache is not None and source.path is not None:
+            self.cache.put(source.path, _cache_entry(document))
+        return document
+
+    def _from_cache(
+        self, source: Source, entry: dict[str, Any], segment: bool, pos: bool
+    ) -> Document:
+        body = entry["text"]
+        tokens = self.segmenter.tokens(body, pos=pos) if segment or pos else Tokens([], [], [])
+        return Document(
+            doc=source.name,
+            text=body,
+            path=str(source.path),
+            encoding=entry["encoding"],
+            script=entry["script"],
+            title=entry["title"],
+            source=entry["source"],
+            reporters=tuple(entry["reporters"]),
+            correspondents=tuple(entry["correspondents"]),
+            editor=tuple(entry["editor"]),
+            changes=dict(entry["changes"]),
+            tokens=tokens,
+        )
+
+    def parse_path(self, path: str | Path, *, segment: bool = False, pos: bool = False) -> Document:
+        """Read, decode and parse one file."""
+        return self.parse_source(Source(str(path), Path(path)), segment=segment, pos=pos)
+
+    def task_result(self, source: Source, task: Task[R], *, segment: bool, pos: bool) -> R:
+        """``task`` over one input: its parts' results merged into one.
+
+        Raises :class:`InputError` for an input that cannot be used; a lazy merge
+        (``chained``) raises it while it is iterated, where its parts are read."""
+        parts = (
+            task.work(self, document) for document in self.parts(source, segment=segment, pos=pos)
+        )
+        return task.merge(parts)
+
+
+def join_documents(parts: Iterable[Document]) -> Document:
+    """One document of a huge input's parts: texts joined with their separators,
+    tokens (already placed in the whole text) one after another, counts added."""
+    documents = list(parts)
+    first = documents[0]
+    if len(documents) == 1:
+        return first
+    changes: Counter[str] = Counter()
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    tags: list[str | None] | None = []
+    for document in documents:
+        changes.update(document.changes)
+        if isinstance(document.tokens, Tokens):
+            words += document.tokens.words
+            starts += document.tokens.starts
+            ends += document.tokens.ends
+            part_tags = document.tokens.tags
+        else:
+            words += [t.text for t in document.tokens]
+            starts += [t.start for t in document.tokens]
+            ends += [t.end for t in document.tokens]
+            part_tags = None
+        tags = tags + part_tags if tags is not None and part_tags is not None else None
+    return dataclasses.replace(
+        first,
+        text="".join(d.separator + d.text for d in documents),
+        changes={key: changes[key] for key in first.changes},
+        tokens=Tokens(words, starts, ends, tags if words and tags else None),
+        offset=0,
+        line_offset=0,
+        separator="",
+    )
+
+
+def _cache_entry(document: Document) -> dict[str, Any]:
+    return {
+        "text": document.text,
+        "encoding": document.encoding,
+        "script": document.script,
+        "title": document.title,
+        "source": document.source,
+        "reporters": list(document.reporters),
+        "correspondents": list(document.correspondents),
+        "editor": list(document.editor),
+        "changes": dict(document.changes),
+    }
+
+
+# ---- worker processes (a pool of this machine, or Dask) --------------------------------
+# The analysers of a worker process, one per configuration, built on first use: the
+# per-process state workers need, never touched in the parent.
+_WORKER_ANALYSERS: dict[Config, Analyser] = {}
+
+
+def worker_analyser(config: Config) -> Analyser:
+    """This worker process's Analyser for ``config`` (built once, then reused)."""
+    analyser = _WORKER_ANALYSERS.get(config)
+    if analyser is None:
+        analyser = _WORKER_ANALYSERS[config] = Analyser(config)
+    return analyser
+
+
+def run_item(
+    config: Config, item: Source | InputError, task: Task[R], segment: bool, pos: bool
+) -> tuple[R | None, InputError | None]:
+    """``task`` over one input in a worker: its one result (a lazy merge made a
+    list, to be sent back), or the error that made the input unusable."""
+    if isinstance(item, InputError):
+        return None, item
+    try:
+        result = worker_analyser(config).task_result(item, task, segment=segment, pos=pos)
+        if isinstance(result, Iterator):
+            result = list(result)  # type: ignore[assignment]
+    except InputError as error:
+        return None, error
+    return result, None

@@ -40,6 +40,7 @@ from policetext.io import (
 from policetext.keywords import Keyword, KeywordExtractor
 from policetext.normalize import Normalizer
 from policetext.segment import Segmenter
+from policetext.text import count_han, script_of
 from policetext.units import UnitExtractor
 
 R = TypeVar("R")
@@ -305,6 +306,30 @@ class Analyser:
         return task.merge(parts)
 
 
+def add_part_facts(whole: dict[str, Any], part: dict[str, Any]) -> None:
+    """Add the document-level facts of a later part of a huge input to those of the
+    parts before it (rows holding ``script``, ``han``, ``converted_chars`` and the
+    byline fields): bylines one after another, the first source named, and the
+    script judged on the parts' counts together, as on the whole text."""
+    for key in ("reporters", "correspondents", "editor"):
+        if key in whole:
+            whole[key] = [*whole[key], *part[key]]
+    if not whole.get("source") and part.get("source"):
+        whole["source"] = part["source"]
+    whole["han"] += part["han"]
+    whole["converted_chars"] += part["converted_chars"]
+    if whole["script"] != "unknown":
+        whole["script"] = script_of(whole["han"], whole["converted_chars"])
+
+
+def part_facts(document: Document) -> dict[str, Any]:
+    """What :func:`add_part_facts` reads of a document besides its metadata row."""
+    return {
+        "han": count_han(document.text),
+        "converted_chars": document.changes.get("converted_chars", 0),
+    }
+
+
 def join_documents(parts: Iterable[Document]) -> Document:
     """One document of a huge input's parts: texts joined with their separators,
     tokens (already placed in the whole text) one after another, counts added."""
@@ -330,9 +355,17 @@ def join_documents(parts: Iterable[Document]) -> Document:
             ends += [t.end for t in document.tokens]
             part_tags = None
         tags = tags + part_tags if tags is not None and part_tags is not None else None
+    facts = {**first.metadata_row(), **part_facts(first)}
+    for document in documents[1:]:
+        add_part_facts(facts, {**document.metadata_row(), **part_facts(document)})
     return dataclasses.replace(
         first,
         text="".join(d.separator + d.text for d in documents),
+        script=facts["script"],
+        source=facts["source"],
+        reporters=tuple(facts["reporters"]),
+        correspondents=tuple(facts["correspondents"]),
+        editor=tuple(facts["editor"]),
         changes={key: changes[key] for key in first.changes},
         tokens=Tokens(words, starts, ends, tags if words and tags else None),
         offset=0,

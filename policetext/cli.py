@@ -6,7 +6,6 @@ This is the only module that imports click.
 from __future__ import annotations
 
 import functools
-import io
 import os
 import signal
 import sys
@@ -21,7 +20,7 @@ from policetext.config import CONVERSIONS, EXECUTORS, Config
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
 from policetext.figures import KINDS
-from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources
+from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources, stdin_source
 from policetext.keywords import METHODS, rank_corpus, rank_documents, read_stopwords
 from policetext.output import (
     FORMATS,
@@ -319,9 +318,9 @@ def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
     if paths:
         return list(paths)
     if not stdin_is_terminal():
-        data = read_stdin()
-        if data:
-            return [Source(STDIN_NAME, stream=io.BytesIO(data))]
+        source = read_stdin()
+        if source is not None:
+            return [source]
         reason = "standard input is empty"
     else:
         reason = "no paths given"
@@ -333,11 +332,14 @@ def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
     return list(bundled)
 
 
-def read_stdin() -> bytes:
+def read_stdin() -> Source | None:
+    """Standard input as one source (spilled to a temporary file when large), or
+    ``None`` when it is empty or closed."""
     try:
-        return sys.stdin.buffer.read()
-    except (OSError, ValueError):
-        return b""
+        stream = sys.stdin.buffer
+    except AttributeError:
+        return None
+    return stdin_source(stream)
 
 
 def track(opts: dict[str, Any]) -> Callable[[int], None]:

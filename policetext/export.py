@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from policetext.analyser import Analyser, Task
+from policetext.analyser import Analyser, Task, add_part_facts, part_facts
 from policetext.document import Document, token_words
 from policetext.errors import PolicetextError
 from policetext.keywords import KeywordExtractor
@@ -68,7 +68,7 @@ def export_record(analyser: Analyser, document: Document) -> dict[str, Any]:
         "path": document.path,
         "title": document.title,
         "source": document.source,
-        "reporters": json.dumps(list(document.reporters), ensure_ascii=False),
+        "reporters": list(document.reporters),
         "metadata": json.dumps(dict(document.meta), ensure_ascii=False),
         "encoding": document.encoding,
         "script": document.script,
@@ -80,6 +80,7 @@ def export_record(analyser: Analyser, document: Document) -> dict[str, Any]:
         "figures": [f.as_row() for f in analyser.figures.figures(document)],
         "units": [u.as_row() for u in analyser.units.units(document)],
         "terms": Counter(analyser.keywords.terms(document)),
+        **part_facts(document),
     }
 
 
@@ -89,6 +90,7 @@ def merge_records(parts: Iterator[dict[str, Any]]) -> dict[str, Any]:
     whole = next(parts)
     texts, segmented = [whole["text"]], [whole["segmented"]]
     for part in parts:
+        add_part_facts(whole, part)  # reporters, source, script
         texts += (part["separator"], part["text"])
         segmented.append(part["segmented"])
         whole["tokens"] += part["tokens"]
@@ -159,6 +161,7 @@ def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
     columns = ("doc", "path", "title", "source", "reporters", "metadata", "encoding",
                "script", "text", "chars", "tokens")  # fmt: skip
     values = [record[c] for c in columns] + [len(record["figures"]), len(record["units"])]
+    values[columns.index("reporters")] = json.dumps(record["reporters"], ensure_ascii=False)
     names = (*columns, "figures", "units")
     updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "doc")
     connection.execute(

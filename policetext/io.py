@@ -71,6 +71,10 @@ class Source:
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror or exc}", self.name) from None
 
+    def is_bare_stdin(self) -> bool:
+        """Whether this is standard input not yet read (``-`` on the command line)."""
+        return self.path is None and self.stream is None and self.text is None
+
     def size(self) -> int:
         """About how many bytes the input holds (a record's text as UTF-8 Chinese
         would take: three bytes a character); 0 when that cannot be told."""
@@ -108,7 +112,11 @@ class Source:
             raise InputError(f"cannot be read: {exc.strerror or exc}", self.name) from None
 
 
-def stdin_source(stream: BinaryIO, spill_bytes: int) -> Source | None:
+#: standard input beyond this many bytes is kept in a temporary file, not in memory
+SPILL_BYTES = 16_000_000
+
+
+def stdin_source(stream: BinaryIO, spill_bytes: int = SPILL_BYTES) -> Source | None:
     """Standard input as a source, held in memory up to ``spill_bytes`` and in a
     temporary file beyond (so a huge pipe is read in parts like a huge file);
     ``None`` when it is empty."""

@@ -33,7 +33,14 @@ from policetext.config import Config
 from policetext.datafiles import common_chars, common_words, shipped_lines
 from policetext.engines import fast_converter, pure_converter, pure_opencc_root, resolve_segmenter
 from policetext.patterns import literal_first_chars, search_at
-from policetext.text import CLOSING_MARKS, HAN, NOISE_MARK, SENTENCE_END_MARKS, count_han
+from policetext.text import (
+    CLOSING_MARKS,
+    HAN,
+    NOISE_MARK,
+    SENTENCE_END_MARKS,
+    count_han,
+    script_of,
+)
 from policetext.text import is_han as _is_han
 
 # -- 1. garbled GBK ---------------------------------------------------------
@@ -784,11 +791,7 @@ def _breaks_after_han(text: str) -> list[tuple[int, int]]:
 
 def judge_script(text: str, converted_chars: int) -> str:
     """Name the script from the share of Han characters that conversion changed."""
-    if not converted_chars:
-        return "simplified"
-    han = count_han(text)
-    share = converted_chars / han if han else 0.0
-    return "traditional" if share > 0.05 else "mixed" if share > 0.002 else "simplified"
+    return script_of(count_han(text), converted_chars) if converted_chars else "simplified"
 
 
 def normalize_text(text: str, config: Config | None = None) -> str:

@@ -9,8 +9,10 @@ result each (a huge input's parts merged by the task's own merge, in
 from __future__ import annotations
 
 import functools
+import io
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -18,7 +20,7 @@ from policetext.analyser import Analyser, Task, as_task, join_documents, run_ite
 from policetext.config import Config
 from policetext.document import Document
 from policetext.errors import InputError
-from policetext.io import Source, iter_records, iter_sources
+from policetext.io import Source, iter_records, iter_sources, stdin_source
 
 ErrorHandler = Callable[[InputError], None]
 R = TypeVar("R")
@@ -135,6 +137,8 @@ class Pipeline(Analyser):
     @staticmethod
     def _workers(items: list[Source | InputError], jobs: int | None) -> int:
         sources = [item for item in items if isinstance(item, Source)]
+        if any(source.stream is not None for source in sources):
+            return 1  # standard input, read in this process, is not sent to workers
         if jobs is not None:
             return max(1, min(jobs, len(sources)))
         cores = os.cpu_count() or 1
@@ -153,6 +157,10 @@ class Pipeline(Analyser):
         for item in inputs:
             found = [item] if isinstance(item, Source) else iter_sources([item], self.config.glob)
             for source in found:
+                if isinstance(source, Source) and source.is_bare_stdin():
+                    # ``-``: read once, held in memory or spilled to a temporary file
+                    spooled = stdin_source(sys.stdin.buffer, self.config.huge_bytes)
+                    source = spooled or Source(source.name, stream=io.BytesIO())
                 if isinstance(source, Source) and source.text is None:
                     if fields.format_of(source) != "text":
                         try:

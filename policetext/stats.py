@@ -18,7 +18,7 @@ from typing import Any
 from policetext.analyser import Analyser, Runner, Task
 from policetext.document import Document
 from policetext.keywords import KeywordExtractor
-from policetext.text import HAN, count_han, count_sentences
+from policetext.text import HAN, count_han, count_sentences, script_of
 
 _WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
 
@@ -71,6 +71,9 @@ def absorb(whole: DocumentStats, part: DocumentStats) -> None:
         whole.changes[key] = whole.changes.get(key, 0) + value
     for key, value in part.extra.items():
         whole.extra[key] = whole.extra.get(key, 0) + value
+    whole.reporters = [*whole.reporters, *part.reporters]
+    if whole.script != "unknown":
+        whole.script = script_of(whole.han, whole.changes.get("converted_chars", 0))
 
 
 def merge_stats(parts: Iterator[DocumentStats]) -> DocumentStats:
@@ -106,7 +109,7 @@ def document_stats(
         doc=document.doc,
         title=document.title,
         reporters=list(document.reporters),
-        chars=len(document.text),
+        chars=len(document.separator) + len(document.text),  # a part counts its join
         han=count_han(document.text),
         sentences=count_sentences(document.text),
         tokens=words,

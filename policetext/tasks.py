@@ -11,8 +11,9 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from policetext.analyser import Analyser, Task, chained
+from policetext.analyser import Analyser, Task, add_part_facts, chained, part_facts
 from policetext.document import Document
+from policetext.text import count_han
 
 #: a row of output: column name → value
 Row = dict[str, Any]
@@ -101,16 +102,16 @@ def _change_row(analyser: Analyser, document: Document) -> Row:
         "script": document.script,
         **document.changes,
         **document.meta,
+        "han": count_han(document.text),
     }
 
 
 def _added_changes(parts: Iterator[Row]) -> Row:
     whole = next(parts)
     for part in parts:
+        add_part_facts(whole, part)  # han, converted characters, script
         for key, value in part.items():
-            if key == "script" and value != whole["script"]:
-                whole["script"] = "mixed"
-            elif isinstance(value, int) and key in whole:
+            if key not in ("han", "converted_chars") and isinstance(value, int):
                 whole[key] += value
     return whole
 
@@ -125,6 +126,7 @@ def _document_row(analyser: Analyser, document: Document) -> Row:
         "text": document.text,
         "separator": document.separator,
         **document.meta,
+        **part_facts(document),
     }
 
 
@@ -132,6 +134,7 @@ def _joined_rows(parts: Iterator[Row]) -> Row:
     whole = next(parts)
     texts = [whole["text"]]
     for part in parts:
+        add_part_facts(whole, part)
         texts += (part["separator"], part["text"])
     whole["text"] = "".join(texts)
     whole["chars"] = len(whole["text"])

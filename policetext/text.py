@@ -56,6 +56,19 @@ def count_han(text: str) -> int:
     return count_runs(HAN_RUN_RE, text)
 
 
+def script_of(han: int, converted_chars: int) -> str:
+    """Name the script from the share of Han characters that conversion changed:
+    ``simplified``, ``mixed`` or ``traditional``.
+
+    >>> script_of(1000, 0), script_of(1000, 10), script_of(1000, 100)
+    ('simplified', 'mixed', 'traditional')
+    """
+    if not converted_chars:
+        return "simplified"
+    share = converted_chars / han if han else 0.0
+    return "traditional" if share > 0.05 else "mixed" if share > 0.002 else "simplified"
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentences of ``text`` as spans; closing quotes stay with their sentence.
 

@@ -14,12 +14,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import compress, repeat
 from operator import ge, methodcaller, mul, truediv
 from pathlib import Path
 
 from policetext.cache import derived_bytes
+from policetext.datafiles import shipped_lines
 from policetext.document import Document, Token, token_words
 from policetext.errors import ConfigError
 from policetext.memo import Memo
@@ -28,11 +29,18 @@ from policetext.text import HAN, NOISE_MARK
 METHODS = ("tfidf", "textrank")
 _HAS_HAN = re.compile(f"[{HAN}]")
 _TERM_CHARS = re.compile(f"[{HAN}A-Za-z0-9·]+")
-# numerals with or without a measure word: 两次, 三个, 十二, 一百二十 are not keywords
-_NUMERAL_TERM = re.compile(
-    r"^[0-9零〇一二两三四五六七八九十百千万亿半几数多余第]+"
-    r"[个次名人件起项条处家年月日天号位批类种元岁倍成]?$"
-)
+_NUMERALS = "0-9零〇一二两三四五六七八九十百千万亿半几数多余第"
+
+
+@cache
+def numeral_term() -> re.Pattern[str]:
+    """Numerals with or without a measure word (两次, 三个, 两辆, 十二, 一百二十):
+    never keywords. The measure words are the figures' (``data/figure_units.txt``)
+    and the units of time and age a count of them is written with."""
+    units = {line.split("\t", 1)[0] for line in shipped_lines("figure_units.txt")}
+    units |= set("年月日天号位批类种岁倍成")
+    written = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    return re.compile(f"^[{_NUMERALS}]+(?:{written})?$")
 
 
 @dataclass(frozen=True)
@@ -139,8 +147,6 @@ class KeywordExtractor:
         pos: Sequence[str] = (),
         cache_dir: Path | None = None,
     ) -> None:
-        from policetext.datafiles import shipped_lines
-
         self.stopwords = frozenset(shipped_lines("stopwords.txt")) | frozenset(extra_stopwords)
         self.pos = tuple(pos)
         self.cache_dir = cache_dir  # where the IDF table's median is kept
@@ -166,7 +172,7 @@ class KeywordExtractor:
             return False
         if not _TERM_CHARS.fullmatch(word) or not _HAS_HAN.search(word):
             return False
-        return not _NUMERAL_TERM.match(word)
+        return not numeral_term().match(word)
 
     def terms(self, document: Document) -> list[str]:
         """The candidate terms of a segmented document, in text order."""

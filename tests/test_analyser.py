@@ -107,7 +107,9 @@ def test_compare_report_and_export_are_the_same_in_parts(
         _run(["export", str(huge_file), "-o", str(db)])
         with sqlite3.connect(db) as connection:
             rows = [
-                *connection.execute("SELECT doc, text, chars, tokens, figures, units FROM documents"),
+                *connection.execute(
+                    "SELECT doc, text, chars, tokens, figures, units FROM documents"
+                ),
                 *connection.execute('SELECT start, "end", text, value FROM figures ORDER BY id'),
                 *connection.execute('SELECT start, "end", name FROM units ORDER BY id'),
                 *connection.execute("SELECT rank, term, count FROM keywords ORDER BY rank"),

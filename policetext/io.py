@@ -56,20 +56,14 @@ class Source:
     meta: tuple[tuple[str, str], ...] = ()
 
     def read_bytes(self) -> bytes:
-        """The raw bytes; raises :class:`InputError` with the reason when unreadable."""
-        try:
+        """The raw bytes (a stream from its start, so it can be read again); raises
+        :class:`InputError` with the reason when unreadable."""
+        handle = self.open_binary()
+        with _reading(self.name):
             if self.path is None:
-                stream = self.stream or sys.stdin.buffer
-                return stream.read()
-            return self.path.read_bytes()
-        except FileNotFoundError:
-            raise InputError("no such file (it may have been removed)", self.name) from None
-        except IsADirectoryError:
-            raise InputError("is a directory", self.name) from None
-        except PermissionError:
-            raise InputError("permission denied", self.name) from None
-        except OSError as exc:
-            raise InputError(f"cannot be read: {exc.strerror or exc}", self.name) from None
+                return handle.read()
+            with handle:
+                return handle.read()
 
     def is_bare_stdin(self) -> bool:
         """Whether this is standard input not yet read (``-`` on the command line)."""
@@ -100,16 +94,23 @@ class Source:
             with contextlib.suppress(OSError, ValueError):
                 stream.seek(0)
             return stream
-        try:
+        with _reading(self.name):
             return open(self.path, "rb")
-        except FileNotFoundError:
-            raise InputError("no such file (it may have been removed)", self.name) from None
-        except IsADirectoryError:
-            raise InputError("is a directory", self.name) from None
-        except PermissionError:
-            raise InputError("permission denied", self.name) from None
-        except OSError as exc:
-            raise InputError(f"cannot be read: {exc.strerror or exc}", self.name) from None
+
+
+@contextlib.contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """Turns the error of reading an input into an :class:`InputError` that says why."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError("no such file (it may have been removed)", name) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", name) from None
+    except PermissionError:
+        raise InputError("permission denied", name) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}", name) from None
 
 
 #: standard input beyond this many bytes is kept in a temporary file, not in memory

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from policetext.config import CONVERSIONS, EXECUTORS, Config
+from policetext.document import DOCUMENT_FIELDS
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
 from policetext.figures import KINDS
@@ -912,8 +913,9 @@ def compare(
 ) -> None:
     """Which terms characterise corpus A against corpus B (keyness).
 
-    A and B are two paths (files or directories), or one corpus split by a
-    metadata field with --by FIELD=VALUE (JSON Lines or CSV input).
+    A and B are two paths (files or directories), or one corpus split by a field
+    with --by FIELD=VALUE: a document field (script, source, encoding, title) or
+    a field of JSON Lines or CSV input.
     Log-likelihood G² with its p-value (chi-square, one degree of freedom) and
     the log ratio of relative frequencies (log2), as quanteda's textstat_keyness
     and WordSmith report them. g2 is signed: positive for A, negative for B.
@@ -941,7 +943,7 @@ def compare(
         field, eq, value = split.partition("=")
         if not eq or not field:
             raise click.UsageError(f"--by takes FIELD=VALUE, not {split!r}")
-        if field not in run.opts["meta_fields"]:
+        if field not in (*run.opts["meta_fields"], *DOCUMENT_FIELDS):
             run.opts["meta_fields"] = (*run.opts["meta_fields"], field)
         labels = split_labels(field, value, against)
         rows = compare_split(
@@ -992,7 +994,8 @@ def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
 @corpus_command
 @output_file_option("The HTML file to write.")
 @click.option("--by", metavar="META", default=None,
-              help="Group documents by this JSON Lines/CSV field (read as --meta).")  # fmt: skip
+              help="Group documents by this field: a document field (script, source, "
+                   "encoding, title) or a JSON Lines/CSV field (read as --meta).")  # fmt: skip
 @click.option("--compare", "compare_paths", nargs=2, type=click.Path(path_type=str),
               metavar="A B", help="Also read A and B; show keyness of A against B.")  # fmt: skip
 @click.option("--date-field", default="date", show_default=True,

@@ -199,6 +199,10 @@ class _Cut(NamedTuple):
 _SPACE = re.compile(r"\s")
 
 
+#: the fields of every document that ``--by`` and grouping read (besides ``--meta`` ones)
+DOCUMENT_FIELDS = ("title", "source", "encoding", "script")
+
+
 @dataclass(frozen=True, eq=False)
 class Document:
     """One article after normalisation (and segmentation, when asked for)."""
@@ -247,6 +251,17 @@ class Document:
     def sentences(self) -> tuple[Span, ...]:
         """Sentences of the normalised text (computed on first use)."""
         return tuple(split_sentences(self.text))
+
+    def fields(self) -> dict[str, str]:
+        """The document's fields by name, for ``--by`` and grouping: its own
+        (:data:`DOCUMENT_FIELDS`) and its ``meta`` fields (a meta field with a value
+        wins over the document's field of that name).
+
+        >>> Document("a.txt", "", script="traditional", meta={"region": "香港"}).fields()["script"]
+        'traditional'
+        """
+        own = {name: str(getattr(self, name) or "") for name in DOCUMENT_FIELDS}
+        return {"doc": self.doc, **own, **{k: v for k, v in self.meta.items() if v}}
 
     def metadata_row(self) -> dict[str, Any]:
         """The document's metadata as a flat output row (no text)."""

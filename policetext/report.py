@@ -197,7 +197,7 @@ def collect_report(
     summary = CorpusSummary(corpus, documents, keywords)
     if by is not None:
         for item in gathered:
-            item.group = item.stats.meta.get(by) or NO_GROUP
+            item.group = item.stats.fields.get(by) or NO_GROUP
 
     years = [_document_year(item, date_field) for item in gathered]
     meta_dates = sorted(

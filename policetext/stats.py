@@ -41,6 +41,8 @@ class DocumentStats:
     terms: Counter[str]
     extra: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    #: the document's own and meta fields, for grouping (``Document.fields``)
+    fields: dict[str, str] = field(default_factory=dict)
     top_keywords: list[str] = field(default_factory=list)
 
     def as_row(self) -> dict[str, Any]:
@@ -119,6 +121,7 @@ def document_stats(
         vocabulary=vocabulary,
         terms=analyser.keywords.term_counts(document, vocabulary),
         meta=dict(document.meta),
+        fields=document.fields(),
         extra={"figures": found_figures, "units": found_units},
     )
 

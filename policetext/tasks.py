@@ -34,7 +34,7 @@ UNIT_ROWS: Task[Any] = Task(_unit_rows, chained)
 
 
 def _keyword_terms(analyser: Analyser, document: Document) -> tuple[str, list[str], dict[str, str]]:
-    return document.doc, analyser.keywords.terms(document), dict(document.meta)
+    return document.doc, analyser.keywords.terms(document), document.fields()
 
 
 def _joined_terms(
@@ -46,7 +46,8 @@ def _joined_terms(
     return doc, terms, meta
 
 
-#: a document's name, candidate keyword terms in text order, and metadata
+#: a document's name, candidate keyword terms in text order, and its fields
+#: (``Document.fields``: its own and its ``--meta`` fields)
 KEYWORD_TERMS: Task[tuple[str, list[str], dict[str, str]]] = Task(_keyword_terms, _joined_terms)
 
 

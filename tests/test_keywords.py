@@ -288,3 +288,22 @@ def test_a_malformed_idf_table_is_a_clear_error(tmp_path: Path, content: str, re
     path.write_text(content, "utf-8")
     with pytest.raises(ConfigError, match=reason):
         IdfTable(path, tmp_path / "cache")
+
+
+def test_compare_by_a_document_field(tmp_path: Path) -> None:
+    """--by reads a document's own fields too: a traditional copy against the rest."""
+    from click.testing import CliRunner
+
+    from policetext.cli import cli
+
+    (tmp_path / "a.txt").write_text("滨州市公安局民警开展反诈宣传，反诈宣传进社区。" * 5, "utf-8")
+    (tmp_path / "b.txt").write_text("包頭市公安局破獲詐騙案件，追繳贓款。" * 5, "utf-8")
+    result = CliRunner().invoke(
+        cli, ["compare", str(tmp_path), "--by", "script=traditional", "--format", "tsv",
+              "--min-freq", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    side_a = {term for term, _, _, g2, _, _ in rows if float(g2) > 0}
+    assert "诈骗" in side_a or "破获" in side_a  # the traditional page's words, converted
+    assert "反诈" not in side_a

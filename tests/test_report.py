@@ -3,6 +3,7 @@ escaping, groups by --by and --compare (the keyness of ``compare``)."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -14,16 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import policetext.report as report_package
 from policetext.cli import cli
 from policetext.keywords import Keyness
-from policetext.report import (
-    SECTIONS,
-    bar_chart,
-    column_chart,
-    diverging_chart,
-    heatmap,
-    report_summary,
-)
+from policetext.pipeline import Pipeline
+from policetext.report import SECTIONS, build_report, collect_report, render_report, report_summary
+from policetext.report.charts import bar_chart, column_chart, diverging_chart, heatmap
 
 from .conftest import SEEDS, seed
 
@@ -73,6 +70,14 @@ def table_with(page: str, **wanted: str) -> list[list[str]]:
         if all(attrs.get(k.replace("_", "-")) == v for k, v in wanted.items()):
             return rows
     raise AssertionError(f"no table with {wanted}")
+
+
+def card_of(page: str) -> dict[str, str]:
+    """The corpus card's numbers as the page carries them (``data-*`` of the section)."""
+    match = re.search(r'<section id="corpus"([^>]*)>', page)
+    assert match, "no corpus section"
+    found = re.findall(r'data-([a-z0-9-]+)="([^"]*)"', match.group(1))
+    return {key.replace("-", "_"): html.unescape(value) for key, value in found}
 
 
 def run_report(args: list[str], tmp: Path) -> str:
@@ -128,7 +133,7 @@ def test_keyness_only_with_two_groups(page: str) -> None:
     ],
 )
 def test_corpus_card_equals_stats_json(page: str, stats_json: dict, key: str) -> None:
-    assert float(report_summary(page)[key]) == stats_json["corpus"][key]
+    assert float(card_of(page)[key]) == stats_json["corpus"][key]
 
 
 def test_documents_and_keywords_equal_stats_json(page: str, stats_json: dict) -> None:
@@ -151,6 +156,22 @@ def test_every_figure_and_unit_is_counted(page: str, stats_json: dict) -> None:
     assert sum(int(row[1]) for row in units) == stats_json["corpus"]["units"]
 
 
+def test_summary_comes_from_the_data(pipeline: Pipeline, page: str) -> None:
+    data = collect_report(pipeline, [str(SEEDS)])
+    summary = report_summary(data)
+    assert summary["documents"] == len(list(SEEDS.glob("*.txt")))
+    # the card the page carries is the summary, written out
+    assert card_of(render_report(data)) == {k: str(v) for k, v in summary.items()}
+    assert build_report(pipeline, [str(SEEDS)]) == page
+
+
+def test_style_and_script_are_the_package_files(page: str) -> None:
+    folder = Path(report_package.__file__).parent
+    for name, tag in (("report.css", "style"), ("report.js", "script")):
+        text = (folder / name).read_text("utf-8")
+        assert text.strip() and f"<{tag}>\n{text}</{tag}>" in page
+
+
 def test_figure_links_reach_their_sentences(page: str) -> None:
     targets = set(re.findall(r'href="#(s\d+-\d+)"', page))
     assert targets
@@ -159,7 +180,7 @@ def test_figure_links_reach_their_sentences(page: str) -> None:
 
 
 def test_scripts_and_dates_on_the_card(page: str) -> None:
-    card = report_summary(page)
+    card = card_of(page)
     assert card["script_simplified"] == "4" and card["script_traditional"] == "1"
     # the seeds have no date field: the years written in them, 2018 to 2022
     assert (card["date_from"], card["date_to"], card["date_source"]) == ("2018", "2022", "text")
@@ -221,7 +242,7 @@ def test_by_meta_groups_and_compares(grouped: str) -> None:
 
 
 def test_dates_from_the_date_field(grouped: str) -> None:
-    card = report_summary(grouped)
+    card = card_of(grouped)
     assert (card["date_from"], card["date_to"], card["date_source"]) == (
         "2020-05-01",
         "2022-05-01",
@@ -244,7 +265,7 @@ def test_compare_shows_the_keyness_of_compare(tmp_path: Path) -> None:
         for row in rows
     ]
     assert got == expected
-    assert report_summary(page)["documents"] == "2"
+    assert card_of(page)["documents"] == "2"
 
 
 def test_jobs_give_the_same_page(page: str, tmp_path: Path) -> None:

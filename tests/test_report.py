@@ -20,9 +20,13 @@ from policetext.cli import cli
 from policetext.keywords import Keyness
 from policetext.pipeline import Pipeline
 from policetext.report import SECTIONS, build_report, collect_report, render_report, report_summary
-from policetext.report.charts import bar_chart, column_chart, diverging_chart, heatmap
+from policetext.report.charts import bar_chart, column_chart, diverging_chart, heatmap, number
 
-from .conftest import SEEDS, seed
+from .conftest import SEEDS, load_cases, seed, years_corpus
+
+NUMBERS = load_cases("report_numbers.jsonl")
+#: a number in exponent notation, as Python writes one (3.17e+03, 1.365e-07)
+EXPONENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]\d+(?!\w)")
 
 
 class Tables(HTMLParser):
@@ -314,3 +318,94 @@ def test_diverging_chart_puts_a_right_and_b_left() -> None:
     bars = re.findall(r'<rect x="([\d.]+)" y="\d+" width="([\d.]+)"', svg)
     (a_x, a_w), (b_x, b_w) = [(float(x), float(w)) for x, w in bars]
     assert a_x == 200 and a_w > 0 and b_x + b_w == 200
+
+
+@pytest.mark.parametrize("case", NUMBERS, ids=[c["label"] for c in NUMBERS])
+def test_one_number_formatter(case: dict) -> None:
+    written = number(case["value"], case.get("decimals"), compact=case.get("compact", False))
+    assert written == case["expected"]
+    assert not EXPONENT.search(written)
+
+
+class Text(HTMLParser):
+    """The text a reader sees: every text node outside <style> and <script>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+@pytest.fixture(scope="module")
+def years_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp = tmp_path_factory.mktemp("years")
+    return run_report([str(years_corpus(tmp)), "--id-field", "id", "--by", "region"], tmp)
+
+
+def test_no_number_in_exponent_notation(years_page: str, page: str) -> None:
+    for html_text in (years_page, page):
+        reader = Text()
+        reader.feed(html_text)
+        assert EXPONENT.findall(" ".join(reader.parts)) == []
+    # the sums of 亿 are written as Chinese reports write them
+    assert re.search(r'class="value">\d{1,2}\.\d{1,2}亿<', years_page)
+
+
+def test_missing_years_are_gaps(years_page: str) -> None:
+    rows = table_with(years_page, id="years-table")
+    known = sorted({int(row[1]) for row in rows})
+    chart = re.search(r'data-chart="figures-over-time">.*?</figure>', years_page, re.S)
+    assert chart
+    block = chart.group(0)
+    # every year from the first to the last has a slot; those without documents are grey
+    table_years = [int(y) for y in re.findall(r'<tr><td class="num" data-value="(\d{4})"', block)]
+    assert table_years == list(range(known[0], known[-1] + 1))
+    gaps = set(table_years) - set(known)
+    assert gaps and len(re.findall(r"<rect [^>]*><title>\d{4}: ", block)) == len(known)
+    labelled_gaps = {int(y) for y in re.findall(r'class="gap"><title>(\d{4}):', block)}
+    assert labelled_gaps and labelled_gaps <= gaps
+
+
+def label_extents(svg: str) -> list[tuple[float, float, float]]:
+    """Centre-anchored labels of a column chart: (left, right, baseline), by the chart's
+    own measure of text (the browser test checks the drawn boxes)."""
+    from policetext.report.charts import text_width
+
+    found = re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle" font-size="(\d+)"[^>]*>'
+        r"(?:<title>[^<]*</title>)?([^<]*)</text>",
+        svg,
+    )
+    return [
+        (float(x) - w / 2, float(x) + w / 2, float(y))
+        for x, y, size, text in found
+        for w in [text_width(text, float(size))]
+    ]
+
+
+@pytest.mark.parametrize("years", [5, 12, 26, 60])
+def test_column_labels_do_not_overlap(years: int) -> None:
+    items = [
+        (str(2000 + i), None if i % 7 == 3 else float(31704300 * (i + 1) + 0.5))
+        for i in range(years)
+    ]
+    svg = column_chart(items, "sums")
+    extents = label_extents(svg)
+    assert extents
+    for i, (a0, a1, ay) in enumerate(extents):
+        for b0, b1, by in extents[i + 1 :]:
+            if abs(ay - by) < 12:  # on the same line
+                assert a1 <= b0 or b1 <= a0, (a0, a1, b0, b1)
+    width = float(re.search(r'width="(\d+)"', svg).group(1))
+    assert all(0 <= left and right <= width for left, right, _ in extents)
+    assert not EXPONENT.search(svg)

@@ -8,6 +8,7 @@ script to lay it out, labels clipped to a length and kept whole in a ``<title>``
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,18 +25,54 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def number(value: Any) -> str:
-    """A number as written in tables: integers plain, floats to 4 significant digits."""
+def number(value: Any, decimals: int | None = None, *, compact: bool = False) -> str:
+    """How the report writes a number, in every chart and table: never in exponent
+    notation, thousands grouped as Chinese reports write them (3,170万).
+
+    Integers whole; floats to ``decimals`` places (a value that is not zero but rounds
+    to it reads ``<0.0001``), else to four significant digits, at least two places
+    above 1, trailing zeros dropped. ``compact`` writes 万 and 亿 for chart labels
+    (the table beside has the exact number).
+
+    >>> number(31704300, compact=True), number(658000000000.0, compact=True)
+    ('3,170万', '6,580亿')
+    >>> number(13744300), number(31704.3), number(0.09131), number(1.365e-07)
+    ('13,744,300', '31,704.3', '0.09131', '0.0000001365')
+    >>> number(0.157639, 4), number(1.365e-07, 4), number(39.9e4, compact=True)
+    ('0.1576', '<0.0001', '39.9万')
+    """
     if value is None:
         return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.4g}"
-    return str(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    if compact:
+        for scale, word in _SCALES:
+            if abs(value) >= scale:
+                scaled = value / scale
+                places = 0 if abs(scaled) >= 100 else 1 if abs(scaled) >= 10 else 2
+                return _fixed(scaled, places, strip=True) + word
+    if decimals is not None:
+        if value and abs(value) < 0.5 * 10.0**-decimals:  # not zero, though it rounds to it
+            return ("<" if value > 0 else ">-") + _fixed(10.0**-decimals, decimals)
+        return _fixed(value, decimals)
+    if isinstance(value, int) or value.is_integer():
+        return f"{int(value):,}"
+    magnitude = math.floor(math.log10(abs(value)))
+    places = max(2, 3 - magnitude) if magnitude >= 0 else 3 - magnitude
+    return _fixed(value, min(places, 15), strip=True)
 
 
-def grouped(value: int | float) -> str:
-    """A number with thousands separators, for the corpus card."""
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.4g}"
+#: the words of large numbers, largest first
+_SCALES = ((1e8, "亿"), (1e4, "万"))
+
+
+def _fixed(value: float, places: int, *, strip: bool = False) -> str:
+    text = f"{value:,.{places}f}"
+    if strip and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def text_width(text: str, size: float) -> float:
@@ -62,59 +99,137 @@ def _svg(width: float, height: float, label: str, body: str) -> str:
 
 
 def bar_chart(
-    items: Sequence[tuple[str, float]], label: str, *, width: int = 460, colour: str = BAR
+    items: Sequence[tuple[str, float]],
+    label: str,
+    *,
+    width: int = 460,
+    colour: str = BAR,
+    decimals: int | None = None,
 ) -> str:
-    """Horizontal bars, largest first as given; the value is written at each bar's end."""
+    """Horizontal bars, largest first as given; the value is written at each bar's end
+    (to ``decimals`` places, as the table beside)."""
     size, row, gap = 12, 20, 5
     labels = [clip(name, 16) for name, _ in items]
     left = min(220.0, max([text_width(t, size) for t in labels] + [30.0]) + 10)
     values = [v for _, v in items]
+    written = [number(v, decimals) for v in values]
     top_value = max([abs(v) for v in values] + [0.0]) or 1.0
-    room = width - left - 70
+    # the longest value label still fits right of the longest bar
+    room = width - left - max([text_width(t, size - 1) for t in written] + [40.0]) - 12
     parts = []
-    for i, ((name, value), shown) in enumerate(zip(items, labels, strict=True)):
+    for i, ((name, value), shown, text) in enumerate(zip(items, labels, written, strict=True)):
         y = i * (row + gap) + 4
         length = max(1.0, room * abs(value) / top_value) if value else 0.0
         parts.append(
             f'<text x="{left - 8:.1f}" y="{y + row * 0.7:.1f}" text-anchor="end" '
             f'font-size="{size}"><title>{esc(name)}</title>{esc(shown)}</text>'
             f'<rect x="{left:.1f}" y="{y}" width="{length:.1f}" height="{row}" fill="{colour}">'
-            f"<title>{esc(name)}: {esc(number(value))}</title></rect>"
+            f"<title>{esc(name)}: {esc(text)}</title></rect>"
             f'<text x="{left + length + 5:.1f}" y="{y + row * 0.7:.1f}" font-size="{size - 1}" '
-            f'class="value">{esc(number(value))}</text>'
+            f'class="value">{esc(text)}</text>'
         )
     height = max(1, len(items)) * (row + gap) + 8
     return _svg(width, height, label, "".join(parts))
 
 
+#: label steps tried when year labels do not all fit (every 2nd, 5th, 10th … year)
+_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)
+
+
 def column_chart(
-    items: Sequence[tuple[str, float]], label: str, *, width: int = 300, height: int = 150
+    items: Sequence[tuple[str, float | None]],
+    label: str,
+    *,
+    width: int = 300,
+    height: int = 150,
+    max_width: int = 560,
 ) -> str:
-    """Vertical bars for a short series (years); zero bars are drawn as a baseline tick."""
+    """Vertical bars for a series of years, one slot each; ``None`` is a gap (no
+    document that year: no bar, the baseline broken, the year in grey), zero a
+    baseline tick.
+
+    No two labels overlap: the chart widens (up to ``max_width``) until every value
+    label fits over its column; beyond that, years are labelled every 2nd, 5th, 10th …
+    slot, and value labels are placed largest value first (then the latest year),
+    each only where it clears the labels already placed; the rest are left to the
+    tooltip and the table beside.
+    """
     size = 11
-    top, bottom, side = 18, 22, 8
+    top, bottom = 18, 22
     n = max(1, len(items))
+    written = ["" if v is None else number(v, compact=True) for _, v in items]
+    # text_width is a guess; an extra tenth and a margin keep neighbours apart
+    value_need = [text_width(t, size - 1) * 1.1 + 4 for t in written]
+    name_need = max([text_width(name, size) * 1.1 + 6 for name, _ in items] + [1.0])
+    side = max(8.0, name_need / 2)  # the first and last year stay inside
+    width = max(width, min(max_width, round(2 * side + n * max([*value_need, name_need]))))
     slot = (width - 2 * side) / n
-    top_value = max([v for _, v in items] + [0.0]) or 1.0
+    step = next((k for k in _STEPS if k * slot >= name_need), len(items))
+    numeric = all(name.isdigit() for name, _ in items)
+    top_value = max([v for _, v in items if v is not None] + [0.0]) or 1.0
     plot = height - top - bottom
-    parts = [
-        f'<line x1="{side}" y1="{height - bottom}" x2="{width - side}" y2="{height - bottom}" '
-        f'stroke="#999" stroke-width="1"/>'
-    ]
+    base = height - bottom
+    centres = [side + (i + 0.5) * slot for i in range(len(items))]
+    shown = _place_labels(centres, value_need, [v for _, v in items], 0, width)
+    parts = []
     for i, (name, value) in enumerate(items):
-        x = side + i * slot + slot * 0.15
+        left = side + i * slot
+        middle = left + slot / 2
+        labelled = (int(name) if numeric else i) % step == 0
+        if value is None:
+            if labelled:
+                parts.append(
+                    f'<text x="{middle:.1f}" y="{height - 6}" text-anchor="middle" '
+                    f'font-size="{size}" class="gap"><title>{esc(name)}: no document of '
+                    f"this year</title>{esc(name)}</text>"
+                )
+            continue
+        x = left + slot * 0.15
         bar_width = slot * 0.7
         length = plot * value / top_value if value > 0 else 0.0
-        y = height - bottom - length
+        y = base - length
         parts.append(
+            f'<line x1="{left:.1f}" y1="{base}" x2="{left + slot:.1f}" y2="{base}" '
+            f'stroke="#999" stroke-width="1"/>'
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_width:.1f}" height="{max(length, 1):.1f}" '
             f'fill="{BAR}"><title>{esc(name)}: {esc(number(value))}</title></rect>'
-            f'<text x="{x + bar_width / 2:.1f}" y="{height - 6}" text-anchor="middle" '
-            f'font-size="{size}">{esc(name)}</text>'
-            f'<text x="{x + bar_width / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
-            f'font-size="{size - 1}" class="value">{esc(_short_number(value))}</text>'
         )
+        if labelled:
+            parts.append(
+                f'<text x="{middle:.1f}" y="{height - 6}" text-anchor="middle" '
+                f'font-size="{size}">{esc(name)}</text>'
+            )
+        if i in shown:
+            parts.append(
+                f'<text x="{shown[i]:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+                f'font-size="{size - 1}" class="value">{esc(written[i])}</text>'
+            )
     return _svg(width, height, label, "".join(parts))
+
+
+def _place_labels(
+    centres: Sequence[float],
+    widths: Sequence[float],
+    values: Sequence[float | None],
+    low: float,
+    high: float,
+) -> dict[int, float]:
+    """Where value labels are drawn (column → centre): the largest value first, then
+    the latest, each kept inside ``low``..``high`` and drawn if it clears those placed."""
+    order = sorted(
+        (i for i, v in enumerate(values) if v is not None),
+        key=lambda i: (-(values[i] or 0), -i),
+    )
+    placed: list[tuple[float, float]] = []
+    chosen: dict[int, float] = {}
+    for i in order:
+        half = widths[i] / 2
+        centre = min(max(centres[i], low + half), high - half)
+        start, end = centre - half, centre + half
+        if all(end <= a or start >= b for a, b in placed):
+            placed.append((start, end))
+            chosen[i] = centre
+    return chosen
 
 
 def diverging_chart(
@@ -144,11 +259,11 @@ def diverging_chart(
         value_anchor = "start" if toward_a else "end"
         parts.append(
             f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{row}" fill="{colour}">'
-            f"<title>{esc(r.term)}: G² {r.g2:.2f}</title></rect>"
+            f"<title>{esc(r.term)}: G² {esc(number(r.g2, 2))}</title></rect>"
             f'<text x="{term_x:.1f}" y="{y + row * 0.75:.1f}" text-anchor="{anchor}" '
             f'font-size="{size}">{esc(clip(r.term, 10))}</text>'
             f'<text x="{value_x:.1f}" y="{y + row * 0.75:.1f}" text-anchor="{value_anchor}" '
-            f'font-size="{size - 1}" class="value">{abs(r.g2):.1f}</text>'
+            f'font-size="{size - 1}" class="value">{esc(number(abs(r.g2), 1))}</text>'
         )
     height = head + max(1, len(rows)) * (row + gap) + 4
     parts.append(
@@ -182,26 +297,18 @@ def heatmap(names: Sequence[str], matrix: Sequence[Sequence[int]], label: str) -
             parts.append(
                 f'<rect x="{left + j * cell:.1f}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
                 f'fill="{BAR}" fill-opacity="{opacity:.2f}" stroke="#ddd" stroke-width="0.5">'
-                f"<title>{esc(name)} × {esc(names[j])}: {value}</title></rect>"
+                f"<title>{esc(name)} × {esc(names[j])}: {number(value)}</title></rect>"
             )
             if value:
                 colour = "#fff" if opacity > 0.55 else "#222"
                 parts.append(
                     f'<text x="{left + j * cell + (cell - 2) / 2:.1f}" y="{y + cell * 0.62:.1f}" '
-                    f'text-anchor="middle" font-size="{size - 1}" fill="{colour}">{value}</text>'
+                    f'text-anchor="middle" font-size="{size - 1}" fill="{colour}">'
+                    f"{number(value)}</text>"
                 )
     width = left + len(names) * cell + 8
     height = top + len(names) * cell + 6
     return _svg(width, height, label, "".join(parts))
-
-
-def _short_number(value: float) -> str:
-    """Compact labels above columns: 1.2万, 3.4亿 (the table has the exact numbers)."""
-    if abs(value) >= 1e8:
-        return f"{value / 1e8:.3g}亿"
-    if abs(value) >= 1e4:
-        return f"{value / 1e4:.3g}万"
-    return number(value)
 
 
 __all__ = [
@@ -211,7 +318,6 @@ __all__ = [
     "column_chart",
     "diverging_chart",
     "esc",
-    "grouped",
     "heatmap",
     "number",
     "text_width",

@@ -304,15 +304,19 @@ class YearSums:
 
     kind: str
     unit: str
-    #: (year, sum, figures) for every year a document has, ascending
-    years: list[tuple[int, float, int]]
+    #: (year, documents, sum, figures) for every year from the first a document has to
+    #: the last; a year no document has is a gap: 0 documents, sum None
+    years: list[tuple[int, int, float | None, int]]
 
 
 def sums_per_year(data: ReportData, top: int = 6) -> list[YearSums]:
     """Counts and sums of money per document year, for the ``top`` most frequent
     (kind, unit) pairs; ranges count their lower bound."""
     known = [(item, y[0]) for item, y in zip(data.documents, data.years, strict=True) if y]
-    years = sorted({year for _, year in known})
+    if not known:
+        return []
+    documents = Counter(year for _, year in known)
+    years = range(min(documents), max(documents) + 1)
     sums: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
     counts: Counter[tuple[str, str]] = Counter()
     numbers: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
@@ -324,7 +328,14 @@ def sums_per_year(data: ReportData, top: int = 6) -> list[YearSums]:
                 numbers[key][year] += 1
                 counts[key] += 1
     return [
-        YearSums(kind, unit, [(y, round(sums[key][y], 6), numbers[key][y]) for y in years])
+        YearSums(
+            kind,
+            unit,
+            [
+                (y, documents[y], round(sums[key][y], 6) if documents[y] else None, numbers[key][y])
+                for y in years
+            ],
+        )
         for key, _ in counts.most_common(top)
         for kind, unit in [key]
     ]

@@ -23,7 +23,6 @@ from policetext.report.charts import (
     column_chart,
     diverging_chart,
     esc,
-    grouped,
     heatmap,
     number,
 )
@@ -55,20 +54,25 @@ def table(
     rows: Iterable[Sequence[Any]],
     *,
     numeric: Sequence[bool] | None = None,
+    decimals: Sequence[int | None] | None = None,
     caption: str | None = None,
     attrs: str = "",
 ) -> str:
-    """A sortable table; numeric cells carry ``data-value`` so they sort as numbers."""
+    """A sortable table; numeric cells carry ``data-value`` so they sort as numbers
+    and show it as :func:`number` writes it (to ``decimals`` places per column where
+    given); a string in a numeric column (a year) is shown as it is."""
     numeric = numeric or [False] * len(columns)
+    places = decimals or [None] * len(columns)
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
     body = []
     for row in rows:
         cells = []
-        for value, is_number in zip(row, numeric, strict=True):
+        for value, is_number, digits in zip(row, numeric, places, strict=True):
             if isinstance(value, Markup):
                 cells.append(f"<td>{value.html}</td>")
             elif is_number:
-                cells.append(f'<td class="num" data-value="{esc(value)}">{esc(number(value))}</td>')
+                shown = esc(number(value, digits))
+                cells.append(f'<td class="num" data-value="{esc(value)}">{shown}</td>')
             else:
                 cells.append(f"<td>{esc(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -147,31 +151,32 @@ def _corpus_section(data: ReportData) -> str:
         dates, dates_note = "unknown", "no date field and no year in the text"
     script_text = " · ".join(f"{k} {v}" for k, v in sorted(scripts.items())) or "—"
     cards = [
-        ("documents", grouped(row["documents"]), ""),
+        ("documents", number(row["documents"]), ""),
         (
             "characters",
-            grouped(row["characters"]),
-            f"{grouped(row['han_characters'])} Han · {grouped(row['sentences'])} sentences",
+            number(row["characters"]),
+            f"{number(row['han_characters'])} Han · {number(row['sentences'])} sentences",
         ),
         (
             "tokens",
-            grouped(row["tokens"]),
-            f"{grouped(row['distinct_tokens'])} distinct · TTR {row['type_token_ratio']}",
+            number(row["tokens"]),
+            f"{number(row['distinct_tokens'])} distinct · TTR {number(row['type_token_ratio'], 4)}",
         ),
         (
             "scripts",
             script_text,
-            f"{row['converted_from_traditional']} documents converted to simplified",
+            f"{number(row['converted_from_traditional'])} documents converted to simplified",
         ),
         (
             "repairs",
-            grouped(row["pinyin_annotations_removed"] + row["garbled_repaired"]),
-            f"{row['pinyin_annotations_removed']} pinyin annotations removed · "
-            f"{row['garbled_repaired']} garbled repaired · {row['garbled_dropped']} dropped",
+            number(row["pinyin_annotations_removed"] + row["garbled_repaired"]),
+            f"{number(row['pinyin_annotations_removed'])} pinyin annotations removed · "
+            f"{number(row['garbled_repaired'])} garbled repaired · "
+            f"{number(row['garbled_dropped'])} dropped",
         ),
         ("dates", dates, dates_note),
-        ("figures", grouped(row["figures"]), f"{grouped(row['units'])} unit mentions"),
-        ("files skipped", grouped(row["files_skipped"]), ""),
+        ("figures", number(row["figures"]), f"{number(row['units'])} unit mentions"),
+        ("files skipped", number(row["files_skipped"]), ""),
     ]
     card_html = "".join(
         f'<div class="stat"><dt>{esc(name)}</dt><dd><span class="{_big(value)}">{esc(value)}</span>'
@@ -225,11 +230,14 @@ def _big(value: str) -> str:
 
 def _keywords_section(data: ReportData) -> str:
     keywords = data.summary.keywords
-    chart = bar_chart([(t, round(s, 4)) for t, s, _ in keywords], "top keywords by TF-IDF")
+    chart = bar_chart(
+        [(t, round(s, 4)) for t, s, _ in keywords], "top keywords by TF-IDF", decimals=4
+    )
     numbers = table(
         ("rank", "term", "score", "count"),
         [(i, t, round(s, 6), c) for i, (t, s, c) in enumerate(keywords, 1)],
         numeric=(True, False, True, True),
+        decimals=(None, None, 4, None),
         attrs=' id="keywords-table"',
     )
     main = figure_block(
@@ -246,11 +254,13 @@ def _keywords_section(data: ReportData) -> str:
             f"keywords of {name}",
             width=280,
             colour="#5b8c6a",
+            decimals=4,
         )
         small_table = table(
             ("term", "score", "count"),
             [(t, round(s, 4), c) for t, s, c in ranked],
             numeric=(False, True, True),
+            decimals=(None, 4, None),
         )
         multiples.append(
             figure_block(f"keywords-{who}", clip(_short(name, who), 40), small, small_table)
@@ -332,7 +342,7 @@ def _sentence_id(document: int, start: int) -> str:
 
 def _figures_over_time(data: ReportData) -> str:
     year_rows = [
-        (item.stats.doc, y[0] if y else None, y[1] if y else "unknown")
+        (item.stats.doc, str(y[0]) if y else None, y[1] if y else "unknown")
         for item, y in zip(data.documents, data.years, strict=True)
     ]
     years_table = table(
@@ -342,20 +352,26 @@ def _figures_over_time(data: ReportData) -> str:
     intro = (
         f'<h3>Figures over time</h3><p class="note">The sum of the counts and sums of money '
         f"each document reports, by the document's year: its {esc(field_name)} field, else "
-        "the year its text mentions most (ranges count their lower bound). A sum mixes "
+        "the year its text mentions most (ranges count their lower bound); a year no "
+        "document has is a gap. A sum mixes "
         "whatever the documents count in that unit; read it next to the table of figures.</p>"
     )
     if not any(data.years):
         return intro + '<p class="note">No document has a known year.</p>' + years_table
     blocks = []
     for sums in sums_per_year(data):
-        series = [(str(y), total) for y, total, _ in sums.years]
+        series = [(str(y), total) for y, _, total, _ in sums.years]
+        rows = [(str(y), documents, total, n) for y, documents, total, n in sums.years]
         blocks.append(
             figure_block(
                 "figures-over-time",
                 f"{sums.unit} ({sums.kind}) per year",
                 column_chart(series, f"sum of {sums.unit} per year"),
-                table(("year", "sum", "figures"), sums.years, numeric=(True, True, True)),
+                table(
+                    ("year", "documents", "sum", "figures"),
+                    rows,
+                    numeric=(True, True, True, True),
+                ),
             )
         )
     return (
@@ -469,6 +485,7 @@ def _keyness_section(data: ReportData) -> str:
                     ("term", "freq_a", "freq_b", "g2", "p", "log_ratio"),
                     rows,
                     numeric=(False, True, True, True, True, True),
+                    decimals=(None, None, None, 2, 4, 2),
                     attrs=f' data-a="{esc(chart.label_a)}" data-b="{esc(chart.label_b)}"',
                 ),
             )

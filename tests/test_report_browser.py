@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from policetext.cli import cli
 
-from .conftest import SEEDS, years_corpus
+from .conftest import GOLD, SEEDS, years_corpus
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER = next((found for name in BROWSERS if (found := shutil.which(name))), None)
@@ -100,6 +100,19 @@ def years_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def dev_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 33 dev pages (read from ../shared, never copied here): real sums and years."""
+    if not (GOLD / "dev" / "corpus").is_dir():
+        pytest.skip("dev pages under ../shared/gold/dev/corpus not present")
+    tmp = tmp_path_factory.mktemp("dev")
+    target = tmp / "report.html"
+    args = ["report", str(GOLD / "dev" / "corpus"), "-o", str(target)]
+    result = CliRunner().invoke(cli, args, env={"XDG_CACHE_HOME": str(tmp / "c")})
+    assert result.exit_code == 0, result.stderr
+    return target
+
+
 def probe(page: Path, tmp_path: Path) -> tuple[str, dict[str, list]]:
     """Run the probe in the page; its DOM and what it found."""
     probed = tmp_path / "probed.html"
@@ -136,7 +149,7 @@ def test_the_probe_sees_overlaps_and_exponents(tmp_path: Path) -> None:
     assert found["exponents"] == ["3.17e+03"]
 
 
-@pytest.mark.parametrize("which", ["report", "years_report"])
+@pytest.mark.parametrize("which", ["report", "years_report", "dev_report"])
 def test_labels_do_not_overlap_and_no_exponents(
     which: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:

@@ -409,3 +409,10 @@ def test_column_labels_do_not_overlap(years: int) -> None:
     width = float(re.search(r'width="(\d+)"', svg).group(1))
     assert all(0 <= left and right <= width for left, right, _ in extents)
     assert not EXPONENT.search(svg)
+
+
+def test_heatmap_writes_only_the_counts_that_fit_their_cells() -> None:
+    svg = heatmap(["滨州市公安局", "沾化区公安分局"], [[12, 3], [3, 123456]], "together")
+    written = re.findall(r'fill="#(?:fff|222)">([^<]*)</text>', svg)
+    assert written == ["12", "3", "3"]
+    assert "123,456</title>" in svg  # the count is still there, in the tooltip

@@ -274,7 +274,8 @@ def diverging_chart(
 
 
 def heatmap(names: Sequence[str], matrix: Sequence[Sequence[int]], label: str) -> str:
-    """A square matrix of counts; rows named (numbered), columns by the same numbers."""
+    """A square matrix of counts; rows named (numbered), columns by the same numbers;
+    each count is written in its cell where it fits."""
     size, cell = 11, 26
     labels = [f"{i}. {clip(name, 14)}" for i, name in enumerate(names, 1)]
     left = min(240.0, max([text_width(t, size) for t in labels] + [30.0]) + 12)
@@ -299,7 +300,8 @@ def heatmap(names: Sequence[str], matrix: Sequence[Sequence[int]], label: str) -
                 f'fill="{BAR}" fill-opacity="{opacity:.2f}" stroke="#ddd" stroke-width="0.5">'
                 f"<title>{esc(name)} × {esc(names[j])}: {number(value)}</title></rect>"
             )
-            if value:
+            # a count wider than its cell is left to the tooltip (it would cover the next)
+            if value and text_width(number(value), size - 1) * 1.1 <= cell - 4:
                 colour = "#fff" if opacity > 0.55 else "#222"
                 parts.append(
                     f'<text x="{left + j * cell + (cell - 2) / 2:.1f}" y="{y + cell * 0.62:.1f}" '

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -109,6 +110,7 @@ def _write_table(
     diverging: str | None = None,
 ) -> int:
     from rich import box
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
@@ -131,24 +133,24 @@ def _write_table(
         pad_edge=False,
     )
     materialised = list(rows)
-    for column in columns:
-        numeric = bool(materialised) and all(
-            isinstance(r.get(column), int | float) and not isinstance(r.get(column), bool)
-            for r in materialised
-        )
+    shows = [_table_format([r.get(c) for r in materialised]) for c in columns]
+    header = diverging or ""
+    bar_width = max(cell_len(header), BAR_WIDTH + 1) if bar else 0
+    layout = _table_layout(materialised, columns, shows, console.width - bar_width - bool(bar))
+    for column, (numeric, width, wrap) in zip(columns, layout, strict=True):
         if numeric:
-            width = max([len(column)] + [len(_cell(r.get(column))) for r in materialised])
             table.add_column(column, justify="right", no_wrap=True, min_width=width)
         else:
-            # long text (titles, contexts) is cut with an ellipsis: one row, one line
-            table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=MAX_CELL)
+            # a column cut below its width wraps when two lines hold it (names), else
+            # it is cut with an ellipsis (titles, contexts: one row, one line)
+            overflow = "fold" if wrap else "ellipsis"
+            table.add_column(column, overflow=overflow, no_wrap=not wrap, width=width)
     values = [abs(float(r.get(bar) or 0)) for r in materialised] if bar else []
     top = max(values, default=0.0)
     if bar:
-        header = diverging or ""
         table.add_column(header, style="" if plain else "cyan", no_wrap=True)
     for row in materialised:
-        cells = [_cell(row.get(c)) for c in columns]
+        cells = [show(row.get(c)) for show, c in zip(shows, columns, strict=True)]
         if bar:
             value = float(row.get(bar) or 0)
             cells.append(_diverging_bar(value, top) if diverging else _bar(value, top))
@@ -158,6 +160,80 @@ def _write_table(
         stream.write("\n")
     stream.flush()
     return len(materialised)
+
+
+def _table_format(values: Sequence[Any]) -> Callable[[Any], str]:
+    """How a table writes one column: a column of floats (scores, G², p) to one fixed
+    number of decimals, enough for three significant digits of its smallest value (at
+    most six); anything else as in TSV. Machine formats keep every digit."""
+    floats = [v for v in values if isinstance(v, float)]
+    if not floats or len(floats) != len(values):
+        return _cell
+    decimals = max(
+        (
+            min(6, max(0, 2 - math.floor(math.log10(abs(v)))))
+            for v in floats
+            if v and math.isfinite(v)
+        ),
+        default=0,
+    )
+    smallest = 0.5 * 10.0**-decimals
+
+    def show(value: Any) -> str:
+        if value is None:
+            return ""
+        if 0 < abs(value) < smallest:  # not zero, though it rounds to it
+            return ("<" if value > 0 else ">-") + f"{2 * smallest:.{decimals}f}"
+        return f"{value:.{decimals}f}"
+
+    return show
+
+
+def _table_layout(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    shows: Sequence[Callable[[Any], str]],
+    room: int,
+) -> list[tuple[bool, int, bool]]:
+    """Per column (numeric, width, wrap) so the table fits in ``room`` cells.
+
+    Numbers always get their width. The text columns share what is left, the widest
+    cut first (water-filling): a short name keeps all the room it needs and only the
+    long columns (paths, contexts) give way; a column cut to less than its width wraps
+    when two lines hold it.
+    """
+    from rich.cells import cell_len  # rich only for tables
+
+    natural: list[int] = []
+    numeric: list[bool] = []
+    for column, show in zip(columns, shows, strict=True):
+        values = [r.get(column) for r in rows]
+        is_number = bool(rows) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        )
+        widths = [cell_len(show(v)) for v in values]
+        natural.append(max([cell_len(column), *widths]))
+        numeric.append(is_number)
+    text = [min(w, MAX_CELL) for w, n in zip(natural, numeric, strict=True) if not n]
+    left = room - sum(w for w, n in zip(natural, numeric, strict=True) if n)
+    left -= 2 * (len(columns) - 1)  # a space either side of every inner edge
+    cap = max(text, default=0)
+    if sum(text) > left:
+        ordered = sorted(text)
+        for i, width in enumerate(ordered):
+            share = max(1, left // (len(ordered) - i))
+            if width > share:
+                cap = share
+                break
+            left -= width
+    layout = []
+    for width, is_number in zip(natural, numeric, strict=True):
+        if is_number:
+            layout.append((True, width, False))
+        else:
+            whole = min(width, MAX_CELL)
+            layout.append((False, min(whole, cap), cap < whole <= 2 * cap))
+    return layout
 
 
 def _bar(value: float, top: float) -> str:

@@ -57,3 +57,28 @@ def gold_metrics(command: str, tmp_path: Path) -> dict:
         [sys.executable, str(GOLD / "score.py"), *gold], capture_output=True, text=True, check=True
     )
     return json.loads(proc.stdout)["metrics"]
+
+
+def years_corpus(tmp: Path) -> Path:
+    """Documents of sixteen years from 1998 to 2023 with gaps, sums of money in the
+    hundreds of millions and two regions with words of their own (tiny p-values)."""
+    years = [1998, 2001, 2002, 2003, 2005, 2008, 2010, 2011, 2012, 2013, 2014, 2016, 2019]
+    years += [2020, 2021, 2023]
+    lines = []
+    for i, year in enumerate(years):
+        north = i % 2 == 0
+        local = "边境派出所巡逻查获走私车辆。" * 4 if north else "水上分局船艇巡查渔港码头。" * 4
+        text = (
+            f"{year}年，某县公安局共破获刑事案件{120 + i * 37}起，抓获犯罪嫌疑人"
+            f"{3400 + i * 911}人，追回涉案资金{(i + 1) * 317.43:.2f}万元，挽回经济损失"
+            f"{(i % 4 + 1) * 6.58:.2f}亿元。{local}"
+        )
+        record = {
+            "id": f"d{i:02d}",
+            "date": f"{year}-03-01",
+            "region": "north" if north else "south",
+        }
+        lines.append(json.dumps({**record, "text": text}, ensure_ascii=False))
+    source = tmp / "years.jsonl"
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    return source

@@ -61,3 +61,84 @@ def test_table_in_a_pipe_has_no_colour_or_boxes() -> None:
 
 def test_auto_is_tsv_when_not_a_terminal() -> None:
     assert resolve_format("auto", io.StringIO()) == "tsv"
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal, so ``table`` is what ``auto`` draws."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def on_terminal(rows: list[dict], columns: tuple[str, ...], width: int, monkeypatch) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("NO_COLOR", "1")
+    stream = Terminal()
+    write_rows(rows, columns, "auto", stream)
+    return stream.getvalue()
+
+
+# units of other places and levels: short names beside long paths and contexts
+UNIT_ROWS = [
+    {
+        "doc": f"archive/2023/press-releases/{name}-{i:03d}.txt",
+        "start": 1000 + 100 * i,
+        "end": 1004 + 100 * i,
+        "name": name,
+        "level": level,
+        "context": "据通报，该局会同多个部门连续开展专项行动，共查处各类违法案件若干起" * 2,
+    }
+    for i, (name, level) in enumerate(
+        [
+            ("港航分局", "county"),
+            ("九龙城警区", "district"),
+            ("治安警察局", "city"),
+            ("海口市公安局美兰分局", "county"),
+            ("交警支队", "city-squad"),
+        ]
+    )
+]
+
+
+@pytest.mark.parametrize("width", [72, 80, 100, 140])
+def test_terminal_table_keeps_short_names_whole(monkeypatch, width: int) -> None:
+    from rich.cells import cell_len
+
+    columns = ("doc", "start", "end", "name", "level", "context")
+    out = on_terminal(UNIT_ROWS, columns, width, monkeypatch)
+    lines = out.splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    for row in UNIT_ROWS:
+        at = next(i for i, line in enumerate(lines) if f" {row['start']} " in line)
+        line, name = lines[at], row["name"]
+        # numbers and short names whole; the long path and context give way first
+        assert str(row["end"]) in line
+        assert row["level"] in line
+        if cell_len(name) <= 10:
+            assert name in line, line
+        # a longer name is not cut: what its line lacks goes on the next
+        shown = max(k for k in range(len(name) + 1) if name[:k] in line)
+        assert shown == len(name) or name[shown:] in lines[at + 1], (line, lines[at + 1])
+
+
+def test_terminal_table_scores_to_fixed_decimals(monkeypatch) -> None:
+    rows = [
+        {"term": "诈骗", "score": 0.157639, "g2": 12.462, "p": 0.000415},
+        {"term": "民警", "score": 0.12334, "g2": 5.3409, "p": 1.365e-07},
+        {"term": "走访", "score": 0.0747, "g2": 0.0, "p": 0.02083},
+    ]
+    columns = ("term", "score", "g2", "p")
+    lines = on_terminal(rows, columns, 100, monkeypatch).splitlines()
+    cells = [line.split() for line in lines[1:]]
+    assert [c[1] for c in cells] == ["0.1576", "0.1233", "0.0747"]
+    assert [c[2] for c in cells] == ["12.46", "5.34", "0.00"]
+    assert [c[3] for c in cells] == ["0.000415", "<0.000001", "0.020830"]
+    # machine formats keep every digit
+    stream = io.StringIO()
+    write_rows(rows, columns, "tsv", stream)
+    assert stream.getvalue().splitlines()[2].split("\t") == [
+        "民警",
+        "0.12334",
+        "5.3409",
+        "1.365e-07",
+    ]

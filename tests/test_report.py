@@ -3,6 +3,7 @@ escaping, groups by --by and --compare (the keyness of ``compare``)."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -14,18 +15,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import policetext.report as report_package
 from policetext.cli import cli
 from policetext.keywords import Keyness
-from policetext.report import (
-    SECTIONS,
-    bar_chart,
-    column_chart,
-    diverging_chart,
-    heatmap,
-    report_summary,
-)
+from policetext.pipeline import Pipeline
+from policetext.report import SECTIONS, build_report, collect_report, render_report, report_summary
+from policetext.report.charts import bar_chart, column_chart, diverging_chart, heatmap, number
 
-from .conftest import SEEDS, seed
+from .conftest import SEEDS, load_cases, seed, years_corpus
+
+NUMBERS = load_cases("report_numbers.jsonl")
+#: a number in exponent notation, as Python writes one (3.17e+03, 1.365e-07)
+EXPONENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]\d+(?!\w)")
 
 
 class Tables(HTMLParser):
@@ -73,6 +74,14 @@ def table_with(page: str, **wanted: str) -> list[list[str]]:
         if all(attrs.get(k.replace("_", "-")) == v for k, v in wanted.items()):
             return rows
     raise AssertionError(f"no table with {wanted}")
+
+
+def card_of(page: str) -> dict[str, str]:
+    """The corpus card's numbers as the page carries them (``data-*`` of the section)."""
+    match = re.search(r'<section id="corpus"([^>]*)>', page)
+    assert match, "no corpus section"
+    found = re.findall(r'data-([a-z0-9-]+)="([^"]*)"', match.group(1))
+    return {key.replace("-", "_"): html.unescape(value) for key, value in found}
 
 
 def run_report(args: list[str], tmp: Path) -> str:
@@ -128,7 +137,7 @@ def test_keyness_only_with_two_groups(page: str) -> None:
     ],
 )
 def test_corpus_card_equals_stats_json(page: str, stats_json: dict, key: str) -> None:
-    assert float(report_summary(page)[key]) == stats_json["corpus"][key]
+    assert float(card_of(page)[key]) == stats_json["corpus"][key]
 
 
 def test_documents_and_keywords_equal_stats_json(page: str, stats_json: dict) -> None:
@@ -151,6 +160,22 @@ def test_every_figure_and_unit_is_counted(page: str, stats_json: dict) -> None:
     assert sum(int(row[1]) for row in units) == stats_json["corpus"]["units"]
 
 
+def test_summary_comes_from_the_data(pipeline: Pipeline, page: str) -> None:
+    data = collect_report(pipeline, [str(SEEDS)])
+    summary = report_summary(data)
+    assert summary["documents"] == len(list(SEEDS.glob("*.txt")))
+    # the card the page carries is the summary, written out
+    assert card_of(render_report(data)) == {k: str(v) for k, v in summary.items()}
+    assert build_report(pipeline, [str(SEEDS)]) == page
+
+
+def test_style_and_script_are_the_package_files(page: str) -> None:
+    folder = Path(report_package.__file__).parent
+    for name, tag in (("report.css", "style"), ("report.js", "script")):
+        text = (folder / name).read_text("utf-8")
+        assert text.strip() and f"<{tag}>\n{text}</{tag}>" in page
+
+
 def test_figure_links_reach_their_sentences(page: str) -> None:
     targets = set(re.findall(r'href="#(s\d+-\d+)"', page))
     assert targets
@@ -159,7 +184,7 @@ def test_figure_links_reach_their_sentences(page: str) -> None:
 
 
 def test_scripts_and_dates_on_the_card(page: str) -> None:
-    card = report_summary(page)
+    card = card_of(page)
     assert card["script_simplified"] == "4" and card["script_traditional"] == "1"
     # the seeds have no date field: the years written in them, 2018 to 2022
     assert (card["date_from"], card["date_to"], card["date_source"]) == ("2018", "2022", "text")
@@ -221,7 +246,7 @@ def test_by_meta_groups_and_compares(grouped: str) -> None:
 
 
 def test_dates_from_the_date_field(grouped: str) -> None:
-    card = report_summary(grouped)
+    card = card_of(grouped)
     assert (card["date_from"], card["date_to"], card["date_source"]) == (
         "2020-05-01",
         "2022-05-01",
@@ -244,7 +269,7 @@ def test_compare_shows_the_keyness_of_compare(tmp_path: Path) -> None:
         for row in rows
     ]
     assert got == expected
-    assert report_summary(page)["documents"] == "2"
+    assert card_of(page)["documents"] == "2"
 
 
 def test_jobs_give_the_same_page(page: str, tmp_path: Path) -> None:
@@ -293,3 +318,101 @@ def test_diverging_chart_puts_a_right_and_b_left() -> None:
     bars = re.findall(r'<rect x="([\d.]+)" y="\d+" width="([\d.]+)"', svg)
     (a_x, a_w), (b_x, b_w) = [(float(x), float(w)) for x, w in bars]
     assert a_x == 200 and a_w > 0 and b_x + b_w == 200
+
+
+@pytest.mark.parametrize("case", NUMBERS, ids=[c["label"] for c in NUMBERS])
+def test_one_number_formatter(case: dict) -> None:
+    written = number(case["value"], case.get("decimals"), compact=case.get("compact", False))
+    assert written == case["expected"]
+    assert not EXPONENT.search(written)
+
+
+class Text(HTMLParser):
+    """The text a reader sees: every text node outside <style> and <script>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+@pytest.fixture(scope="module")
+def years_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp = tmp_path_factory.mktemp("years")
+    return run_report([str(years_corpus(tmp)), "--id-field", "id", "--by", "region"], tmp)
+
+
+def test_no_number_in_exponent_notation(years_page: str, page: str) -> None:
+    for html_text in (years_page, page):
+        reader = Text()
+        reader.feed(html_text)
+        assert EXPONENT.findall(" ".join(reader.parts)) == []
+    # the sums of 亿 are written as Chinese reports write them
+    assert re.search(r'class="value">\d{1,2}\.\d{1,2}亿<', years_page)
+
+
+def test_missing_years_are_gaps(years_page: str) -> None:
+    rows = table_with(years_page, id="years-table")
+    known = sorted({int(row[1]) for row in rows})
+    chart = re.search(r'data-chart="figures-over-time">.*?</figure>', years_page, re.S)
+    assert chart
+    block = chart.group(0)
+    # every year from the first to the last has a slot; those without documents are grey
+    table_years = [int(y) for y in re.findall(r'<tr><td class="num" data-value="(\d{4})"', block)]
+    assert table_years == list(range(known[0], known[-1] + 1))
+    gaps = set(table_years) - set(known)
+    assert gaps and len(re.findall(r"<rect [^>]*><title>\d{4}: ", block)) == len(known)
+    labelled_gaps = {int(y) for y in re.findall(r'class="gap"><title>(\d{4}):', block)}
+    assert labelled_gaps and labelled_gaps <= gaps
+
+
+def label_extents(svg: str) -> list[tuple[float, float, float]]:
+    """Centre-anchored labels of a column chart: (left, right, baseline), by the chart's
+    own measure of text (the browser test checks the drawn boxes)."""
+    from policetext.report.charts import text_width
+
+    found = re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle" font-size="(\d+)"[^>]*>'
+        r"(?:<title>[^<]*</title>)?([^<]*)</text>",
+        svg,
+    )
+    return [
+        (float(x) - w / 2, float(x) + w / 2, float(y))
+        for x, y, size, text in found
+        for w in [text_width(text, float(size))]
+    ]
+
+
+@pytest.mark.parametrize("years", [5, 12, 26, 60])
+def test_column_labels_do_not_overlap(years: int) -> None:
+    items = [
+        (str(2000 + i), None if i % 7 == 3 else float(31704300 * (i + 1) + 0.5))
+        for i in range(years)
+    ]
+    svg = column_chart(items, "sums")
+    extents = label_extents(svg)
+    assert extents
+    for i, (a0, a1, ay) in enumerate(extents):
+        for b0, b1, by in extents[i + 1 :]:
+            if abs(ay - by) < 12:  # on the same line
+                assert a1 <= b0 or b1 <= a0, (a0, a1, b0, b1)
+    width = float(re.search(r'width="(\d+)"', svg).group(1))
+    assert all(0 <= left and right <= width for left, right, _ in extents)
+    assert not EXPONENT.search(svg)
+
+
+def test_heatmap_writes_only_the_counts_that_fit_their_cells() -> None:
+    svg = heatmap(["滨州市公安局", "沾化区公安分局"], [[12, 3], [3, 123456]], "together")
+    written = re.findall(r'fill="#(?:fff|222)">([^<]*)</text>', svg)
+    assert written == ["12", "3", "3"]
+    assert "123,456</title>" in svg  # the count is still there, in the tooltip

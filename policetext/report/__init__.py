@@ -1,0 +1,38 @@
+"""The corpus report: one self-contained HTML page (``policetext report``).
+
+Three layers, data flowing one way: ``data`` collects what the page shows (through
+:meth:`Pipeline.run`, so the numbers are those of ``stats``), ``charts`` draws inline
+SVG from plain numbers, ``page`` lays out the sections with the package files
+``report.css`` and ``report.js`` inlined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from policetext.report.data import (
+    DocumentReport,
+    ReportData,
+    collect_report,
+    report_document,
+    report_summary,
+)
+from policetext.report.page import SECTIONS, render_report
+
+
+def build_report(pipeline: Any, inputs: Sequence[Any], **options: Any) -> str:
+    """The report's HTML for ``inputs`` (options as :func:`collect_report`)."""
+    return render_report(collect_report(pipeline, inputs, **options))
+
+
+__all__ = [
+    "SECTIONS",
+    "DocumentReport",
+    "ReportData",
+    "build_report",
+    "collect_report",
+    "render_report",
+    "report_document",
+    "report_summary",
+]

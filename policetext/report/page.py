@@ -1,0 +1,536 @@
+"""The report's page: HTML sections around the charts, one self-contained file.
+
+``render_report`` turns :class:`~policetext.report.data.ReportData` into HTML:
+every text escaped, every chart beside a table of its numbers, nothing fetched when
+the page is viewed (no URLs, no external scripts, styles or fonts; Chinese is drawn
+as text in the browser's own CJK fonts). The style sheet and the table sorter are
+the package's files ``report.css`` and ``report.js``, inlined.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from policetext.figures import KINDS, FigureRecord
+from policetext.report.charts import (
+    bar_chart,
+    clip,
+    column_chart,
+    diverging_chart,
+    esc,
+    heatmap,
+    number,
+)
+from policetext.report.data import (
+    ReportData,
+    documents_per_unit,
+    report_summary,
+    sums_per_year,
+    with_sentences,
+)
+from policetext.units import unit_tree
+
+#: the section ids, in page order; tests and links rely on them
+SECTIONS = ("corpus", "keywords", "figures", "units", "keyness", "sentences")
+#: rows of the table of every figure; a bigger corpus says how many were left out
+MAX_FIGURE_ROWS = 2000
+_HERE = Path(__file__).resolve().parent
+
+
+@cache
+def asset(name: str) -> str:
+    """A file shipped beside this module (``report.css``, ``report.js``), read once."""
+    return (_HERE / name).read_text("utf-8")
+
+
+# ---- building blocks -------------------------------------------------------------------
+def table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    numeric: Sequence[bool] | None = None,
+    decimals: Sequence[int | None] | None = None,
+    caption: str | None = None,
+    attrs: str = "",
+) -> str:
+    """A sortable table; numeric cells carry ``data-value`` so they sort as numbers
+    and show it as :func:`number` writes it (to ``decimals`` places per column where
+    given); a string in a numeric column (a year) is shown as it is."""
+    numeric = numeric or [False] * len(columns)
+    places = decimals or [None] * len(columns)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for value, is_number, digits in zip(row, numeric, places, strict=True):
+            if isinstance(value, Markup):
+                cells.append(f"<td>{value.html}</td>")
+            elif is_number:
+                shown = esc(number(value, digits))
+                cells.append(f'<td class="num" data-value="{esc(value)}">{shown}</td>')
+            else:
+                cells.append(f"<td>{esc(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (
+        f'<div class="table-wrap"><table class="data sortable"{attrs}>{cap}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+@dataclass(frozen=True)
+class Markup:
+    """HTML already escaped, for a table cell."""
+
+    html: str
+
+
+def figure_block(name: str, caption: str, chart: str, numbers: str, wide: bool = False) -> str:
+    """A chart and the table of its numbers side by side, with a caption."""
+    cls = "chart wide" if wide else "chart"
+    return (
+        f'<figure class="{cls}" data-chart="{esc(name)}"><figcaption>{esc(caption)}</figcaption>'
+        f'<div class="pair"><div class="plot">{chart}</div>'
+        f'<div class="numbers">{numbers}</div></div></figure>'
+    )
+
+
+# ---- sections --------------------------------------------------------------------------
+def render_report(data: ReportData) -> str:
+    """The whole page for collected data (a pure function: same data, same bytes)."""
+    sections = [
+        _corpus_section(data),
+        _keywords_section(data),
+        _figures_section(data),
+        _units_section(data),
+    ]
+    if data.keyness:
+        sections.append(_keyness_section(data))
+    sections.append(_sentences_section(data))
+    present = [s for s in SECTIONS if s != "keyness" or data.keyness]
+    nav = "".join(f'<a href="#{s}">{s.capitalize()}</a>' for s in present)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="zh-Hans"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="policetext">'
+        f"<title>{esc(data.title)}</title><style>\n{asset('report.css')}</style></head>\n"
+        f'<body><header><h1>{esc(data.title)}</h1><nav aria-label="sections">{nav}</nav>'
+        f"</header><main>\n"
+        + "\n".join(sections)
+        + "\n</main><script>\n"
+        + asset("report.js")
+        + "</script>"
+        "</body></html>\n"
+    )
+
+
+def _corpus_section(data: ReportData) -> str:
+    corpus = data.summary.corpus
+    row = summary = report_summary(data)  # the corpus row of stats, and more
+    scripts = Counter(d.script for d in data.summary.documents)
+    # the card's numbers as attributes, for scripts that read the page
+    attrs = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in summary.items())
+    date_from, date_to, date_source = (
+        summary["date_from"],
+        summary["date_to"],
+        summary["date_source"],
+    )
+    if date_source == "meta":
+        dates = f"{date_from} – {date_to}" if date_from != date_to else date_from
+        dates_note = f"from the {data.date_field} field of {len(data.meta_dates)} documents"
+    elif date_source == "text":
+        dates = f"{date_from} – {date_to}" if date_from != date_to else date_from
+        dates_note = "years mentioned in the text"
+    else:
+        dates, dates_note = "unknown", "no date field and no year in the text"
+    script_text = " · ".join(f"{k} {v}" for k, v in sorted(scripts.items())) or "—"
+    cards = [
+        ("documents", number(row["documents"]), ""),
+        (
+            "characters",
+            number(row["characters"]),
+            f"{number(row['han_characters'])} Han · {number(row['sentences'])} sentences",
+        ),
+        (
+            "tokens",
+            number(row["tokens"]),
+            f"{number(row['distinct_tokens'])} distinct · TTR {number(row['type_token_ratio'], 4)}",
+        ),
+        (
+            "scripts",
+            script_text,
+            f"{number(row['converted_from_traditional'])} documents converted to simplified",
+        ),
+        (
+            "repairs",
+            number(row["pinyin_annotations_removed"] + row["garbled_repaired"]),
+            f"{number(row['pinyin_annotations_removed'])} pinyin annotations removed · "
+            f"{number(row['garbled_repaired'])} garbled repaired · "
+            f"{number(row['garbled_dropped'])} dropped",
+        ),
+        ("dates", dates, dates_note),
+        ("figures", number(row["figures"]), f"{number(row['units'])} unit mentions"),
+        ("files skipped", number(row["files_skipped"]), ""),
+    ]
+    card_html = "".join(
+        f'<div class="stat"><dt>{esc(name)}</dt><dd><span class="{_big(value)}">{esc(value)}</span>'
+        + (f'<span class="small">{esc(note)}</span>' if note else "")
+        + "</dd></div>"
+        for name, value, note in cards
+    )
+    skipped = ""
+    if corpus.skipped:
+        items = "".join(f"<li>{esc(s)}</li>" for s in corpus.skipped)
+        skipped = f"<details><summary>files skipped</summary><ul>{items}</ul></details>"
+    columns = ["#", "doc", "title", "date", "chars", "tokens", "figures", "units", "keywords"]
+    numeric = [True, False, False, False, True, True, True, True, False]
+    if data.by or data.compare:
+        columns.insert(4, "group")
+        numeric.insert(4, False)
+    rows = []
+    for i, (stats, item, year) in enumerate(
+        zip(data.summary.documents, data.documents, data.years, strict=True)
+    ):
+        date = (
+            stats.meta.get(data.date_field or "", "") if year and year[1] == "meta" else ""
+        ) or (f"{year[0]} (text)" if year else "")
+        cells: list[Any] = [
+            i + 1,
+            stats.doc,
+            Markup(f'<span title="{esc(stats.title)}">{esc(clip(stats.title, 48))}</span>'),
+            date,
+            stats.chars,
+            stats.tokens,
+            stats.extra.get("figures", 0),
+            stats.extra.get("units", 0),
+            "、".join(stats.top_keywords),
+        ]
+        if data.by or data.compare:
+            cells.insert(4, item.group or "")
+        rows.append(cells)
+    documents = table(columns, rows, numeric=numeric, attrs=' id="documents-table"')
+    notes = "".join(f'<p class="note">{esc(n)}</p>' for n in data.notes)
+    return (
+        f'<section id="corpus"{attrs}><h2>Corpus</h2>'
+        f'<dl class="card" id="corpus-card">{card_html}</dl>{skipped}'
+        f"<h3>Documents</h3>{documents}{notes}</section>"
+    )
+
+
+def _big(value: str) -> str:
+    # a long value (the scripts, a date range of ISO dates) in a smaller type, on one line
+    return "big" if len(value) <= 12 else "big long"
+
+
+def _keywords_section(data: ReportData) -> str:
+    keywords = data.summary.keywords
+    chart = bar_chart(
+        [(t, round(s, 4)) for t, s, _ in keywords], "top keywords by TF-IDF", decimals=4
+    )
+    numbers = table(
+        ("rank", "term", "score", "count"),
+        [(i, t, round(s, 6), c) for i, (t, s, c) in enumerate(keywords, 1)],
+        numeric=(True, False, True, True),
+        decimals=(None, None, 4, None),
+        attrs=' id="keywords-table"',
+    )
+    main = figure_block(
+        "keywords",
+        f"The corpus's top {len(keywords)} terms (TF-IDF with jieba's IDF, as stats)",
+        chart,
+        numbers,
+    )
+    who = "group" if (data.by or data.compare) else "document"
+    multiples = []
+    for name, ranked in data.keyword_groups:
+        small = bar_chart(
+            [(t, round(s, 4)) for t, s, _ in ranked],
+            f"keywords of {name}",
+            width=280,
+            colour="#5b8c6a",
+            decimals=4,
+        )
+        small_table = table(
+            ("term", "score", "count"),
+            [(t, round(s, 4), c) for t, s, c in ranked],
+            numeric=(False, True, True),
+            decimals=(None, 4, None),
+        )
+        multiples.append(
+            figure_block(f"keywords-{who}", clip(_short(name, who), 40), small, small_table)
+        )
+    return (
+        f'<section id="keywords"><h2>Keywords</h2>{main}'
+        f'<h3>By {who}</h3><p class="note">Each {who}\'s top terms by TF-IDF, the IDF blended '
+        f"over the {len(data.keyword_groups)} {who}s shown.</p>"
+        f'<div class="multiples">{"".join(multiples)}</div></section>'
+    )
+
+
+def _short(name: str, who: str) -> str:
+    # a document by its file name; a group by its whole value
+    return (Path(name).name or name) if who == "document" else name
+
+
+def _figures_section(data: ReportData) -> str:
+    records = [(i, f, s) for i, item in enumerate(data.documents) for f, s in with_sentences(item)]
+    kinds = Counter(f.kind for _, f, _ in records)
+    kind_rows = [(k, kinds[k]) for k in KINDS if kinds[k]]
+    by_kind = figure_block(
+        "figure-kinds",
+        "Figures by kind",
+        bar_chart(kind_rows, "figures by kind"),
+        table(("kind", "figures"), kind_rows, numeric=(False, True)),
+    )
+    units = Counter((f.unit or "(none)") for _, f, _ in records)
+    unit_rows = units.most_common(15)
+    by_unit = figure_block(
+        "figure-units",
+        "Figures by unit (the 15 most frequent)",
+        bar_chart(unit_rows, "figures by unit"),
+        table(("unit", "figures"), unit_rows, numeric=(False, True)),
+    )
+    over_time = _figures_over_time(data)
+    shown = records[:MAX_FIGURE_ROWS]
+    rows = []
+    for i, f, sentence in shown:
+        link = Markup(f'<a href="#{_sentence_id(i, sentence)}" title="its sentence">¶</a>')
+        rows.append(
+            (
+                data.documents[i].stats.doc,
+                f.text,
+                f.value,
+                f.max,
+                f.unit,
+                f.kind,
+                f.approx,
+                f.change,
+                f.base,
+                f.context,
+                link,
+            )
+        )
+    cut = (
+        f'<p class="note">The first {MAX_FIGURE_ROWS} of {len(records)} figures; '
+        "policetext figures lists them all.</p>"
+        if len(records) > MAX_FIGURE_ROWS
+        else ""
+    )
+    every = table(
+        ("doc", "text", "value", "max", "unit", "kind", "approx", "change", "base", "context", ""),
+        rows,
+        numeric=(False, False, True, True, False, False, False, False, False, False, False),
+        attrs=f' id="figures-table" data-figures="{len(records)}"',
+    )
+    return (
+        f'<section id="figures" data-figures="{len(records)}"><h2>Figures</h2>'
+        f'<div class="row">{by_kind}{by_unit}</div>{over_time}'
+        f'<h3>Every figure</h3><p class="note">Click a column heading to sort; ¶ goes to the '
+        f"sentence.</p>{every}{cut}</section>"
+    )
+
+
+def _sentence_id(document: int, start: int) -> str:
+    return f"s{document}-{start}"
+
+
+def _figures_over_time(data: ReportData) -> str:
+    year_rows = [
+        (item.stats.doc, str(y[0]) if y else None, y[1] if y else "unknown")
+        for item, y in zip(data.documents, data.years, strict=True)
+    ]
+    years_table = table(
+        ("doc", "year", "from"), year_rows, numeric=(False, True, False), attrs=' id="years-table"'
+    )
+    field_name = data.date_field or "date"
+    intro = (
+        f'<h3>Figures over time</h3><p class="note">The sum of the counts and sums of money '
+        f"each document reports, by the document's year: its {esc(field_name)} field, else "
+        "the year its text mentions most (ranges count their lower bound); a year no "
+        "document has is a gap. A sum mixes "
+        "whatever the documents count in that unit; read it next to the table of figures.</p>"
+    )
+    if not any(data.years):
+        return intro + '<p class="note">No document has a known year.</p>' + years_table
+    blocks = []
+    for sums in sums_per_year(data):
+        series = [(str(y), total) for y, _, total, _ in sums.years]
+        rows = [(str(y), documents, total, n) for y, documents, total, n in sums.years]
+        blocks.append(
+            figure_block(
+                "figures-over-time",
+                f"{sums.unit} ({sums.kind}) per year",
+                column_chart(series, f"sum of {sums.unit} per year"),
+                table(
+                    ("year", "documents", "sum", "figures"),
+                    rows,
+                    numeric=(True, True, True, True),
+                ),
+            )
+        )
+    return (
+        intro
+        + f'<div class="multiples">{"".join(blocks)}</div>'
+        + f"<details><summary>the year of each document</summary>{years_table}</details>"
+    )
+
+
+def _units_section(data: ReportData) -> str:
+    records = [u.as_row() for item in data.documents for u in item.units]
+    entries = unit_tree(records)
+    documents_of = documents_per_unit(data)
+    tree = _tree_html(entries)
+    numbers = table(
+        ("unit", "mentions", "documents", "parent"),
+        sorted(
+            ((n, c, len(documents_of.get(n, ())), p or "") for n, c, p in entries),
+            key=lambda r: (-r[1], r[0]),
+        ),
+        numeric=(False, True, True, False),
+        attrs=f' id="units-table" data-units="{len(records)}"',
+    )
+    tree_block = (
+        f'<figure class="chart wide" data-chart="unit-tree"><figcaption>The unit hierarchy '
+        f"(mentions in brackets; a parent named only through its units has 0)</figcaption>"
+        f'<div class="pair"><div class="plot tree">{tree}</div>'
+        f'<div class="numbers">{numbers}</div></div></figure>'
+    )
+    ranked = sorted(documents_of, key=lambda n: (-len(documents_of[n]), n))[:12]
+    if len(ranked) >= 2:
+        matrix = [[len(documents_of[a] & documents_of[b]) for b in ranked] for a in ranked]
+        pairs = sorted(
+            (
+                (a, b, len(documents_of[a] & documents_of[b]))
+                for x, a in enumerate(ranked)
+                for b in ranked[x + 1 :]
+                if documents_of[a] & documents_of[b]
+            ),
+            key=lambda r: (-r[2], r[0], r[1]),
+        )
+        together = figure_block(
+            "unit-cooccurrence",
+            "Units that appear together: documents naming both "
+            f"(the {len(ranked)} units in most documents; the diagonal, documents naming it)",
+            heatmap(ranked, matrix, "documents in which two units appear together"),
+            table(("unit", "with unit", "documents"), pairs, numeric=(False, False, True)),
+        )
+    else:
+        together = '<p class="note">Fewer than two named units: nothing appears together.</p>'
+    return (
+        f'<section id="units" data-units="{len(records)}"><h2>Units</h2>{tree_block}'
+        f"<h3>Together</h3>{together}</section>"
+    )
+
+
+def _tree_html(entries: list[tuple[str, int, str | None]]) -> str:
+    children: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
+    names = {name for name, _, _ in entries}
+    for name, count, parent in entries:
+        key = parent if parent in names and parent != name else None
+        children[key].append((name, count))
+
+    own = {name: count for name, count, _ in entries}
+
+    def subtotal(name: str, seen: frozenset[str] = frozenset()) -> int:
+        """Mentions of a unit and everything below it (roots are ordered by it)."""
+        below = (k for k, _ in children.get(name, []) if k not in seen and k != name)
+        return own[name] + sum(subtotal(k, seen | {name}) for k in below)
+
+    def node(name: str, count: int, depth: int, seen: frozenset[str]) -> str:
+        kids = [k for k in children.get(name, []) if k[0] not in seen]
+        label = (
+            f'<span class="unit">{esc(name)}</span> <span class="count" data-mentions="{count}">'
+            f"({count})</span>"
+        )
+        if not kids:
+            return f"<li>{label}</li>"
+        inner = "".join(
+            node(n, c, depth + 1, seen | {name})
+            for n, c in sorted(kids, key=lambda k: (-k[1], k[0]))
+        )
+        is_open = " open" if depth == 0 else ""
+        return f"<li><details{is_open}><summary>{label}</summary><ul>{inner}</ul></details></li>"
+
+    roots = sorted(children.get(None, []), key=lambda k: (-subtotal(k[0]), k[0]))
+    if not roots:
+        return '<p class="note">No named units.</p>'
+    return (
+        '<ul class="unit-tree">' + "".join(node(n, c, 0, frozenset()) for n, c in roots) + "</ul>"
+    )
+
+
+def _keyness_section(data: ReportData) -> str:
+    blocks = []
+    for chart in data.keyness:
+        side_a = [r for r in chart.rows if r.g2 > 0][: data.top]
+        side_b = [r for r in chart.rows if r.g2 < 0][: data.top]
+        shown = side_a + side_b
+        rows = [
+            (r.term, r.freq_a, r.freq_b, round(r.g2, 4), float(f"{r.p:.4g}"), round(r.log_ratio, 4))
+            for r in shown
+        ]
+        blocks.append(
+            figure_block(
+                "keyness",
+                f"Keyness of {chart.label_a} against {chart.label_b}: log-likelihood G² "
+                "(the terms of compare)",
+                diverging_chart(shown, "keyness", chart.label_a, chart.label_b),
+                table(
+                    ("term", "freq_a", "freq_b", "g2", "p", "log_ratio"),
+                    rows,
+                    numeric=(False, True, True, True, True, True),
+                    decimals=(None, None, None, 2, 4, 2),
+                    attrs=f' data-a="{esc(chart.label_a)}" data-b="{esc(chart.label_b)}"',
+                ),
+            )
+        )
+    how = f"grouped by {data.by}" if data.by else "A and B as given to --compare"
+    return (
+        f'<section id="keyness"><h2>Keyness</h2><p class="note">Which terms set one group '
+        f"apart from the other ({esc(how)}); G² is signed, positive for the first.</p>"
+        f"{''.join(blocks)}</section>"
+    )
+
+
+def _sentences_section(data: ReportData) -> str:
+    parts = []
+    for i, item in enumerate(data.documents):
+        if not item.sentences:
+            continue
+        spans: dict[int, list[FigureRecord]] = defaultdict(list)
+        for f, s in with_sentences(item):
+            spans[s].append(f)
+        lines = []
+        for start in sorted(item.sentences):
+            lines.append(
+                f'<li id="{_sentence_id(i, start)}">'
+                f"{_marked(item.sentences[start], start, spans[start])}</li>"
+            )
+        parts.append(f'<h3>{esc(item.stats.doc)}</h3><ol class="sentences">{"".join(lines)}</ol>')
+    body = "".join(parts) or '<p class="note">No figures, so no sentences.</p>'
+    return (
+        '<section id="sentences"><h2>Sentences</h2><p class="note">Every sentence that holds a '
+        f"figure, the figures marked.</p>{body}</section>"
+    )
+
+
+def _marked(sentence: str, start: int, figures: list[FigureRecord]) -> str:
+    out, at = [], 0
+    for f in sorted(figures, key=lambda f: f.start):
+        begin, end = f.start - start, f.end - start
+        if begin < at or end > len(sentence) or begin < 0:
+            continue  # overlapping or outside the sentence: leave unmarked
+        out.append(esc(sentence[at:begin]))
+        out.append(f"<mark>{esc(sentence[begin:end])}</mark>")
+        at = end
+    out.append(esc(sentence[at:]))
+    return "".join(out)
+
+
+__all__ = ["SECTIONS", "render_report"]

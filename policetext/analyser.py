@@ -38,6 +38,7 @@ from policetext.io import (
     text_parts,
 )
 from policetext.keywords import Keyword, KeywordExtractor
+from policetext.linemap import LineMap, raw_line_map
 from policetext.normalize import Normalizer
 from policetext.segment import Segmenter
 from policetext.text import count_han, script_of
@@ -169,11 +170,16 @@ class Analyser:
         pos: bool = False,
         offset: int = 0,
         line_offset: int = 0,
+        raw_line: int = 1,
     ) -> Document:
         """Normalise (and optionally segment) one text into a :class:`Document`;
-        ``offset``/``line_offset`` place it in a larger text (a part of a huge input)."""
+        ``offset``/``line_offset`` place it in a larger text (a part of a huge input)
+        and ``raw_line`` is the line of the raw input ``text`` starts on."""
         result = self.normalizer.normalize(text)
         body = result.text
+        line_map = None
+        if self.config.line_map:
+            line_map = raw_line_map(text, body, self._normalize_line, raw_line)
         tokens = (
             self.segmenter.tokens(body, pos=pos, offset=offset)
             if segment or pos
@@ -195,7 +201,11 @@ class Analyser:
             tokens=tokens,
             offset=offset,
             line_offset=line_offset,
+            line_map=line_map,
         )
+
+    def _normalize_line(self, line: str) -> str:
+        return self.normalizer.normalize(line).text
 
     # ---- one input -----------------------------------------------------------
     def parts(
@@ -227,6 +237,7 @@ class Analyser:
         """Each piece of a huge input normalised on its own and placed after the
         ones before: a piece cut after a line end starts a new line of the whole."""
         offset = lines = 0
+        raw_line = 1
         new_line = False
         path = str(source.path) if source.path else None
         for piece in pieces:
@@ -234,7 +245,9 @@ class Analyser:
             document = self.parse_text(
                 piece, source.name, path=path, encoding=encoding, segment=segment, pos=pos,
                 offset=offset + len(separator), line_offset=lines + len(separator),
+                raw_line=raw_line,
             )  # fmt: skip
+            raw_line += piece.count("\n")
             if document.text:
                 document = dataclasses.replace(document, separator=separator)
                 offset += len(separator) + len(document.text)
@@ -259,7 +272,7 @@ class Analyser:
             return dataclasses.replace(document, meta=dict(source.meta))
         if self.cache is not None and source.path is not None:
             entry = self.cache.get(source.path)
-            if entry is not None:
+            if entry is not None and (entry.get("line_map") or not self.config.line_map):
                 return self._from_cache(source, entry, segment, pos)
         data = source.read_bytes()
         text, encoding = decode_bytes(data, source.name, self.config.encoding)
@@ -289,6 +302,7 @@ class Analyser:
             editor=tuple(entry["editor"]),
             changes=dict(entry["changes"]),
             tokens=tokens,
+            line_map=_line_map_of(entry.get("line_map")),
         )
 
     def parse_path(self, path: str | Path, *, segment: bool = False, pos: bool = False) -> Document:
@@ -385,7 +399,27 @@ def _cache_entry(document: Document) -> dict[str, Any]:
         "correspondents": list(document.correspondents),
         "editor": list(document.editor),
         "changes": dict(document.changes),
+        "line_map": _line_map_entry(document.line_map),
     }
+
+
+def _line_map_entry(line_map: LineMap | None) -> list[Any] | None:
+    if line_map is None:
+        return None
+    changed = [[line, raw] for line, raw in line_map.changed.items()]
+    return [list(line_map.starts), list(line_map.lines), list(line_map.columns), changed]
+
+
+def _line_map_of(entry: Any) -> LineMap | None:
+    """A line map kept in a cache entry (see ``_line_map_entry``), if it is one."""
+    try:
+        starts, lines, columns, changed = entry
+        return LineMap(
+            tuple(map(int, starts)), tuple(map(int, lines)), tuple(map(int, columns)),
+            {int(line): str(raw) for line, raw in changed},
+        )  # fmt: skip
+    except (TypeError, ValueError):
+        return None
 
 
 # ---- worker processes (a pool of this machine, or Dask) --------------------------------

@@ -775,7 +775,7 @@ def _tree_nodes(entries: list[tuple[str, int, str | None]]) -> list[TreeNode]:
 
 
 KWIC_COLUMNS = ("doc", "line", "left", "match", "right")
-HIT_COLUMNS = ("doc", "line", "start", "end", "match", "left", "right")
+HIT_COLUMNS = ("doc", "line", "column", "start", "end", "match", "left", "right")
 
 
 @cli.command(name="grep")
@@ -826,7 +826,9 @@ def grep_command(
 
     PATTERN is literal; -e gives Python regular expressions (repeatable; then
     every argument is a path). Output as ripgrep: path:line:col:line, the match
-    highlighted on a terminal. Exit status 0 when something matched, 1 when
+    highlighted on a terminal; line and col are the file's (col in characters),
+    the line printed is the normalised one. Page furniture that normalisation
+    removes is not searched, so matches inside it are not reported. Exit status 0 when something matched, 1 when
     nothing did, 2 on an error (even if other files matched). Patterns with
     nested unbounded repetition such as (a+)+ are refused: they could run away.
     Normalised text is cached per file (path, size, mtime, version) under
@@ -853,7 +855,12 @@ def grep_command(
         raise click.UsageError("--near needs --in figures or --in units")
     from policetext.search import GrepOptions, GrepOutput, Searcher, grep_task
 
-    run.configure(use_cache=not no_cache)
+    if as_json or kwic:
+        mode = "json" if as_json else "kwic"
+    else:
+        mode = "files" if files_with_matches else ("count" if count_only else "lines")
+    # the file's lines are read back only for the modes that print them
+    run.configure(use_cache=not no_cache, line_map=mode in ("lines", "json", "kwic"))
     searcher = Searcher(
         patterns,
         run.pipeline.normalizer,
@@ -861,10 +868,6 @@ def grep_command(
         ignore_case=ignore_case,
         context_chars=20 if context_chars is None else context_chars,
     )
-    if as_json or kwic:
-        mode = "json" if as_json else "kwic"
-    else:
-        mode = "files" if files_with_matches else ("count" if count_only else "lines")
     options = GrepOptions(
         mode, word, inside, near, wants_colour(stdout()), context_chars, context_sentences,
         sentence,

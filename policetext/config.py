@@ -61,6 +61,9 @@ class Config:
     table: TableFields = field(default_factory=lambda: _table_fields())
     #: reuse normalised text from the cache (keyed by path, size, mtime, version).
     use_cache: bool = False
+    #: map the normalised text back to the raw lines it comes from (``grep`` prints
+    #: the file's line and column; costs a second normalisation, line by line)
+    line_map: bool = False
     #: segmentation engine: ``auto`` (rjieba when installed), ``jieba`` or ``rjieba``;
     #: all give the same output, ``rjieba`` and the OpenCC binding (the ``fast``
     #: extra) many times faster.

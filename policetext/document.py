@@ -11,6 +11,7 @@ from functools import cached_property, partial
 from itertools import repeat
 from typing import Any, NamedTuple, overload
 
+from policetext.linemap import LineMap
 from policetext.text import Span, split_sentences
 
 
@@ -234,6 +235,8 @@ class Document:
     offset: int = 0
     line_offset: int = 0
     separator: str = ""
+    #: with ``Config.line_map``: where this text comes from in the raw input
+    line_map: LineMap | None = None
 
     def keywords(self, top: int = 10) -> list[Any]:
         """The document's best keywords (TF-IDF with jieba's IDF), from Pipeline.parse."""

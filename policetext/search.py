@@ -36,7 +36,10 @@ class PatternError(PolicetextError):
 
 @dataclass(frozen=True)
 class Hit:
-    """One match; ``start:end`` index the normalised text."""
+    """One match: ``line`` and ``column`` where it stands in the input (the raw
+    file's, when the document carries a line map; else the normalised text's);
+    ``start:end`` index the normalised text, whose line holding the match is
+    ``line_text`` from ``line_start`` on."""
 
     doc: str
     line: int
@@ -47,10 +50,11 @@ class Hit:
     left: str
     right: str
     line_text: str
+    line_start: int = 0
 
     def as_row(self) -> dict[str, object]:
         row = asdict(self)
-        del row["line_text"], row["column"]
+        del row["line_text"], row["line_start"]
         return row
 
 
@@ -181,15 +185,20 @@ class Searcher:
         line_end = text.find("\n", line_start)
         line_end = len(text) if line_end < 0 else line_end
         n = self.context_chars
+        if document.line_map is not None:  # the raw input's line and column
+            place = document.line_map.locate(local, text[local : end - base])
+        else:
+            place = (document.line_offset + line + 1, local - line_start + 1)
         return Hit(
             doc=document.doc,
-            line=document.line_offset + line + 1,
-            column=local - line_start + 1,
+            line=place[0],
+            column=place[1],
             start=start,
             end=end,
             match=text[local : end - base],
             left=text[max(line_start, local - n) : local],
             right=text[end - base : min(line_end, end - base + n)],
+            line_start=base + line_start,
             line_text=text[line_start:line_end],
         )
 
@@ -277,7 +286,7 @@ def grep_document(
     )
     if options.mode in ("json", "kwic"):
         return [{**h.as_row(), **document.meta} for h in hits]
-    lines = len({h.line for h in hits})
+    lines = len({h.line_start for h in hits})
     if options.mode != "lines" or not hits:
         return GrepOutput(document.doc, lines)
     return GrepOutput(document.doc, lines, grep_lines(document, hits, options))
@@ -311,13 +320,12 @@ def grep_lines(document: Document, hits: list[Hit], options: GrepOptions) -> str
         # ripgrep: one line per matching line, every match on it highlighted
         by_line: dict[int, list[Hit]] = {}
         for hit in hits:
-            by_line.setdefault(hit.line, []).append(hit)
-        for line, group in by_line.items():
+            by_line.setdefault(hit.line_start, []).append(hit)
+        for line_start, group in by_line.items():
             first = group[0]
-            line_start = first.start - first.column + 1
             spans = [(h.start - line_start, h.end - line_start) for h in group]
             text = highlight(first.line_text, spans, colour)
-            out.append(f"{document.doc}:{line}:{first.column}:{text}\n")
+            out.append(f"{document.doc}:{first.line}:{first.column}:{text}\n")
         return "".join(out)
     sentences = list(document.sentences)
     base = document.offset

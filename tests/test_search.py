@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from policetext import Pipeline
 from policetext.cli import cli
 
-from .conftest import SEEDS, seed
+from .conftest import GOLD, SEEDS, needs_gold, seed
 
 
 def grep(*args: str, input: str | None = None):
@@ -139,3 +140,98 @@ def test_pipe_into_head_ends_quietly() -> None:
     )
     assert proc.stdout.count(b"\n") == 1
     assert proc.stderr == b""
+
+
+# ---- the file's lines and columns ----------------------------------------------------
+RAW_PAGE = (
+    "  宁波市公安局鄞州分局\r\n"
+    "\r\n"
+    "\r\n"
+    "（记者 王五）\r\n"
+    "鄞州分局民警抓獲嫌疑人8名，今\r\n"
+    "年以来共破获电信诈骗案件12起。\r\n"
+    "（下转3版）\r\n"
+    "\r\n"
+    "　　群众(qún)称赞民警走访社区。\r\n"
+)
+
+
+def _file_lines(path: Path) -> list[str]:
+    return path.read_text("utf-8").replace("\r\n", "\n").split("\n")
+
+
+def _hits_point_at_their_lines(path: Path, pattern_args: list[str]) -> int:
+    """Run grep --json; every hit's line of the raw file holds the match, as written
+    or in traditional script. Returns the number of hits."""
+    from click.testing import CliRunner
+
+    from policetext.cli import cli
+
+    result = CliRunner().invoke(cli, ["grep", "--json", "--no-cache", *pattern_args, str(path)])
+    assert result.exit_code in (0, 1), result.stderr
+    lines = _file_lines(path)
+    hits = [json.loads(row) for row in result.stdout.splitlines()]
+    converter = Pipeline().normalizer
+    for hit in hits:
+        raw = lines[hit["line"] - 1]
+        here = converter.normalize(raw).text
+        if hit["match"] not in here:  # a word broken across two lines, rejoined
+            after = converter.normalize(lines[hit["line"]]).text
+            assert hit["match"] in here + after and here.endswith(hit["match"][0]), (hit, raw)
+        if hit["match"] in raw:  # written as matched: the column is where it stands
+            assert raw[hit["column"] - 1 :].startswith(hit["match"]), (hit, raw)
+    return len(hits)
+
+
+@pytest.mark.parametrize(
+    "pattern, line, column",
+    [
+        ("鄞州分局", 1, 9),  # after leading blanks
+        ("抓获", 5, 7),  # traditional in the file
+        ("年以来", 6, 1),  # a line rejoined with the one before
+        ("走访", 9, 14),  # after a pinyin annotation: found in the raw line
+    ],
+)
+def test_grep_prints_the_file_line_and_column(
+    tmp_path: Path, pattern: str, line: int, column: int
+) -> None:
+    from click.testing import CliRunner
+
+    from policetext.cli import cli
+
+    page = tmp_path / "page.txt"
+    page.write_bytes(RAW_PAGE.encode("utf-8"))
+    result = CliRunner().invoke(cli, ["grep", "--no-cache", pattern, str(page)])
+    assert result.exit_code == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.split(":")[1:3] == [str(line), str(column)], first
+
+
+def test_grep_lines_are_the_file_lines_on_crafted_pages(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(RAW_PAGE.encode("utf-8"))
+    assert _hits_point_at_their_lines(page, ["-e", "[\u4e00-\u9fff]{2}"]) > 20
+
+
+def test_grep_lines_are_the_file_lines_on_the_seeds() -> None:
+    for path in SEEDS.glob("*.txt"):
+        assert _hits_point_at_their_lines(path, ["-e", "民警|公安|\\d+"]) > 0
+
+
+@needs_gold
+def test_grep_lines_are_the_file_lines_on_the_dev_pages() -> None:
+    for path in sorted((GOLD / "dev" / "corpus").glob("*.txt")):
+        _hits_point_at_their_lines(path, ["-e", "公安|派出所|\\d+"])
+
+
+def test_grep_cache_keeps_the_line_map(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policetext.cli import cli
+
+    page = tmp_path / "page.txt"
+    page.write_bytes(RAW_PAGE.encode("utf-8"))
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = [CliRunner(env=env).invoke(cli, ["grep", "走访", str(page)]) for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[0].stdout.split(":")[1] == "9"

@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 import operator
 import re
+import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeVar
 
 from policetext.errors import InputError
 from policetext.io import Source
@@ -43,8 +45,9 @@ BINS = 128
 #: estimated Jaccard similarity at or above which two documents are the same story
 DEFAULT_THRESHOLD = 0.45
 #: at most this many distinct clusters of one LSH bucket are checked against a
-#: newcomer: a bucket of thousands of unrelated boilerplate texts stays linear
-BUCKET_LEADERS = 64
+#: newcomer: a bucket of thousands of texts sharing a stock paragraph stays linear
+#: (true copies share many bands, and meet in buckets of their own)
+BUCKET_LEADERS = 8
 
 _DROP = re.compile(r"[\W_]+")  # punctuation, blanks and the noise mark: not the story
 _EMPTY = 1 << 63  # above every signed 64-bit hash: "no shingle fell in this bin"
@@ -53,6 +56,7 @@ _MASK32 = 0xFFFFFFFF
 # an odd 32-bit constant, so that borrowed values differ from the neighbour's own
 _STEP = 0x9E3779B1
 _HASH_SHIFT = 57  # the top 7 bits of a 64-bit hash choose its bin (BINS = 128)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -160,21 +164,28 @@ def signature_task(analyser: Any, document: Any) -> Signature:
 def rows_per_band(threshold: float, bins: int = BINS) -> int:
     """LSH rows per band for a threshold: the most rows (fewest chance candidates)
     with which a pair at the threshold still becomes a candidate with probability
-    at least 0.95 (copies are mostly well above the threshold: 0.98 at 0.1 above).
+    0.7 (copies are mostly well above it: at the default 0.45 a pair at 0.55 is a
+    candidate with probability 0.95, at 0.65 with 0.998). Fewer rows make texts
+    that share a stock paragraph candidates by the million in a large corpus.
 
     >>> rows_per_band(0.45), rows_per_band(0.8)
-    (3, 7)
+    (4, 10)
     """
     best = 1
     for rows in range(1, 17):
         bands = bins // rows
-        if 1 - (1 - threshold**rows) ** bands >= 0.95:
+        if 1 - (1 - threshold**rows) ** bands >= 0.7:
             best = rows
     return best
 
 
+# the low byte of each 32-bit bin, in the array's bytes
+_LOW_BYTE = slice(0, None, 4) if sys.byteorder == "little" else slice(3, None, 4)
+
+
 class _Kept:
-    """The parent's store: a name, date and size and a 512-byte signature a document."""
+    """The parent's store, a document: a name, date and size, the 512-byte signature
+    and its low bytes as one 1024-bit number (the fast filter of a candidate)."""
 
     def __init__(self) -> None:
         self.docs: list[str] = []
@@ -182,12 +193,15 @@ class _Kept:
         self.sizes: list[int] = []
         self.signatures: list[array[int]] = []
         self.metas: list[tuple[tuple[str, str], ...]] = []
+        self.fingerprints: list[int] = []
 
     def add(self, signature: Signature) -> None:
         self.docs.append(signature.doc)
         self.dates.append(signature.date)
         self.sizes.append(signature.size)
-        self.signatures.append(densify(signature.bins))
+        dense = densify(signature.bins)
+        self.signatures.append(dense)
+        self.fingerprints.append(int.from_bytes(dense.tobytes()[_LOW_BYTE]))
         self.metas.append(signature.meta)
 
 
@@ -202,10 +216,21 @@ def cluster(
     return assign(kept, threshold)
 
 
-def assign(kept: _Kept, threshold: float) -> list[Assignment]:
-    """Clusters of the kept signatures: LSH candidates checked on whole signatures,
-    connected; numbered from 1 in the order of their first documents, so that the
-    numbers depend on the inputs only, not on --jobs or --engine."""
+#: a candidate whose estimate is within this of the threshold is decided on the
+#: exact Jaccard similarity of its shingle sets (its two documents read again):
+#: 2.3 standard deviations of a 128-bin estimate at 0.45 (a wider margin reads
+#: far more documents again in a corpus full of releases sharing stock text)
+MARGIN = 0.1
+#: document numbers → their sorted shingle hashes
+ExactSets = Callable[[Sequence[int]], "dict[int, array[int]]"]
+
+
+def assign(kept: _Kept, threshold: float, exact: ExactSets | None = None) -> list[Assignment]:
+    """Clusters of the kept signatures: LSH candidates checked on whole signatures
+    (and, near the threshold, on the exact shingle sets that ``exact`` gives for
+    document numbers), connected; numbered from 1 in the order of their first
+    documents, so that the numbers depend on the inputs only, not on --jobs or
+    --engine. Without ``exact`` the estimate decides every pair."""
     n = len(kept.docs)
     parent = list(range(n))
 
@@ -215,10 +240,26 @@ def assign(kept: _Kept, threshold: float) -> list[Assignment]:
             i = parent[i]
         return i
 
-    signatures = kept.signatures
+    signatures, fingerprints = kept.signatures, kept.fingerprints
     rows = rows_per_band(threshold)
     live = [i for i in range(n) if kept.sizes[i]]
-    apart: set[tuple[int, int]] = set()  # candidate pairs found below the threshold
+    margin = MARGIN if exact is not None else 0.0
+    # equal bins at the lowest estimate that is not rejected out of hand
+    need = math.ceil((threshold - margin) * BINS - 1e-9)
+    doubtful: set[tuple[int, int]] = set()
+
+    def similar(i: int, j: int) -> bool:
+        # equal bins are equal in their low bytes: fewer equal low bytes than
+        # needed rejects a pair exactly, in C (most candidates are rejected here)
+        if (fingerprints[i] ^ fingerprints[j]).to_bytes(BINS).count(0) < need:
+            return False
+        estimate = similarity(signatures[i], signatures[j])
+        if estimate >= threshold + margin or not margin:
+            return estimate >= threshold
+        if estimate >= threshold - margin:
+            doubtful.add((j, i))
+        return False
+
     for band in range(BINS // rows):
         lo, hi = band * rows, (band + 1) * rows
         first: dict[bytes, int] = {}
@@ -237,15 +278,24 @@ def assign(kept: _Kept, threshold: float) -> list[Assignment]:
                     if a == b:
                         linked = True
                         continue
-                    if (leader, i) in apart:  # checked in an earlier band
-                        continue
-                    if similarity(signatures[i], signatures[leader]) >= threshold:
+                    if (leader, i) not in doubtful and similar(i, leader):
                         parent[max(a, b)] = min(a, b)
                         linked = True
-                    else:
-                        apart.add((leader, i))
                 if not linked and len(leaders) < BUCKET_LEADERS:
                     leaders.append(i)
+    pending = sorted(pair for pair in doubtful if find(pair[0]) != find(pair[1]))
+    if pending and exact is not None:
+        hashes = exact(sorted({i for pair in pending for i in pair}))
+        ones: tuple[int, set[int]] = (-1, set())  # the set of the pairs' first document
+        for i, j in pending:
+            a, b = find(i), find(j)
+            if a == b or i not in hashes or j not in hashes:
+                continue
+            if ones[0] != i:
+                ones = (i, set(hashes[i]))
+            common = len(ones[1].intersection(hashes[j]))
+            if common / (len(hashes[i]) + len(hashes[j]) - common) >= threshold:
+                parent[max(a, b)] = min(a, b)
     members_of: dict[int, list[int]] = {}
     for i in range(n):
         members_of.setdefault(find(i), []).append(i)
@@ -325,12 +375,16 @@ class Deduplication:
 
 
 def _replayable(item: Source | InputError) -> tuple[Source | InputError, Source | InputError]:
-    """Two readable copies of a standard-input source (the pre-pass reads one)."""
+    """Two readable copies of a standard-input source (a pass reads one); other
+    items as they are."""
     if isinstance(item, Source) and item.path is None and item.text is None:
-        try:
-            data = item.read_bytes()
-        except InputError as error:
-            return error, error
+        if isinstance(item.stream, io.BytesIO):
+            data = item.stream.getvalue()  # whatever a pass has read of it
+        else:
+            try:
+                data = item.read_bytes()
+            except InputError as error:
+                return error, error
         return (
             dataclasses.replace(item, stream=io.BytesIO(data)),
             dataclasses.replace(item, stream=io.BytesIO(data)),
@@ -352,42 +406,79 @@ def find_duplicates(
     Signatures are made by ``pipeline.run`` (``jobs`` worker processes, or the
     pipeline's Dask cluster); inputs that cannot be read go to ``on_error`` (by
     default they are only left out) and are kept in :meth:`Deduplication.kept`.
+    The documents of candidate pairs near the threshold are read a second time
+    for their exact shingle sets (the same way, in workers too).
     """
     pairs = [_replayable(item) for item in pipeline.expand(inputs)]
-    # one event per item after its results (progress when read, on_error when not)
-    # delimits the signatures of each item: a huge input's parts are merged
-    per_item: list[Signature | None] = []
-    current: list[Signature] = []
+    items = [first for first, _ in pairs]
+    kept = _Kept()
+    origin: list[int] = []  # the item of each kept signature
+    read: list[bool] = []
+    for number, results in enumerate(
+        _per_item(pipeline, items, signature_task, jobs, on_error, progress)
+    ):
+        read.append(bool(results))
+        if results:
+            # densified at once: the raw bins are Python ints, ten times the size
+            kept.add(_merged(results))
+            origin.append(number)
+
+    def exact(documents: Sequence[int]) -> dict[int, array[int]]:
+        again = [_replayable(items[origin[d]])[0] for d in documents]
+        found = _per_item(pipeline, again, shingle_task, jobs, None, None)
+        return {d: _union(parts) for d, parts in zip(documents, found, strict=True) if parts}
+
+    assignments = assign(kept, threshold, exact)
+    it = iter(assignments)
+    item_assignments = [next(it) if ok else None for ok in read]
+    return Deduplication([second for _, second in pairs], assignments, item_assignments)
+
+
+def _union(parts: list[array[int]]) -> array[int]:
+    return parts[0] if len(parts) == 1 else array("q", sorted(set().union(*parts)))
+
+
+def shingle_task(analyser: Any, document: Any) -> array[int]:
+    """A task for :meth:`Pipeline.run`: the document's shingle hashes (the exact
+    check of a candidate pair near the threshold)."""
+    return array("q", sorted(shingle_hashes(document.text)))
+
+
+def _per_item(
+    pipeline: Any,
+    items: list[Source | InputError],
+    task: Callable[[Any, Any], R],
+    jobs: int | None,
+    on_error: Callable[[InputError], None] | None,
+    progress: Callable[[int], None] | None,
+) -> Iterator[list[R]]:
+    """The results of ``task`` for each item in order (several for the parts of a
+    huge input, none for an item that could not be read): ``Pipeline.run`` calls
+    progress or on_error once an item, after its results, which delimits them."""
+    current: list[R] = []
+    finished: list[list[R]] = []
 
     def done(nbytes: int) -> None:
-        per_item.append(_merged(current))
+        finished.append(current.copy())
         current.clear()
         if progress is not None:
             progress(nbytes)
 
     def failed(error: InputError) -> None:
-        per_item.append(None)
+        finished.append([])
         current.clear()
         if on_error is not None:
             on_error(error)
 
-    run = pipeline.run([p for p, _ in pairs], signature_task, jobs=jobs, on_error=failed,
-                       progress=done)  # fmt: skip
-    for signature in run:
-        current.append(signature)
-    kept = _Kept()
-    for signature in per_item:
-        if signature is not None:
-            kept.add(signature)
-    assignments = assign(kept, threshold)
-    found = iter(assignments)
-    item_assignments = [None if s is None else next(found) for s in per_item]
-    return Deduplication([out for _, out in pairs], assignments, item_assignments)
+    for result in pipeline.run(items, task, jobs=jobs, on_error=failed, progress=done):
+        current.append(result)
+        while finished:
+            yield finished.pop(0)
+    while finished:
+        yield finished.pop(0)
 
 
-def _merged(parts: list[Signature]) -> Signature | None:
-    if not parts:
-        return None
+def _merged(parts: list[Signature]) -> Signature:
     whole = parts[0]
     for part in parts[1:]:
         whole = dataclasses.replace(

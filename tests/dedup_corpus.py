@@ -343,8 +343,15 @@ class Story:
     text: str
 
 
-def generated_story(rng: random.Random, subject: str) -> str:
-    """A press release on ``subject`` from the pools, set in a random city."""
+def generated_story(
+    rng: random.Random, subject: str, own: tuple[int, int] = (4, 8), shared: int = 2
+) -> str:
+    """A press release on ``subject`` from the pools, set in a random city: a lede,
+    up to ``shared`` sentences of the subject's pool, ``own`` sentences of its own
+    (between the two numbers), perhaps a stock paragraph and a closing line.
+
+    With few own sentences, two stories of a large corpus can come out of the
+    pools nearly alike (template twins); the benchmark asks for more of them."""
     city, county = rng.choice(places())
     year = rng.randint(2016, 2024)
     facts = {
@@ -359,8 +366,9 @@ def generated_story(rng: random.Random, subject: str) -> str:
     }
     lines = [_fill(rng.choice(HEADLINES[subject]), rng, facts)]
     lines.append(_fill(rng.choice(OPENINGS[subject]), rng, facts))
-    sentences = [_fill(m, rng, facts) for m in rng.sample(MIDDLES[subject], rng.randint(1, 2))]
-    sentences += [own_sentence(rng, subject, facts) for _ in range(rng.randint(4, 8))]
+    pooled = rng.sample(MIDDLES[subject], rng.randint(min(1, shared), shared))
+    sentences = [_fill(m, rng, facts) for m in pooled]
+    sentences += [own_sentence(rng, subject, facts) for _ in range(rng.randint(*own))]
     rng.shuffle(sentences)
     # two or three sentences a paragraph
     while sentences:

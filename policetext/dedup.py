@@ -7,13 +7,17 @@ and a one-permutation MinHash keeps the smallest hash of each of :data:`BINS`
 bins, empty bins filled from their neighbours (densification), so that the
 share of equal bins of two signatures estimates the Jaccard similarity of their
 shingle sets. LSH banding of the signatures finds candidate pairs in about
-linear time; every candidate is then checked on the whole signature against
-the threshold. Clusters are the connected pairs; the representative of a
-cluster is its earliest document by date, else its first in input order.
+linear time; every candidate is then checked on the whole signature, and one
+whose estimate is within :data:`MARGIN` of the threshold on the exact Jaccard
+similarity of the two shingle sets (its documents read again). Clusters are
+the connected pairs; the representative of a cluster is its earliest document
+by date, else its first in input order.
 
 Signatures are made per document by :meth:`Pipeline.run` (so in worker
 processes or on a Dask cluster); banding and clustering happen in the parent on
-the signatures alone: 520 bytes and a name per document, no text.
+the signatures alone: about 800 bytes and a name per document, no text.
+Shingle hashes are CPython's hashes of tuples of code points: the same in every
+64-bit process whatever its string-hash salt (workers and the parent agree).
 
 >>> story = "滨州市公安局沾化分局破获一起电信网络诈骗案，抓获犯罪嫌疑人12名"
 >>> a, b = signature_of(story + "。"), signature_of(story + "，涉案金额50万元。")
@@ -61,8 +65,8 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Signature:
-    """What the parent keeps of one document: its name, date, shingle count and
-    MinHash bins (raw 64-bit minima, undensified, as made in a worker)."""
+    """What a worker sends back for one document: its name, date, shingle count and
+    MinHash bins (raw 64-bit minima, undensified: the parts of a huge input merge)."""
 
     doc: str
     date: str | None
@@ -72,7 +76,7 @@ class Signature:
     meta: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """One document's place among the near-duplicates (a row of ``dedup``)."""
 
@@ -164,12 +168,13 @@ def signature_task(analyser: Any, document: Any) -> Signature:
 def rows_per_band(threshold: float, bins: int = BINS) -> int:
     """LSH rows per band for a threshold: the most rows (fewest chance candidates)
     with which a pair at the threshold still becomes a candidate with probability
-    0.7 (copies are mostly well above it: at the default 0.45 a pair at 0.55 is a
-    candidate with probability 0.95, at 0.65 with 0.998). Fewer rows make texts
-    that share a stock paragraph candidates by the million in a large corpus.
+    0.7 (copies are mostly well above it: at the default 0.45, 4 rows, a pair at
+    0.55 is a candidate with probability 0.95, at 0.65 with 0.998). Fewer rows
+    make texts that share a stock paragraph candidates by the million in a large
+    corpus.
 
-    >>> rows_per_band(0.45), rows_per_band(0.8)
-    (4, 10)
+    >>> rows_per_band(0.4), rows_per_band(0.45), rows_per_band(0.8)
+    (3, 4, 10)
     """
     best = 1
     for rows in range(1, 17):

@@ -325,6 +325,32 @@ def test_dedup_reports_bad_input_once(tmp_path: Path) -> None:
     assert out.count("\n") == 2  # the good document still counted
 
 
+def test_unreadable_files_keep_the_clusters_in_place(tmp_path: Path) -> None:
+    """A file that cannot be read between copies: each cluster's representative is
+    still the right file, and the command itself reports the bad one, once."""
+    seeds = corpus.seed_stories()
+    folder = write_corpus(
+        tmp_path / "c",
+        [
+            corpus.Story("a", 0, seeds[0]),
+            corpus.Story("c", 0, corpus.to_traditional(seeds[0], None)),
+            corpus.Story("d", 1, seeds[1]),
+            corpus.Story("f", 1, corpus.truncate(seeds[1], None)),
+        ],
+    )
+    (folder / "b.txt").write_bytes(b"\x00\x01binary" * 40)
+    (folder / "e.txt").symlink_to(folder / "nowhere")  # an error of the walk itself
+    code, out, err = invoke(["figures", "--dedup", "--format", "tsv", str(folder)])
+    assert code == 2 and "2 of 4 documents set aside" in err
+    assert {Path(line.split("\t")[0]).stem for line in out.splitlines()[1:]} == {"a", "d"}
+    assert err.count("b.txt:") == 1 and err.count("e.txt:") == 1
+    code, out, _ = invoke(["dedup", "--format", "csv", str(folder)])
+    rows = [line.split(",") for line in out.splitlines()[1:]]
+    assert [(Path(r[0]).stem, r[1], r[2]) for r in rows] == [
+        ("a", "1", "true"), ("c", "1", "false"), ("d", "2", "true"), ("f", "2", "false"),
+    ]  # fmt: skip
+
+
 def test_export_records_cluster_and_representative(tmp_path: Path) -> None:
     text = corpus.seed_stories()[1]
     folder = write_corpus(

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
-from policetext import Pipeline
+from policetext import Pipeline, Source
 from policetext.cli import cli
 from policetext.dedup import (
     DEFAULT_THRESHOLD,
@@ -58,7 +58,10 @@ def signature(pipeline: Pipeline, text: str, doc: str, date: str | None = None) 
 
 
 def same_cluster(pipeline: Pipeline, a: str, b: str) -> tuple[bool, float]:
-    first, second = cluster([signature(pipeline, a, "a"), signature(pipeline, b, "b")])
+    """Whether two texts are one story, as the command decides it (the exact check
+    of a pair near the threshold included)."""
+    found = find_duplicates(pipeline, [Source("a", text=a), Source("b", text=b)])
+    first, second = found.assignments
     return first.cluster == second.cluster, second.similarity
 
 

@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from policetext import __version__
-from policetext.config import CONVERSIONS, EXECUTORS, Config
-from policetext.dedup import DEFAULT_THRESHOLD, find_duplicates, mark_clusters
+from policetext.config import CONVERSIONS, DEDUP_THRESHOLD, EXECUTORS, Config
 from policetext.document import Document
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
@@ -323,7 +322,7 @@ def dedup_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--dedup-threshold",
         type=_THRESHOLD,
-        default=DEFAULT_THRESHOLD,
+        default=DEDUP_THRESHOLD,
         show_default=True,
         help="With --dedup: the estimated Jaccard similarity that makes two documents copies.",
     )(func)
@@ -342,6 +341,8 @@ def deduplicated(
     (a pre-pass over the signatures; how many were set aside is said on stderr)."""
     if not opts.get("dedup"):
         return list(inputs)
+    from policetext.dedup import find_duplicates  # 5 ms of imports, only for --dedup
+
     found = find_duplicates(pipeline, inputs, threshold=opts["dedup_threshold"], jobs=opts["jobs"])
     click.echo(f"{PROG}: --dedup: {found.summary()}", err=True)
     return found.kept()
@@ -1158,6 +1159,8 @@ def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
     inputs: list[Any] = resolve_inputs(opts["paths"])
     found = None
     if opts["dedup"]:  # every document is exported, with its cluster: SQL chooses
+        from policetext.dedup import find_duplicates, mark_clusters
+
         found = find_duplicates(pipeline, inputs, threshold=opts["dedup_threshold"],
                                 jobs=opts["jobs"])  # fmt: skip
         inputs = found.items
@@ -1240,7 +1243,7 @@ DEDUP_COLUMNS = ("doc", "cluster", "representative", "similarity")
 @click.option(
     "--threshold",
     type=_THRESHOLD,
-    default=DEFAULT_THRESHOLD,
+    default=DEDUP_THRESHOLD,
     show_default=True,
     help="Estimated Jaccard similarity (of 5-character shingles) at which two documents "
     "are copies of one story.",
@@ -1273,6 +1276,8 @@ def dedup(threshold: float, fmt: str, **opts: Any) -> None:
       policetext stats --dedup scraped/
       policetext figures --dedup scraped/ --format jsonl
     """
+    from policetext.dedup import find_duplicates
+
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
     found = find_duplicates(

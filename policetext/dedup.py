@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, TypeVar
 
+from policetext.config import DEDUP_THRESHOLD
 from policetext.errors import InputError
 from policetext.io import Source
 
@@ -47,7 +48,7 @@ SHINGLE = 5
 #: MinHash bins per signature (one 32-bit value each in the parent)
 BINS = 128
 #: estimated Jaccard similarity at or above which two documents are the same story
-DEFAULT_THRESHOLD = 0.45
+DEFAULT_THRESHOLD = DEDUP_THRESHOLD
 #: at most this many distinct clusters of one LSH bucket are checked against a
 #: newcomer: a bucket of thousands of texts sharing a stock paragraph stays linear
 #: (true copies share many bands, and meet in buckets of their own)

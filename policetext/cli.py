@@ -9,6 +9,7 @@ import functools
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from policetext.config import CONVERSIONS, EXECUTORS, Config
+from policetext.config import CONVERSIONS, DEDUP_THRESHOLD, EXECUTORS, Config
 from policetext.document import DOCUMENT_FIELDS
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
@@ -267,9 +268,27 @@ class CorpusRun:
     def progress(self) -> Callable[[int], None]:
         return track(self.opts)
 
-    def inputs(self, paths: Sequence[str] | None = None) -> list[str | Source]:
-        """The paths given (or ``paths``), else standard input or the bundled corpus."""
-        return resolve_inputs(self.opts["paths"] if paths is None else paths)
+    def inputs(
+        self, paths: Sequence[str] | None = None, *, dedup: bool = True
+    ) -> list[str | Source | InputError]:
+        """The paths given (or ``paths``), else standard input or the bundled corpus;
+        with --dedup, each cluster's representative only (a pre-pass over the
+        documents' signatures; how many were set aside is said on stderr)."""
+        inputs: list[Any] = resolve_inputs(self.opts["paths"] if paths is None else paths)
+        if not (dedup and self.opts.get("dedup")):
+            return inputs
+        found = self.duplicates(inputs)
+        click.echo(f"{PROG}: --dedup: {found.summary()}", err=True)
+        return found.kept()
+
+    def duplicates(self, inputs: Sequence[Any], threshold: float | None = None) -> Any:
+        """The near-duplicate clusters of ``inputs`` (``dedup.find_duplicates``)."""
+        from policetext.dedup import find_duplicates  # 5 ms of imports, only when asked
+
+        return find_duplicates(
+            self.pipeline, inputs, jobs=self.opts["jobs"],
+            threshold=self.opts["dedup_threshold"] if threshold is None else threshold,
+        )  # fmt: skip
 
     def run(self, task: Any, inputs: Sequence[Any] | None = None, **options: Any) -> Iterator[Any]:
         """``task`` over the inputs (default: the command's), in order."""
@@ -283,10 +302,33 @@ class CorpusRun:
         return with_meta(columns, self.opts)
 
 
-def corpus_command(func: Callable[..., int | None]) -> Callable[..., None]:
-    """The input options, and the set-up and exit of a corpus command: ``func``
-    gets a :class:`CorpusRun` and its own options; its exit status is 2 when an
-    input could not be used (as grep), else what it returns (or 0)."""
+_THRESHOLD = click.FloatRange(0, 1, min_open=True)
+
+
+def dedup_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--dedup`` (and its threshold): a corpus command counts each story once."""
+    func = click.option(
+        "--dedup-threshold",
+        type=_THRESHOLD,
+        default=DEDUP_THRESHOLD,
+        show_default=True,
+        help="With --dedup: the estimated Jaccard similarity that makes two documents copies.",
+    )(func)
+    return click.option(
+        "--dedup",
+        is_flag=True,
+        help="Count each story once: keep the representative of each cluster of "
+        "near-duplicates (see policetext dedup), leave its copies out.",
+    )(func)
+
+
+def corpus_command(func: Callable[..., int | None] | None = None, *, dedup: bool = True) -> Any:
+    """The input options (and ``--dedup``, unless ``dedup=False``), and the set-up
+    and exit of a corpus command: ``func`` gets a :class:`CorpusRun` and its own
+    options; its exit status is 2 when an input could not be used (as grep), else
+    what it returns (or 0)."""
+    if func is None:
+        return functools.partial(corpus_command, dedup=dedup)
     own = list(getattr(func, "__click_params__", []))
     names = {param.name for param in own}
 
@@ -301,6 +343,8 @@ def corpus_command(func: Callable[..., int | None]) -> Callable[..., None]:
     # arguments first (grep's PATTERN), then PATHS and the input options, then
     # the command's own options
     command.__click_params__ = []  # type: ignore[attr-defined]
+    if dedup:
+        dedup_options(command)
     input_options(command)
     shared = command.__click_params__  # type: ignore[attr-defined]
     arguments = [p for p in own if isinstance(p, click.Argument)]
@@ -419,7 +463,7 @@ DOCUMENT_COLUMNS = (
 
 
 @cli.command()
-@corpus_command
+@corpus_command(dedup=False)
 @click.option("--report", is_flag=True, help="Print what each step changed, not the text.")
 @click.option(
     "-o",
@@ -480,7 +524,7 @@ TOKEN_COLUMNS = ("doc", "sentence", "start", "end", "token", "pos")
 
 
 @cli.command()
-@corpus_command
+@corpus_command(dedup=False)
 @click.option("--pos", is_flag=True, help="Tag parts of speech: 词/词性 (slower).")
 @format_option(("text", *FORMATS), default="text")
 def segment(run: CorpusRun, pos: bool, fmt: str) -> None:
@@ -828,8 +872,9 @@ def grep_command(
     every argument is a path). Output as ripgrep: path:line:col:line, the match
     highlighted on a terminal; line and col are the file's (col in characters),
     the line printed is the normalised one. Page furniture that normalisation
-    removes is not searched, so matches inside it are not reported. Exit status 0 when something matched, 1 when
-    nothing did, 2 on an error (even if other files matched). Patterns with
+    removes is not searched, so matches inside it are not reported. Exit status
+    0 when something matched, 1 when nothing did, 2 on an error (even if other
+    files matched). Patterns with
     nested unbounded repetition such as (a+)+ are refused: they could run away.
     Normalised text is cached per file (path, size, mtime, version) under
     $XDG_CACHE_HOME/policetext; --no-cache bypasses it.
@@ -941,7 +986,8 @@ def compare(
         if len(paths) != 2:
             raise click.UsageError("give two corpora A B, or one corpus and --by FIELD=VALUE")
         labels = tuple(paths)
-        rows = compare_corpora(run.pipeline, paths[0], paths[1], min_freq=min_freq, **options)
+        side_a, side_b = (run.inputs([corpus]) for corpus in paths)  # --dedup: each alone
+        rows = compare_corpora(run.pipeline, side_a, side_b, min_freq=min_freq, **options)
     else:
         field, eq, value = split.partition("=")
         if not eq or not field:
@@ -988,7 +1034,18 @@ def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
     """
     from policetext.export import EXPORT_RECORD, export_to_sqlite  # sqlite3 only here
 
-    records = run.run(EXPORT_RECORD, segment=True)
+    inputs = run.inputs(dedup=False)
+    found = None
+    if run.opts["dedup"]:  # every document is exported, with its cluster: SQL chooses
+        found = run.duplicates(inputs)
+        inputs = found.items
+        click.echo(f"{PROG}: --dedup: {found.summary('marked')}; all are exported, with "
+                   "their cluster and representative", err=True)  # fmt: skip
+    records = run.run(EXPORT_RECORD, inputs, segment=True)
+    if found is not None:
+        from policetext.dedup import mark_clusters
+
+        records = mark_clusters(records, found)
     count = export_to_sqlite(records, target, run.pipeline.keywords, top, prune)
     click.echo(f"{PROG}: exported {count} documents to {target}", err=True)
 
@@ -1046,6 +1103,74 @@ def report(
     )
     write_file_atomically(target, html)
     click.echo(f"{PROG}: wrote {target}", err=True)
+
+
+DEDUP_COLUMNS = ("doc", "cluster", "representative", "similarity")
+
+
+@cli.command()
+@corpus_command(dedup=False)
+@click.option(
+    "--threshold",
+    type=_THRESHOLD,
+    default=DEDUP_THRESHOLD,
+    show_default=True,
+    help="Estimated Jaccard similarity (of 5-character shingles) at which two documents "
+    "are copies of one story.",
+)
+@format_option()
+def dedup(run: CorpusRun, threshold: float, fmt: str) -> None:
+    """Find near-duplicates: one story republished with changes.
+
+    Compares normalised text, so scripts, widths and page furniture do not
+    matter: a traditional-script copy with a portal's header, a truncated
+    excerpt, a copy with a paragraph cut or another headline are all found.
+    One row per document: its cluster (numbered in input order), whether it is
+    the representative (the earliest by date where documents have dates, else
+    the first in input order; the one --dedup keeps) and its estimated Jaccard
+    similarity to the representative. On a terminal, the clusters with copies.
+
+    MinHash signatures (one per document, made by the --jobs workers or on the
+    Dask cluster), LSH banding, and the exact shingle sets of the candidate
+    pairs near the threshold: no text kept, time about linear. The default
+    threshold 0.45: a test corpus of press releases republished in altered
+    forms among distinct releases on the same subjects is clustered without
+    error from 0.35 to 0.5 (distinct releases sharing a stock paragraph and a
+    lede reach 0.34, copies with a quarter cut 0.65); in 100,000 generated
+    releases 0.4 joins distinct ones written from the same sentences.
+
+    \b
+    Examples:
+      policetext dedup scraped/
+      policetext dedup scraped/ --format csv > clusters.csv
+      policetext stats --dedup scraped/
+      policetext figures --dedup scraped/ --format jsonl
+    """
+    from policetext.dedup import find_duplicates
+
+    found = find_duplicates(
+        run.pipeline,
+        run.inputs(),
+        threshold=threshold,
+        jobs=run.opts["jobs"],
+        on_error=run.reporter,
+        progress=run.progress,
+    )
+    out = stdout()
+    columns = run.columns(DEDUP_COLUMNS)
+    if resolve_format(fmt, out) == "table":
+        sizes = Counter(a.cluster for a in found.assignments)
+        copied = sorted(
+            (a for a in found.assignments if sizes[a.cluster] > 1),
+            key=lambda a: (a.cluster, not a.representative, a.index),
+        )
+        title = (
+            f"near-duplicates: {len(found.assignments)} documents, {found.clusters} stories, "
+            f"{found.set_aside} copies"
+        )
+        write_rows((a.as_row() for a in copied), columns, "table", out, title=title)
+    else:
+        write_rows((a.as_row() for a in found.assignments), columns, fmt, out)
 
 
 def _short_doc_row(stats: Any) -> dict[str, Any]:

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 EXECUTORS = ("local", "dask")
 #: OpenCC conversions from a traditional variant to simplified Chinese.
 CONVERSIONS = ("t2s", "tw2s", "hk2s")
+#: estimated Jaccard similarity (of 5-character shingles) at which two documents
+#: are near-duplicates: measured in bench/dedup.py and tests/test_dedup.py (README)
+DEDUP_THRESHOLD = 0.45
 
 
 def _table_fields() -> TableFields:

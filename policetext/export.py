@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS documents (
     chars INTEGER,
     tokens INTEGER,
     figures INTEGER,
-    units INTEGER
+    units INTEGER,
+    cluster INTEGER,
+    representative INTEGER
 );
 CREATE TABLE IF NOT EXISTS figures (
     id INTEGER PRIMARY KEY,
@@ -129,6 +131,7 @@ def export_to_sqlite(
     try:
         with connection:
             connection.executescript(SCHEMA)
+            _add_columns(connection, ADDED_COLUMNS)
         for record in records:
             with connection:
                 document_id = _upsert(connection, record)
@@ -143,6 +146,23 @@ def export_to_sqlite(
     finally:
         connection.close()
     return count
+
+
+#: columns added to the documents table after its first release: a file made by an
+#: earlier version gets them on its next export (CREATE TABLE IF NOT EXISTS cannot)
+ADDED_COLUMNS = {
+    # export --dedup: the document's near-duplicate cluster, and 1 for the document
+    # --dedup keeps (NULL without --dedup)
+    "cluster": "INTEGER",
+    "representative": "INTEGER",
+}
+
+
+def _add_columns(connection: sqlite3.Connection, columns: dict[str, str]) -> None:
+    present = {row[1] for row in connection.execute("PRAGMA table_info(documents)")}
+    for name, kind in columns.items():
+        if name not in present:
+            connection.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
 
 
 def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
@@ -162,7 +182,8 @@ def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
                "script", "text", "chars", "tokens")  # fmt: skip
     values = [record[c] for c in columns] + [len(record["figures"]), len(record["units"])]
     values[columns.index("reporters")] = json.dumps(record["reporters"], ensure_ascii=False)
-    names = (*columns, "figures", "units")
+    values += [record.get("cluster"), record.get("representative")]
+    names = (*columns, "figures", "units", "cluster", "representative")
     updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "doc")
     connection.execute(
         f"INSERT INTO documents ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "

@@ -72,7 +72,7 @@ class Pipeline(Analyser):
 
     def run(
         self,
-        inputs: Iterable[str | Source],
+        inputs: Iterable[str | Source | InputError],
         task: Task[R] | Callable[[Analyser, Document], R],
         *,
         jobs: int | None = 1,
@@ -152,9 +152,18 @@ class Pipeline(Analyser):
                 pass
         return min(cores, len(sources)) if size >= PARALLEL_THRESHOLD_BYTES else 1
 
-    def _items(self, inputs: Iterable[str | Source]) -> Iterator[Source | InputError]:
+    def expand(self, inputs: Iterable[str | Source | InputError]) -> Iterator[Source | InputError]:
+        """The sources of ``inputs`` in order (directories walked, JSON Lines and CSV
+        split into records), with the errors of the walk in their place; :meth:`run`
+        takes them as inputs again (a pre-pass such as ``--dedup`` reads them first)."""
+        return self._items(inputs)
+
+    def _items(self, inputs: Iterable[str | Source | InputError]) -> Iterator[Source | InputError]:
         fields = self.config.table
         for item in inputs:
+            if isinstance(item, InputError):  # from expand: reported in its place
+                yield item
+                continue
             found = [item] if isinstance(item, Source) else iter_sources([item], self.config.glob)
             for source in found:
                 if isinstance(source, Source) and source.is_bare_stdin():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policetext import Config, Normalizer
+from policetext import Config, Normalizer, normalize
 from policetext.normalize import (
     NOISE_MARK,
     NormalizeCounts,
@@ -140,10 +141,11 @@ def test_seed001_commas_become_chinese() -> None:
     ("option", "text", "kept"),
     [
         ({"conversion": None}, "濱州公安", "濱州公安"),
-        ({"strip_pinyin": False}, "見習(xí)記者", "xí"),
-        ({"fix_width": False}, "抓获１２人,其中", "１２人,其中"),
-        ({"fix_stutter": False}, "支持,,为为192192名", "为为192192"),
-        ({"strip_furniture": False}, "展开通版\n正文。", "展开通版"),
+        ({"skip": {"convert"}}, "濱州公安", "濱州公安"),
+        ({"skip": {"pinyin"}}, "見習(xí)記者", "xí"),
+        ({"skip": {"width"}}, "抓获１２人,其中", "１２人,其中"),
+        ({"skip": {"stutter"}}, "支持,,为为192192名", "为为192192"),
+        ({"skip": {"furniture"}}, "展开通版\n正文。", "展开通版"),
     ],
 )
 def test_each_step_can_be_turned_off(option: dict, text: str, kept: str) -> None:
@@ -261,3 +263,80 @@ def test_furniture_lines_in_a_row_are_each_removed() -> None:
 )
 def test_count_han(text: str, han: int) -> None:
     assert count_han(text) == han
+
+
+# ---- the registry of steps -------------------------------------------------------
+def _quiet(normalizer: Normalizer, work: normalize.Work) -> None:
+    """A newcomer's step: shouting marks to plain ones."""
+    work.counts.shouts_quieted += work.text.count("！！")
+    work.text = work.text.replace("！！", "！")
+
+
+QUIET = normalize.Step(
+    "quiet", _quiet, help="Keep doubled exclamation marks.", counters=("shouts_quieted",)
+)
+
+
+@pytest.fixture
+def with_quiet_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalize, "STEPS", (*normalize.STEPS, QUIET))
+
+
+@pytest.mark.usefixtures("with_quiet_step")
+def test_a_new_step_is_one_function_and_one_entry(tmp_path: Path) -> None:
+    import click
+    from click.testing import CliRunner
+
+    from policetext import cli
+    from policetext.cache import settings_fingerprint
+
+    # it runs and counts
+    result = Normalizer().normalize("站住！！别跑")
+    assert result.text == "站住！别跑"
+    assert result.counts.as_dict()["shouts_quieted"] == 1
+    # Config knows its switch, and the switch turns it off
+    assert "！！" in Normalizer(Config(skip={"quiet"})).normalize("站住！！别跑").text
+    # the CLI's option, the report column and the cache fingerprint follow
+    command = cli.input_options(click.command()(lambda **opts: None))
+    assert "--no-quiet" in [opt for param in command.params for opt in param.opts]
+    assert cli.build_config({"no_quiet": True}).skip == {"quiet"}
+    assert "shouts_quieted" in cli.report_columns()
+    assert settings_fingerprint(Config()) != settings_fingerprint(Config(skip={"quiet"}))
+    page = tmp_path / "page.txt"
+    page.write_text("站住！！别跑\n", encoding="utf-8")
+    report = CliRunner().invoke(cli.cli, ["normalize", "--report", "--format", "csv", str(page)])
+    header, row = report.stdout.splitlines()
+    assert dict(zip(header.split(","), row.split(","), strict=True))["shouts_quieted"] == "1"
+
+
+def test_the_fingerprint_changes_with_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policetext.cache import settings_fingerprint
+
+    before = settings_fingerprint(Config())
+    monkeypatch.setattr(normalize, "STEPS", (*normalize.STEPS, QUIET))
+    assert settings_fingerprint(Config()) != before
+
+
+@pytest.mark.parametrize("name", list(normalize.switches()))
+def test_every_switch_has_an_option_and_turns_its_steps_off(name: str) -> None:
+    from policetext import cli
+
+    config = cli.build_config({f"no_{name}": True})
+    assert config.skip == {name}
+    running = {step.name for step in Normalizer(config).steps}
+    assert running.isdisjoint(s.name for s in normalize.STEPS if s.switch == name)
+
+
+def test_an_unknown_step_is_refused() -> None:
+    from policetext.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"unknown normalisation step 'shout'.*pinyin"):
+        Config(skip={"shout"})
+
+
+def test_counters_are_declared_once_with_their_switch() -> None:
+    names = normalize.counter_names()
+    assert len(names) == len(set(names))
+    assert set(NormalizeCounts().as_dict()) == set(names)
+    with pytest.raises(AttributeError, match="declare it on its step"):
+        NormalizeCounts().shouts_quieted += 1

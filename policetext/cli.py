@@ -1170,7 +1170,8 @@ def report(
 def _short_doc_row(stats: Any) -> dict[str, Any]:
     row = stats.as_row()
     row["doc"] = Path(stats.doc).stem
-    row["title"] = stats.title if len(stats.title) <= 12 else stats.title[:11] + "…"
+    title = stats.title or ""
+    row["title"] = title if len(title) <= 12 else title[:11] + "…"
     row["keywords"] = "、".join(stats.top_keywords)
     return row
 

@@ -1,9 +1,15 @@
 """The furniture and byline reader: what of a page is not article text.
 
-Page furniture (navigation, edition markers, publication stamps, footers, photo
-credits) is removed by the patterns of ``data/furniture.txt``; byline and editor
-lines (``本报记者 王祯 通讯员 武建飞``, ``责任编辑：王占平``) become metadata, with
-the role words of ``data/byline_roles.txt``.
+Page furniture (navigation trails, edition markers, share/print bars, counters,
+menus, footers, forum chrome, photo credits) is removed by the patterns of
+``data/furniture.txt``; publication lines (``发布时间：… 来源：… 责任编辑：…``)
+and timestamps are furniture that carries metadata: they are read by the field
+names of ``data/page_fields.txt`` and kept (``Byline.furniture``). Byline and
+editor lines (``本报记者 王祯 通讯员 武建飞``, ``记者王五/花莲报导``) become
+metadata, with the role words of ``data/byline_roles.txt``; bylines inside the
+lead (``本报讯（记者 王五）``, ``中央社记者赵六台北5日电``) are read and left in
+place. :func:`find_title` tells the headline as printed from what stands before
+the body.
 """
 
 from __future__ import annotations
@@ -24,6 +30,35 @@ _NAME_RE = re.compile(f"[{HAN}]{{2,4}}(?:[·•][{HAN}]{{2,6}})?")
 _SOURCE_END_RE = re.compile(r"(报|网|刊|台|社|杂志|新闻|客户端|[/／])$")
 
 
+# dates and times of publication lines: 2024-03-15 09:31, 2020年7月23日 星期四, 09月07日 21:04
+_DATE = (
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{4}年\d{1,2}月"
+)
+_TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+_WHEN = rf"(?:(?:{_DATE})(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*{_TIME})?|{_TIME})"
+_LABEL = r"(?:[\[【][^\]】]{1,10}[\]】]\s*)"  # [电影点评] before the fields
+_HEAD_LINES = 60  # lines of a page's head the title is looked for among
+_LEAD_LINES = 3  # paragraphs whose bylines are read in place
+_SENTENCE_END_RE = re.compile("[。！？]")
+_BULLETS = "•▪►·"
+_MENU_HEADING_RE = re.compile(f"[{HAN}]{{1,4}}")
+_LEAD_BYLINE_RE = re.compile(
+    r"[(（]\s*[\u4e00-\u9fff]{0,8}?((?:本报|本台|本刊|本网|特约|首席|见习|实习|融媒体|全媒体)?"
+    r"(?:记者|通讯员|实习生)[^()（）。]{1,40})[)）]"
+)
+# 中央社记者赵六台北5日电: a name of two or three, a place of two, the day
+_DATELINE_REPORTER_RE = re.compile(f"记者([{HAN}]{{2,3}}?)[{HAN}]{{2}}\\d{{1,2}}日[电讯]")
+_SLASH_BYLINE_RE = re.compile(
+    f"(?:[{HAN}]{{0,10}})?记者\\s*(?P<names>[{HAN}]{{2,4}}(?:、[{HAN}]{{2,4}})*)"
+    f"\\s*[/／]\\s*[{HAN}]{{2,8}}(?:报导|报道)"
+)
+
+
+def _kind_pattern(line: str) -> tuple[str, str, str]:
+    return line.partition("\t")
+
+
 @dataclass
 class Byline:
     """Metadata taken out of the body: who wrote and edited the article."""
@@ -32,6 +67,10 @@ class Byline:
     reporters: list[str] = field(default_factory=list)
     correspondents: list[str] = field(default_factory=list)
     editor: list[str] = field(default_factory=list)
+    #: removed lines that carry metadata (publication lines, timestamps), in order
+    furniture: list[str] = field(default_factory=list)
+    #: the headline as printed, or ``None`` when the page shows none
+    title: str | None = None
 
 
 def _split_names(chunk: str) -> list[str]:
@@ -55,9 +94,9 @@ class FurnitureReader:
         """The whole-line patterns and the inline ones, each joined into one regex."""
         whole: list[str] = []
         inline: list[str] = []
-        for line in shipped_lines("furniture.txt"):
-            kind, _, pattern = line.partition("\t")
-            (whole if kind == "line" else inline).append(f"(?:{pattern})")
+        for kind, _, pattern in map(_kind_pattern, shipped_lines("furniture.txt")):
+            if kind in ("line", "inline"):
+                (whole if kind == "line" else inline).append(f"(?:{pattern})")
         return re.compile("|".join(whole)), re.compile("|".join(inline))
 
     @cached_property
@@ -90,24 +129,78 @@ class FurnitureReader:
         space = "[ \t\u3000\u00a0]*"
         return re.compile(f"\n{space}(?:{whole.pattern}){space}(?![^\n])")
 
+    @cached_property
+    def lists(self) -> re.Pattern[str]:
+        """The headers of lists of other stories (``list`` lines of furniture.txt)."""
+        heads = [p for k, _, p in map(_kind_pattern, shipped_lines("furniture.txt")) if k == "list"]
+        return re.compile("|".join(f"(?:{p})" for p in heads) or "(?!)")
+
+    @cached_property
+    def fields(self) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+        """The publication-line pattern, the field-name finder, and each name's field."""
+        names: dict[str, str] = {}
+        for line in shipped_lines("page_fields.txt"):
+            field_name, _, name = line.partition("\t")
+            names[name] = field_name
+        keys = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+        bare = "|".join(n for n in names if n.endswith(("于", "於")))  # no colon needed
+        value = rf"(?:{_WHEN}|[^:：|｜]{{0,40}}?)"
+        field = rf"(?:(?:{keys})\s*[:：]|(?:{bare}))\s*{value}"
+        poster = rf"(?:[^\s:：。，]{{1,16}}\s+(?={bare}))"
+        # a forum's post line ends in its chrome: | 显示全部楼层 | 阅读模式
+        chrome = r"(?:[|｜]\s*[^|｜:：。，]{1,10}\s*)*"
+        line = rf"{_LABEL}?{poster}?(?:(?:{_WHEN}|{field})[\s|｜/·]*)+{chrome}"
+        finder = rf"(?:(?:{keys})\s*[:：]|(?:{bare}))\s*"
+        return re.compile(line), re.compile(finder), names
+
     def strip(self, text: str, byline: Byline) -> tuple[list[str], int, int]:
         """The lines of ``text`` without page furniture, and how many pieces of
-        furniture and byline lines were removed; bylines and editor lines go
-        into ``byline``."""
+        furniture and byline lines were removed; bylines, editor and publication
+        lines go into ``byline``, and the title found before the body."""
         whole, inline = self.patterns
         lines = text.split("\n")
         any_inline = search_at(inline, self.inline_firsts, text)
         candidates = self._candidates(text)
         byline_hint = self.byline_hint.search
+        publication = self.fields[0].fullmatch
+        list_head = self.lists.fullmatch
         removed = bylines = 0
         out = []
+        # the page's first lines as read: what the title is found among
+        head: list[tuple[str, str]] = []
+        in_list = False
         for index, line in enumerate(lines):
             stripped = line.strip(" \t\u3000\u00a0")
             if not stripped:
                 out.append(line)
                 continue
+            if in_list:
+                if stripped[0] in _BULLETS or (
+                    len(stripped) <= 40 and _SENTENCE_END_RE.search(stripped) is None
+                ):
+                    removed += 1
+                    continue
+                in_list = False
             if index in candidates and whole.fullmatch(stripped):
                 removed += 1
+                if stripped[0] in _BULLETS:
+                    removed += self._drop_menu_heading(out, head)
+                if len(head) < _HEAD_LINES:
+                    head.append(("furniture", stripped))
+                continue
+            if len(stripped) <= 160 and publication(stripped):
+                if len(stripped) <= 60 and self.take_byline(stripped, byline):
+                    bylines += 1  # a byline or editor line (编辑：王占平)
+                else:
+                    self.read_fields(stripped, byline)
+                    removed += 1
+                    byline.furniture.append(stripped)
+                if len(head) < _HEAD_LINES:
+                    head.append(("meta", stripped))
+                continue
+            if len(stripped) <= 12 and list_head(stripped):
+                removed += 1
+                in_list = True
                 continue
             if any_inline:
                 stripped, n = inline.subn("", stripped)
@@ -116,9 +209,62 @@ class FurnitureReader:
                     continue
             if len(stripped) <= 60 and byline_hint(stripped) and self.take_byline(stripped, byline):
                 bylines += 1
+                if len(head) < _HEAD_LINES:
+                    head.append(("meta", stripped))
                 continue
             out.append(stripped)
+            if len(head) < _HEAD_LINES:
+                head.append(("text", stripped))
+        self.read_lead_bylines([line for kind, line in head if kind == "text"], byline)
+        byline.title = find_title(head)
         return out, removed, bylines
+
+    @staticmethod
+    def _drop_menu_heading(out: list[str], head: list[tuple[str, str]]) -> int:
+        """Remove the heading of a menu (新闻, 分类) kept just before its first item."""
+        at = len(out) - 1
+        while at >= 0 and not out[at].strip():
+            at -= 1
+        if at < 0 or not _MENU_HEADING_RE.fullmatch(out[at]):
+            return 0
+        heading = out.pop(at)
+        if ("text", heading) in head:
+            head.remove(("text", heading))
+        return 1
+
+    def read_fields(self, line: str, byline: Byline) -> None:
+        """Read a publication line's fields into ``byline`` (dates stay in the line)."""
+        _, finder, names = self.fields
+        found = list(finder.finditer(line))
+        for at, match in enumerate(found):
+            key = match[0].rstrip(" \t:：")
+            end = found[at + 1].start() if at + 1 < len(found) else len(line)
+            value = line[match.end() : end].strip(" \t|｜/·")
+            kind = names.get(key, "other")
+            if not value or kind in ("date", "other"):
+                continue
+            if kind == "source":
+                byline.source = byline.source or value.split()[0]
+                continue
+            people = _split_names(value)
+            target = getattr(byline, kind)
+            target.extend(name for name in people if name not in target)
+
+    def read_lead_bylines(self, lines: list[str], byline: Byline) -> None:
+        """Bylines inside the first paragraphs, left in place: ``本报讯（记者 王五
+        通讯员 赵四）``, ``中央社记者赵六台北5日电``."""
+        pattern, roles = self.byline_roles
+        for line in lines[:_LEAD_LINES]:
+            for inner in _LEAD_BYLINE_RE.findall(line[:80]):
+                parts = pattern.split(inner)
+                for role, chunk in zip(parts[1::2], parts[2::2], strict=False):
+                    target = getattr(byline, roles[role])
+                    for name in _split_names(chunk.strip(" ，,")):
+                        if name not in target:
+                            target.append(name)
+            for name in _DATELINE_REPORTER_RE.findall(line[:60]):
+                if name not in byline.reporters:
+                    byline.reporters.append(name)
 
     def _candidates(self, text: str) -> set[int]:
         """The lines (by index) that a whole-line furniture pattern may match.
@@ -146,6 +292,12 @@ class FurnitureReader:
             return True
         if len(line) > 60 or _SENTENCE_MARK_RE.search(line):
             return False
+        slash = _SLASH_BYLINE_RE.fullmatch(line)  # 记者王兆麟/花莲报导
+        if slash:
+            byline.reporters.extend(n for n in slash["names"].split("、") if n)
+            return True
+        if line[0] in "(（" and line[-1] in ")）":  # （记者 王五）
+            line = line[1:-1]
         pattern, roles = self.byline_roles
         parts = pattern.split(line)
         if len(parts) < 3:
@@ -165,3 +317,90 @@ class FurnitureReader:
         byline.correspondents.extend(found.get("correspondents", []))
         byline.editor.extend(found.get("editor", []))
         return True
+
+
+# ---- the title --------------------------------------------------------------
+_HAN_RE = re.compile(f"[{HAN}]")
+# how a body paragraph opens: 本报讯, 新华社北京3月5日电, 【本报讯】
+_LEAD_RE = re.compile(r"[【\[]?[^。，]{0,24}(?:讯|电)\s*[】\]]?\s*[(（【]|【本报讯】|【本报消息】")
+_TIME_SUFFIX_RE = re.compile(r"\s*[(（]\d{1,2}[:：]\d{2}[)）]$")
+_MAX_TITLE = 48
+
+
+def _is_body(line: str) -> bool:
+    """Whether a line of a page's head is running text: the body has begun."""
+    return (
+        len(line) > _MAX_TITLE
+        or "。" in line
+        or (_LEAD_RE.match(line) is not None and len(line) > 16)
+    )
+
+
+def _title_shaped(line: str) -> bool:
+    """Whether a line could be a headline: short, mostly Han, whole."""
+    if not 4 <= len(line) <= _MAX_TITLE or len(_HAN_RE.findall(line)) < 4:
+        return False
+    if line.startswith(("—", "-", "“", "‘", "「")) and not _closes_quote(line):
+        return False  # a subtitle (——), or a quotation cut by the line's end
+    if line[0] in "(（[【" and line[-1] in ")）]】":
+        return False  # a caption (资料图片) or a label
+    return not line.endswith(("：", ":", "…", "，", "、"))
+
+
+def _closes_quote(line: str) -> bool:
+    opening = line[0]
+    if opening in "—-":
+        return False
+    return {"“": "”", "‘": "’", "「": "」"}[opening] in line
+
+
+def find_title(head: list[tuple[str, str]]) -> str | None:
+    """The headline among the first lines of a page, as read by
+    :meth:`FurnitureReader.strip` (``text``, ``meta`` or ``furniture`` each),
+    or ``None`` when the body comes first.
+
+    What stands before the body and is shaped like a headline is a candidate.
+    The headline is the candidate that a publication line or byline follows;
+    else one printed twice (a page's header and the article's); else short
+    lines right before the body, joined (a headline over two lines); else the
+    one that other furniture follows (a forum's [复制链接]); else the longest.
+
+    >>> find_title([("furniture", "首页 > 新闻"), ("text", "男子酒后逗玩小孩被误认"),
+    ...             ("meta", "2020-07-23 10:00"), ("text", "7月22日，" + "某" * 50)])
+    '男子酒后逗玩小孩被误认'
+    """
+    before: list[tuple[str, str]] = []
+    for kind, line in head:
+        if kind == "text" and _is_body(line):
+            break
+        before.append((kind, line))
+    where = [i for i, (kind, line) in enumerate(before) if kind == "text" and _title_shaped(line)]
+    if not where:
+        return None
+    texts = [before[i][1] for i in where]
+
+    def followed_by(i: int, kinds: tuple[str, ...]) -> bool:
+        return i + 1 < len(before) and before[i + 1][0] in kinds
+
+    chosen = next((i for i in where if followed_by(i, ("meta",))), None)
+    if chosen is None:
+        chosen = next((i for i in where if texts.count(before[i][1]) > 1), None)
+    if chosen is None:
+        run = [where[-1]]  # the candidates right before the body, at most three
+        while len(run) < 3 and run[0] - 1 in where:
+            run.insert(0, run[0] - 1)
+        if (
+            run[-1] == len(before) - 1
+            and len(run) >= 2
+            and all(len(before[i][1]) <= 14 for i in run)
+        ):
+            return _clean_title(" ".join(before[i][1] for i in run))
+    if chosen is None:
+        chosen = next((i for i in where if followed_by(i, ("furniture",))), None)
+    if chosen is None:
+        chosen = max(where, key=lambda i: len(before[i][1]))
+    return _clean_title(before[chosen][1])
+
+
+def _clean_title(title: str) -> str:
+    return _TIME_SUFFIX_RE.sub("", title)

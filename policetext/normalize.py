@@ -3,6 +3,7 @@
 The steps are one ordered table, :data:`STEPS` (at the end of this module), as
 ftfy keeps its fixers; each runs because it needs the text the previous one leaves:
 
+0. ``markup``: HTML comments and tags removed, entities decoded (:mod:`policetext.markup`).
 1. ``repair``: GBK stretches decoded one byte out of step are re-encoded and
    read one byte later; what cannot be repaired becomes the noise mark ``〓``.
    (Must run on the raw text: the repair needs the garbled characters as they are.)
@@ -40,6 +41,7 @@ from policetext.convertible import Convertibles
 from policetext.datafiles import common_chars, common_words
 from policetext.engines import fast_converter, pure_converter, resolve_segmenter
 from policetext.furniture import Byline, FurnitureReader
+from policetext.markup import strip_markup
 from policetext.patterns import count_runs
 
 #: the noise mark put where a garbled stretch could not be repaired (geta mark).
@@ -58,6 +60,18 @@ _GARBLE_RE = re.compile(
     r"(?P<body>[?!\u00a1-\uffff]{0,80}?)"  # mis-paired double-byte characters
     r"(?P<tail>[\x40-\x7e])"  # the trail byte that re-synchronises
 )
+# A stretch can also end at a pinyin annotation: the annotated character's trail
+# byte and the "(" were read as one invalid pair ("?"), and the stream is back
+# in step after the ")": ``…悖?緢?bào)訊`` where ``報(bào)訊`` was written.
+_PINYIN_LETTERS = "a-zü\u00e0-\u01dc"
+_NOTE_END_RE = re.compile(f"\\?[{_PINYIN_LETTERS}]{{1,6}}\\)")
+_GARBLE_TO_NOTE_RE = re.compile(
+    rf"\?(?P<py>[{_PINYIN_LETTERS}]{{1,6}}\))?"
+    r"(?P<body>[?!\u00a1-\uffff]{1,80}?)"
+    rf"\?(?P<note>[{_PINYIN_LETTERS}]{{1,6}})\)"
+)
+# an intact annotation elsewhere in the text: which character a reading belongs to
+_ANNOTATED_RE = re.compile(f"([{HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]")
 _REPLACEMENT_RUN = re.compile("\ufffd+")
 
 # -- 2. pinyin annotations --------------------------------------------------
@@ -214,6 +228,14 @@ class Work:
     lines: list[str] | None = None
 
 
+def _gbk_lead(char: str) -> int | None:
+    """The lead byte of ``char`` in GBK, or ``None`` outside it."""
+    try:
+        return char.encode("gbk")[0]
+    except UnicodeEncodeError:
+        return None
+
+
 def _is_han(char: str) -> bool:
     """Whether one character is Han (``HAN``); comparisons beat a regex call here."""
     return (
@@ -322,6 +344,8 @@ class Normalizer:
             return match[0]
 
         if "?" in text:
+            if ")" in text and _NOTE_END_RE.search(text):
+                text = self._repair_up_to_notes(text, counts)
             text = _GARBLE_RE.sub(fix, text)
         if "\ufffd" not in text:  # a plain test is 50 times faster than the scan
             return text
@@ -331,6 +355,44 @@ class Normalizer:
             return NOISE_MARK
 
         return _REPLACEMENT_RUN.sub(drop, text)
+
+    def _repair_up_to_notes(self, text: str, counts: NormalizeCounts) -> str:
+        """Repair the stretches that end at a pinyin annotation (``?bào)``): the
+        annotated character's lead byte ends the stretch, its trail byte is lost,
+        and it is the one character of that lead byte that the text annotates
+        with the same reading elsewhere (else the noise mark)."""
+        readings: dict[str, set[str]] | None = None
+
+        def fix(match: re.Match[str]) -> str:
+            nonlocal readings
+            body = match["body"]
+            if match["py"] is None and self._plausibility(body) >= 0.7:
+                return match[0]
+            try:
+                raw = body.replace("?", "？").replace("!", "！").encode("gbk")
+            except UnicodeEncodeError:
+                return match[0]
+            if len(raw) % 2:  # raw[0] the first's trail byte, then pairs, then the lead
+                return match[0]
+            try:
+                first = (b"\xa1" + raw[:1]).decode("gbk")
+                rest = raw[1:-1].decode("gbk")
+            except UnicodeDecodeError:
+                return match[0]
+            if unicodedata.category(first)[0] != "P":
+                first = NOISE_MARK
+            if self._plausibility(rest) < 0.85:
+                return match[0]
+            if readings is None:
+                readings = {}
+                for char, reading in _ANNOTATED_RE.findall(text):
+                    readings.setdefault(reading, set()).add(char)
+            lead = raw[-1]
+            found = {c for c in readings.get(match["note"], ()) if _gbk_lead(c) == lead}
+            counts.garbled_repaired += 1
+            return first + rest + (found.pop() if len(found) == 1 else NOISE_MARK)
+
+        return _GARBLE_TO_NOTE_RE.sub(fix, text)
 
     # ---- 3 -----------------------------------------------------------------
     def to_simplified(self, text: str, counts: NormalizeCounts) -> str:
@@ -616,6 +678,12 @@ class Step:
         return self.flag or self.name
 
 
+def _markup(normalizer: Normalizer, work: Work) -> None:
+    # first: a comment splits a number (4<!--AD-->.5万人), entities hide punctuation
+    work.text, removed = strip_markup(work.text)
+    work.counts.markup_removed += removed
+
+
 def _repair(normalizer: Normalizer, work: Work) -> None:
     # first: the repair needs the garbled characters as they were decoded
     work.text = normalizer.repair_garbled(work.text, work.counts)
@@ -655,6 +723,12 @@ def _furniture(normalizer: Normalizer, work: Work) -> None:
 #: fingerprint are all derived from this table: a new step is one function and
 #: one entry here.
 STEPS: tuple[Step, ...] = (
+    Step(
+        "markup",
+        _markup,
+        help="Keep HTML comments, tags and entities as scraped.",
+        counters=("markup_removed",),
+    ),
     Step(
         "repair",
         _repair,

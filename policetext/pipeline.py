@@ -120,14 +120,14 @@ class Pipeline:
         result = self.normalizer.normalize(text)
         body = result.text
         tokens = self.segmenter.tokens(body, pos=pos) if segment or pos else Tokens([], [], [])
-        first_line = body.split("\n", 1)[0] if body else ""
         return Document(
             doc=doc,
             text=body,
             path=path,
             encoding=encoding,
             script=result.script,
-            title=first_line,
+            title=result.byline.title,
+            furniture=tuple(result.byline.furniture),
             source=result.byline.source,
             reporters=tuple(result.byline.reporters),
             correspondents=tuple(result.byline.correspondents),
@@ -244,6 +244,7 @@ class Pipeline:
             correspondents=tuple(entry["correspondents"]),
             editor=tuple(entry["editor"]),
             changes=dict(entry["changes"]),
+            furniture=tuple(entry.get("furniture", ())),
             tokens=tokens,
         )
 
@@ -384,6 +385,7 @@ def _cache_entry(document: Document) -> dict[str, Any]:
         "correspondents": list(document.correspondents),
         "editor": list(document.editor),
         "changes": dict(document.changes),
+        "furniture": list(document.furniture),
     }
 
 

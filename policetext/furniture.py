@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from policetext.datafiles import shipped_lines
+from policetext.datafiles import common_words, shipped_lines
 from policetext.patterns import literal_first_chars, search_at
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 _EDITOR_WORDS = "责任编辑|编辑|校对|审核|终审"
 _EDITOR_RE = re.compile(rf"^(?:{_EDITOR_WORDS})\s*[:：]\s*(?P<names>.{{1,30}})$")
+_NEXT_FIELD_RE = re.compile(r"\s*[^\s:：]{1,5}[:：]")
 _SENTENCE_MARK_RE = re.compile("[。，；！？“”]")  # none of them is in a byline
 _NAME_RE = re.compile(f"[{HAN}]{{2,4}}(?:[·•][{HAN}]{{2,6}})?")
 _SOURCE_END_RE = re.compile(r"(报|网|刊|台|社|杂志|新闻|客户端|[/／])$")
@@ -59,6 +60,9 @@ def _kind_pattern(line: str) -> tuple[str, str, str]:
     return line.partition("\t")
 
 
+_HAN_ONE_RE = re.compile(f"[{HAN}]")
+
+
 @dataclass
 class Byline:
     """Metadata taken out of the body: who wrote and edited the article."""
@@ -71,6 +75,12 @@ class Byline:
     furniture: list[str] = field(default_factory=list)
     #: the headline as printed, or ``None`` when the page shows none
     title: str | None = None
+
+
+def _joined_name(name: str) -> bool:
+    """Whether a name written right after its role (记者王五) is a name: two or
+    three characters, not a common word (记者手记, 通讯员会议召开, 编辑部的故事)."""
+    return len(name) <= 3 and name[:2] not in common_words() and name[-2:] not in common_words()
 
 
 def _split_names(chunk: str) -> list[str]:
@@ -146,7 +156,11 @@ class FurnitureReader:
         bare = "|".join(n for n in names if n.endswith(("于", "於")))  # no colon needed
         value = rf"(?:{_WHEN}|[^:：|｜]{{0,40}}?)"
         field = rf"(?:(?:{keys})\s*[:：]|(?:{bare}))\s*{value}"
-        poster = rf"(?:[^\s:：。，]{{1,16}}\s+(?={bare}))"
+        # a forum's poster (寒小秋 发表于 …), a WeChat account (原创 公安部刑侦局 2024-…)
+        poster = (
+            rf"(?:[^\s:：。，]{{1,16}}\s+(?={bare})"
+            rf"|(?:原创|转载)?\s*[^\s:：。，]{{1,20}}\s+(?=\d{{4}}[-/.年]))"
+        )
         # a forum's post line ends in its chrome: | 显示全部楼层 | 阅读模式
         chrome = r"(?:[|｜]\s*[^|｜:：。，]{1,10}\s*)*"
         line = rf"{_LABEL}?{poster}?(?:(?:{_WHEN}|{field})[\s|｜/·]*)+{chrome}"
@@ -219,6 +233,10 @@ class FurnitureReader:
         byline.title = find_title(head)
         return out, removed, bylines
 
+    def is_publication_line(self, line: str) -> bool:
+        """Whether ``line`` is a publication line (发布时间：… 来源：…) or a timestamp."""
+        return len(line) <= 160 and self.fields[0].fullmatch(line) is not None
+
     @staticmethod
     def _drop_menu_heading(out: list[str], head: list[tuple[str, str]]) -> int:
         """Remove the heading of a menu (新闻, 分类) kept just before its first item."""
@@ -288,7 +306,9 @@ class FurnitureReader:
         """Read ``line`` into ``byline`` if it is a byline or editor line."""
         editor = _EDITOR_RE.match(line)
         if editor:
-            byline.editor.extend(_split_names(editor["names"]))
+            # the names end where another field begins (点击数：88, 字号：大 中 小)
+            names = _NEXT_FIELD_RE.split(editor["names"], maxsplit=1)[0]
+            byline.editor.extend(_split_names(names))
             return True
         if len(line) > 60 or _SENTENCE_MARK_RE.search(line):
             return False
@@ -305,7 +325,8 @@ class FurnitureReader:
         found: dict[str, list[str]] = {}
         for role, chunk in zip(parts[1::2], parts[2::2], strict=False):
             names = _split_names(chunk)
-            if not names:
+            # a name written right after its role must look like one (记者王五)
+            if not names or (_HAN_ONE_RE.match(chunk) and not _joined_name(names[0])):
                 return False
             found.setdefault(roles[role], []).extend(names)
         lead = parts[0].strip(" ●·•:：/")
@@ -344,6 +365,8 @@ def _title_shaped(line: str) -> bool:
         return False  # a subtitle (——), or a quotation cut by the line's end
     if line[0] in "(（[【" and line[-1] in ")）]】":
         return False  # a caption (资料图片) or a label
+    if line.count("“") != line.count("”") or line.count("「") != line.count("」"):
+        return False  # half a quotation, cut by a line end
     return not line.endswith(("：", ":", "…", "，", "、"))
 
 
@@ -389,10 +412,13 @@ def find_title(head: list[tuple[str, str]]) -> str | None:
         run = [where[-1]]  # the candidates right before the body, at most three
         while len(run) < 3 and run[0] - 1 in where:
             run.insert(0, run[0] - 1)
+        lengths = [len(before[i][1]) for i in run]
+        # halves of one headline are short and of about one length (a section
+        # label before a headline is not half of it)
         if (
             run[-1] == len(before) - 1
             and len(run) >= 2
-            and all(len(before[i][1]) <= 14 for i in run)
+            and 14 >= max(lengths) <= 1.5 * min(lengths)
         ):
             return _clean_title(" ".join(before[i][1] for i in run))
     if chosen is None:

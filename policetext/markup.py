@@ -7,8 +7,8 @@ elements whose content is no text (``script``, ``style``), and the tags of HTML
 (block tags become line breaks, inline ones nothing); entities are decoded,
 repeatedly, since scrapes escape twice (``&amp;nbsp;``).
 
-Only tags of HTML's own names are touched, so ``<5%`` and ``a<b>c`` in running
-text stay as written.
+Only tags of HTML's own names are touched, so ``<20mg``, ``1<2>0`` and
+``<<警察法>>`` in running text stay as written.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ _HIDDEN_RE = re.compile(r"<(script|style|noscript)\b[^<>]*>.*?</\1\s*>", re.S | 
 _BLOCK_RE = re.compile(rf"</?(?:{_BLOCK_TAGS}){_ATTRS}>", re.I)
 _INLINE_RE = re.compile(rf"</?(?:{_INLINE_TAGS}){_ATTRS}>", re.I)
 # a named or numeric character reference (the ";" may be missing after &nbsp)
-_ENTITY_RE = re.compile(r"&(?:#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[a-zA-Z][a-zA-Z0-9]{1,31};|nbsp\b)")
+_ENTITY_RE = re.compile(
+    r"&(?:#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[a-zA-Z][a-zA-Z0-9]{1,31};|nbsp(?![a-zA-Z]))"
+)
 # what an entity may decode to that is no text of its own
 _BLANKS = str.maketrans({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " "})
 

@@ -450,7 +450,10 @@ class Normalizer:
             return False
         # a heading is short and has no sentence punctuation; a broken paragraph has
         # punctuation before the break or is long enough to be running text
-        return len(before) >= 16 or _RUNNING_TEXT_MARK_RE.search(before) is not None
+        if len(before) < 16 and _RUNNING_TEXT_MARK_RE.search(before) is None:
+            return False
+        # a publication line (来源：某某日报) ends in a name, not in half a word
+        return not self.furniture.is_publication_line(before.strip(" \t\u3000"))
 
 
 _RUNNING_TEXT_MARK_RE = re.compile("[。，；、]")

@@ -196,6 +196,73 @@ def test_normalisation_is_idempotent_on_chinese_like_text(text: str) -> None:
     assert NORMALIZER.normalize(once).text == once
 
 
+# pieces of web pages: markup, furniture, publication lines, bylines, titles
+PAGE_PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<br/>",
+        "<!--AD-->",
+        "<!-- x",
+        "-->",
+        "&nbsp;",
+        "&amp;",
+        "&amp;nbsp;",
+        "&lt;p&gt;",
+        "&#25552;",
+        '<span style="a>b">',
+        "<script>var a=1;</script>",
+        "<",
+        "当前位置：首页 > 新闻 > 正文",
+        "首页 » 警务",
+        "发布时间：2024-03-15 09:31",
+        "来源：某某日报",
+        "作者：张三、李四",
+        "责任编辑：王五 点击数：25",
+        "点击数：88",
+        "字号：大 中 小",
+        "【打印本页】",
+        "分享到：",
+        "相关新闻",
+        "• 警方提醒",
+        "• 抓获3人",
+        "2023-02-14",
+        "AAA",
+        "a.jpg",
+        "Connect with us",
+        "版权所有：某局",
+        "本报讯（记者 王五）",
+        "中央社记者赵六台北5日电",
+        "记者王七/花莲报导",
+        "——副题",
+        "“半句",
+        "（资料图片）",
+        "滨州警方破获一起案件",
+        "抓获4.5万人。",
+        "今年以来，共破获案件12起。",
+        "?bào)",
+        "報(bào)",
+        "\n",
+        "\n",
+        "\n",
+        " ",
+        "，",
+        "。",
+    ]
+)
+PAGES = st.lists(PAGE_PIECES, max_size=24).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGES)
+def test_normalisation_is_idempotent_on_page_shapes(page: str) -> None:
+    once = NORMALIZER.normalize(page)
+    again = NORMALIZER.normalize(once.text)
+    assert again.text == once.text
+    # a title found once is found again in the text that holds it
+    assert once.byline.title is None or once.byline.title.split(" ")[0] in once.text
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_normalisation_never_raises_and_is_idempotent(text: str) -> None:
@@ -340,3 +407,39 @@ def test_counters_are_declared_once_with_their_switch() -> None:
     assert set(NormalizeCounts().as_dict()) == set(names)
     with pytest.raises(AttributeError, match="declare it on its step"):
         NormalizeCounts().shouts_quieted += 1
+
+
+# ---- garble and pinyin compose ----------------------------------------------------
+def _decoded_one_byte_late(text: str) -> str:
+    """``text`` in GBK read one byte late as a scraper does: the orphaned first
+    byte and every invalid pair become ``?`` (an invalid pair is two bytes)."""
+    data, out, at = text.encode("gbk"), ["?"], 1
+    while at < len(data):
+        if data[at] < 0x80:
+            out.append(chr(data[at]))
+            at += 1
+            continue
+        try:
+            out.append(data[at : at + 2].decode("gbk"))
+        except UnicodeDecodeError:
+            out.append("?")
+        at += 2
+    return "".join(out)
+
+
+# a stretch with no trail byte in ASCII's range before 報: it ends at 報's annotation
+GARBLED_TO_NOTE = "，因為高速工地修建造成出行不便，本報(bào)訊記者"
+
+
+def test_garble_ending_at_a_pinyin_annotation_is_repaired() -> None:
+    garbled = _decoded_one_byte_late(GARBLED_TO_NOTE)
+    assert "?bào)" in garbled  # 報's trail byte and "(" read as one pair
+    # the text annotates 報 elsewhere: the character is known from its lead byte
+    text = NORMALIZER.normalize("報(bào)告稱：" + garbled).text
+    assert text.endswith("为高速工地修建造成出行不便＃烤报讯记者")  # ，本 lost to "?"
+    assert "ào" not in text
+
+
+def test_garble_ending_at_an_annotation_of_an_unknown_character_is_marked() -> None:
+    text = NORMALIZER.normalize(_decoded_one_byte_late(GARBLED_TO_NOTE)).text
+    assert text.endswith("〓讯记者") and "ào" not in text

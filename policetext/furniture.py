@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from policetext.datafiles import common_words, shipped_lines
-from policetext.patterns import literal_first_chars, search_at
+from policetext.patterns import first_chars, literal_first_chars, search_at
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
@@ -133,11 +133,53 @@ class FurnitureReader:
         return literal_first_chars(self.patterns[1].pattern)
 
     @cached_property
-    def scan(self) -> re.Pattern[str]:
-        """The whole-line patterns after a line break (a literal first: a fast scan)."""
-        whole, _ = self.patterns
+    def scan(self) -> tuple[re.Pattern[str], ...]:
+        """The whole-line patterns after a line break (a literal first: a fast scan).
+
+        Those that start with a few known characters are scanned behind one test
+        of those characters, which fails at once on most lines of a body; the
+        others (a Han or digit class first) are scanned on their own.
+        """
         space = "[ \t\u3000\u00a0]*"
-        return re.compile(f"\n{space}(?:{whole.pattern}){space}(?![^\n])")
+        narrow: list[str] = []
+        firsts: set[str] = set()
+        broad: list[str] = []
+        for kind, _, pattern in map(_kind_pattern, shipped_lines("furniture.txt")):
+            if kind != "line":
+                continue
+            chars = first_chars(pattern)
+            if chars is None or any(len(c) > 2 or c == r"\d" for c in chars):
+                broad.append(f"(?:{pattern})")
+            else:
+                narrow.append(f"(?:{pattern})")
+                firsts |= chars
+        scans = []
+        if narrow:
+            ahead = f"(?=[{''.join(sorted(firsts))}])"
+            scans.append(f"\n{space}{ahead}(?:{'|'.join(narrow)}){space}(?![^\n])")
+        if broad:
+            scans.append(f"\n{space}(?:{'|'.join(broad)}){space}(?![^\n])")
+        return tuple(map(re.compile, scans))
+
+    @cached_property
+    def contains(self) -> re.Pattern[str]:
+        """What makes a short line furniture wherever it stands (``contains`` lines),
+        as one alternation of literal-first branches: the engine skips in C to the
+        characters they start with."""
+        found = [
+            p for k, _, p in map(_kind_pattern, shipped_lines("furniture.txt")) if k == "contains"
+        ]
+        return re.compile("|".join(found) or "(?!)")
+
+    def _containing(self, text: str) -> set[int]:
+        """The lines (by index) holding a ``contains`` match: one scan of the text."""
+        found: set[int] = set()
+        line, counted = 0, 0
+        for match in self.contains.finditer(text):
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            found.add(line)
+        return found
 
     @cached_property
     def lists(self) -> re.Pattern[str]:
@@ -175,8 +217,10 @@ class FurnitureReader:
         lines = text.split("\n")
         any_inline = search_at(inline, self.inline_firsts, text)
         candidates = self._candidates(text)
+        containing = self._containing(text)
         byline_hint = self.byline_hint.search
         publication = self.fields[0].fullmatch
+        publication_firsts = self.publication_firsts
         list_head = self.lists.fullmatch
         removed = bylines = 0
         out = []
@@ -195,14 +239,20 @@ class FurnitureReader:
                     removed += 1
                     continue
                 in_list = False
-            if index in candidates and whole.fullmatch(stripped):
+            if (index in candidates and whole.fullmatch(stripped)) or (
+                index in containing and len(stripped) <= 160 and "。" not in stripped
+            ):
                 removed += 1
                 if stripped[0] in _BULLETS:
                     removed += self._drop_menu_heading(out, head)
                 if len(head) < _HEAD_LINES:
                     head.append(("furniture", stripped))
                 continue
-            if len(stripped) <= 160 and publication(stripped):
+            if (
+                len(stripped) <= 160
+                and (stripped[0] in publication_firsts or " " in stripped[:24])
+                and publication(stripped)
+            ):
                 if len(stripped) <= 60 and self.take_byline(stripped, byline):
                     bylines += 1  # a byline or editor line (编辑：王占平)
                 else:
@@ -232,6 +282,13 @@ class FurnitureReader:
         self.read_lead_bylines([line for kind, line in head if kind == "text"], byline)
         byline.title = find_title(head)
         return out, removed, bylines
+
+    @cached_property
+    def publication_firsts(self) -> frozenset[str]:
+        """What a publication line without a poster's name (寒小秋 发表于 …) starts
+        with: a field name, a digit, a label's bracket, 原创/转载. A test of the first
+        character spares the pattern most lines of a body."""
+        return frozenset("0123456789[【原转" + "".join(name[0] for name in self.fields[2]))
 
     def is_publication_line(self, line: str) -> bool:
         """Whether ``line`` is a publication line (发布时间：… 来源：…) or a timestamp."""
@@ -291,15 +348,15 @@ class FurnitureReader:
         caller confirms each line with ``fullmatch``, so a pattern that runs on
         into the next line (``\\s*``) costs a check, never a miss.
         """
-        scan = self.scan
         found = {0}  # the first line, which no line break precedes
-        line, counted = 0, 0
-        match = scan.search(text)
-        while match:
-            line += 1 + text.count("\n", counted, match.start())
-            counted = match.start() + 1
-            found.add(line)
-            match = scan.search(text, counted)
+        for scan in self.scan:
+            line, counted = 0, 0
+            match = scan.search(text)
+            while match:
+                line += 1 + text.count("\n", counted, match.start())
+                counted = match.start() + 1
+                found.add(line)
+                match = scan.search(text, counted)
         return found
 
     def take_byline(self, line: str, byline: Byline) -> bool:

@@ -213,19 +213,41 @@ class NormalizedText:
     script: str  # "simplified", "traditional", "mixed" (or "unknown" when not converted)
 
 
-@dataclass
 class Work:
-    """One text on its way through the steps: what each step reads and leaves."""
+    """One text on its way through the steps: what each step reads and leaves.
 
-    text: str
-    counts: NormalizeCounts
-    byline: Byline
-    script: str = "unknown"
-    #: whether the text may hold full-width letters or digits (the stutter scan
-    #: finds out on the way, which spares the width step its own scan)
-    full_width: bool = True
-    #: the text's lines, once a step has split it (furniture); ``None`` before
-    lines: list[str] | None = None
+    A step reads and sets ``text``; a step that splits the text into lines can
+    leave them (``set_lines``): they are joined only if a later step reads
+    ``text``, and the final pass strips them as they are.
+    """
+
+    def __init__(self, text: str, counts: NormalizeCounts, byline: Byline) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+        self.counts = counts
+        self.byline = byline
+        self.script = "unknown"
+        #: whether the text may hold full-width letters or digits (the stutter scan
+        #: finds out on the way, which spares the width step its own scan)
+        self.full_width = True
+
+    @property
+    def text(self) -> str:
+        if self._lines is not None:
+            self._text, self._lines = "\n".join(self._lines), None
+        return self._text
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self._text, self._lines = text, None
+
+    def set_lines(self, lines: list[str]) -> None:
+        """Leave the text as lines."""
+        self._lines = lines
+
+    def lines(self) -> list[str]:
+        """The text's lines."""
+        return self._text.split("\n") if self._lines is None else self._lines
 
 
 def _gbk_lead(char: str) -> int | None:
@@ -296,7 +318,7 @@ class Normalizer:
         work = Work(text, NormalizeCounts(), Byline())
         for step in self.steps:
             step.run(self, work)
-        lines = work.text.split("\n") if work.lines is None else work.lines
+        lines = work.lines()
         # every line's blanks stripped and blank lines dropped, in C
         body = "\n".join(filter(None, map(_strip_blanks, lines)))
         return NormalizedText(body, work.counts, work.byline, work.script)
@@ -718,7 +740,7 @@ def _furniture(normalizer: Normalizer, work: Work) -> None:
     lines, removed, bylines = normalizer.furniture.strip(work.text, work.byline)
     work.counts.furniture_removed += removed
     work.counts.bylines_removed += bylines
-    work.text = "\n".join(lines)
+    work.set_lines(lines)
 
 
 #: Every normalisation step, in the order they run. The ``--no-*`` options, the

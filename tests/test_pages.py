@@ -14,7 +14,7 @@ import pytest
 
 from policetext import Config, Normalizer
 
-from .conftest import load_cases
+from .conftest import GOLD, load_cases, needs_gold
 
 CASES = load_cases("pages.jsonl")
 NORMALIZER = Normalizer()
@@ -89,3 +89,24 @@ def test_publication_lines_reach_the_document() -> None:
     assert doc.furniture == (line,)
     assert doc.source == "赣州日报"
     assert "furniture" not in doc.metadata_row()
+
+
+@needs_gold
+def test_dev_titles() -> None:
+    """The headlines of the dev pages (read from ../shared, never copied here)."""
+    import json
+    import unicodedata
+
+    from policetext import Pipeline
+
+    def squash(title: str) -> str:  # as the scorer compares titles
+        return "".join(unicodedata.normalize("NFKC", title).split())
+
+    gold = [json.loads(line) for line in (GOLD / "dev" / "gold.jsonl").open(encoding="utf-8")]
+    titled = [g for g in gold if g.get("title")]
+    pipeline = Pipeline()
+    right = 0
+    for g in titled:
+        title = pipeline.parse_path(GOLD / "dev" / "corpus" / g["doc"]).title or ""
+        right += squash(title) == squash(g["title"])
+    assert right / len(titled) >= 0.85

@@ -65,7 +65,8 @@ _HAN_ONE_RE = re.compile(f"[{HAN}]")
 
 @dataclass
 class Byline:
-    """Metadata taken out of the body: who wrote and edited the article."""
+    """Metadata taken out of the page: who wrote and edited the article, its
+    title, and the publication lines removed as furniture."""
 
     source: str = ""
     reporters: list[str] = field(default_factory=list)
@@ -196,7 +197,7 @@ class FurnitureReader:
             names[name] = field_name
         keys = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
         bare = "|".join(n for n in names if n.endswith(("于", "於")))  # no colon needed
-        value = rf"(?:{_WHEN}|[^:：|｜]{{0,40}}?)"
+        value = rf"(?:{_WHEN}|[【\[][^】\]]{{0,20}}[】\]]|[^:：|｜【】\[\]]{{0,40}}?)"
         field = rf"(?:(?:{keys})\s*[:：]|(?:{bare}))\s*{value}"
         # a forum's poster (寒小秋 发表于 …), a WeChat account (原创 公安部刑侦局 2024-…)
         poster = (
@@ -205,7 +206,8 @@ class FurnitureReader:
         )
         # a forum's post line ends in its chrome: | 显示全部楼层 | 阅读模式
         chrome = r"(?:[|｜]\s*[^|｜:：。，]{1,10}\s*)*"
-        line = rf"{_LABEL}?{poster}?(?:(?:{_WHEN}|{field})[\s|｜/·]*)+{chrome}"
+        # fields may stand in brackets: 【来源：某某网】 【字体：大 中 小】
+        line = rf"[【\[]?{_LABEL}?{poster}?(?:(?:{_WHEN}|{field})[\s|｜/·【】\[\]]*)+{chrome}"
         finder = rf"(?:(?:{keys})\s*[:：]|(?:{bare}))\s*"
         return re.compile(line), re.compile(finder), names
 
@@ -226,7 +228,7 @@ class FurnitureReader:
         out = []
         # the page's first lines as read: what the title is found among
         head: list[tuple[str, str]] = []
-        in_list = False
+        in_list = body_seen = False
         for index, line in enumerate(lines):
             stripped = line.strip(" \t\u3000\u00a0")
             if not stripped:
@@ -264,7 +266,9 @@ class FurnitureReader:
                 continue
             if len(stripped) <= 12 and list_head(stripped):
                 removed += 1
-                in_list = True
+                # its stories go after the article; before it, a short line may be
+                # the article's own headline
+                in_list = body_seen
                 continue
             if any_inline:
                 stripped, n = inline.subn("", stripped)
@@ -277,6 +281,7 @@ class FurnitureReader:
                     head.append(("meta", stripped))
                 continue
             out.append(stripped)
+            body_seen = body_seen or _is_body(stripped)
             if len(head) < _HEAD_LINES:
                 head.append(("text", stripped))
         self.read_lead_bylines([line for kind, line in head if kind == "text"], byline)
@@ -288,7 +293,7 @@ class FurnitureReader:
         """What a publication line without a poster's name (寒小秋 发表于 …) starts
         with: a field name, a digit, a label's bracket, 原创/转载. A test of the first
         character spares the pattern most lines of a body."""
-        return frozenset("0123456789[【原转" + "".join(name[0] for name in self.fields[2]))
+        return frozenset("0123456789[【(（原转" + "".join(name[0] for name in self.fields[2]))
 
     def is_publication_line(self, line: str) -> bool:
         """Whether ``line`` is a publication line (发布时间：… 来源：…) or a timestamp."""
@@ -314,7 +319,7 @@ class FurnitureReader:
         for at, match in enumerate(found):
             key = match[0].rstrip(" \t:：")
             end = found[at + 1].start() if at + 1 < len(found) else len(line)
-            value = line[match.end() : end].strip(" \t|｜/·")
+            value = line[match.end() : end].strip(" \t|｜/·【】[]")
             kind = names.get(key, "other")
             if not value or kind in ("date", "other"):
                 continue

@@ -26,10 +26,14 @@ _INLINE_TAGS = (
     "meta|link|small|source|span|strong|sub|sup|svg|tt|u|video|audio|iframe|wbr|o:p|"
     "html|head|body|title|mpvoice|mp-style-type|colgroup|col|caption|select|option|nobr"
 )
-# an attribute list: quoted values may hold ">"
-_ATTRS = r"""(?:\s(?:[^<>"']|"[^"]*"|'[^']*')*)?/?"""
-_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>", re.S)
-_HIDDEN_RE = re.compile(r"<(script|style|noscript)\b[^<>]*>.*?</\1\s*>", re.S | re.I)
+# an attribute list: quoted values may hold ">". Every repetition is bounded, so
+# that a stray "<p" or quote costs a bounded look, never a scan to the text's end.
+_ATTRS = r"""(?:\s(?:[^<>"']|"[^"\n]{0,500}"|'[^'\n]{0,500}'){0,2000})?/?"""
+# a comment left open ends at its line's end: the rest of the text is kept
+_COMMENT_RE = re.compile(
+    r"<!--.{0,20000}?-->|<!--[^\n]*|<!\[CDATA\[.{0,20000}?\]\]>|<![A-Za-z][^<>\n]{0,500}>", re.S
+)
+_HIDDEN_OPEN_RE = re.compile(r"<(script|style|noscript)\b[^<>]{0,2000}>", re.I)
 _BLOCK_RE = re.compile(rf"</?(?:{_BLOCK_TAGS}){_ATTRS}>", re.I)
 _INLINE_RE = re.compile(rf"</?(?:{_INLINE_TAGS}){_ATTRS}>", re.I)
 # a named or numeric character reference (the ";" may be missing after &nbsp)
@@ -55,6 +59,32 @@ def _decode(text: str) -> tuple[str, int]:
     return text.translate(_BLANKS) if count else text, count
 
 
+def _drop_hidden(text: str) -> tuple[str, int]:
+    """``script``, ``style`` and ``noscript`` elements removed with their content
+    (an element left open: its tag only); one pass, found with ``str.find``."""
+    pieces: list[str] = []
+    lower = ""
+    done = count = 0
+    unclosed: set[str] = set()
+    for match in _HIDDEN_OPEN_RE.finditer(text):
+        if match.start() < done:  # inside an element already removed
+            continue
+        lower = lower or text.lower()
+        name = match[1].lower()
+        # no closing tag after one place: none after any later one
+        end = -1 if name in unclosed else lower.find(f"</{name}", match.end())
+        if end < 0:
+            unclosed.add(name)
+        close = text.find(">", end) if end >= 0 else -1
+        pieces.append(text[done : match.start()])
+        done = close + 1 if close >= 0 else match.end()
+        count += 1
+    if not count:
+        return text, 0
+    pieces.append(text[done:])
+    return "".join(pieces), count
+
+
 def strip_markup(text: str) -> tuple[str, int]:
     """``text`` without HTML comments and tags, entities decoded; and how many
     pieces of markup were removed or decoded.
@@ -68,12 +98,12 @@ def strip_markup(text: str) -> tuple[str, int]:
     if "&" in text:
         text, count = _decode(text)
     if "<" in text:
-        for pattern, replacement in (
-            (_COMMENT_RE, ""),
-            (_HIDDEN_RE, ""),
-            (_BLOCK_RE, "\n"),
-            (_INLINE_RE, ""),
-        ):
+        text, n = _COMMENT_RE.subn("", text)
+        count += n
+        if "<" in text:
+            text, n = _drop_hidden(text)
+            count += n
+        for pattern, replacement in ((_BLOCK_RE, "\n"), (_INLINE_RE, "")):
             text, n = pattern.subn(replacement, text)
             count += n
     return text, count

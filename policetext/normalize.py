@@ -13,9 +13,10 @@ ftfy keeps its fixers; each runs because it needs the text the previous one leav
 4. ``collapse`` (switch ``stutter``): scraping doubles (``,,`` ``为为192192``).
 5. ``width``: full-width digits and Latin letters to ASCII; ASCII ``,:;()?!``
    beside Chinese text to the Chinese forms.
-6. ``rejoin`` (switch ``stutter``): words broken across a line break (``今`` / ``年以来``).
-7. ``furniture``: page furniture removed; bylines and editor become metadata
+6. ``furniture``: page furniture removed; bylines and editor become metadata
    (:mod:`policetext.furniture`).
+7. ``rejoin`` (switch ``stutter``): words broken across a line break (``今`` /
+   ``年以来``); after furniture, which can bring two halves together.
 
 Finally lines are stripped and blank lines dropped: one paragraph per line.
 Normalising normalised text changes nothing.
@@ -778,17 +779,17 @@ STEPS: tuple[Step, ...] = (
         counters=("width_fixed",),
     ),
     Step(
+        "furniture",
+        _furniture,
+        help="Keep page furniture and bylines.",
+        counters=("furniture_removed", "bylines_removed"),
+    ),
+    Step(
         "rejoin",
         _rejoin,
         flag="stutter",
         help="Keep doubled pieces and broken lines.",
         counters=("stutter_fixed", "lines_rejoined"),
-    ),
-    Step(
-        "furniture",
-        _furniture,
-        help="Keep page furniture and bylines.",
-        counters=("furniture_removed", "bylines_removed"),
     ),
 )
 

@@ -50,3 +50,23 @@ def test_text_that_only_looks_like_markup_stays(text: str) -> None:
 def test_pieces_are_counted() -> None:
     # two tags, one comment, one entity
     assert strip_markup("<b>共</b><!--x-->&nbsp;人")[1] == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['<p "' * 20000, "<!--" * 20000, "<script>" * 20000, '<a title="x' * 20000, "<" * 100000],
+)
+def test_stray_markup_costs_a_bounded_look(text: str) -> None:
+    import time
+
+    started = time.process_time()
+    strip_markup(text)
+    assert time.process_time() - started < 2  # each is about 0.03 s: quadratic would be minutes
+
+
+def test_an_open_comment_ends_at_its_line() -> None:
+    assert strip_markup("正文<!-- 未闭合\n下一行")[0] == "正文\n下一行"
+
+
+def test_an_open_script_loses_its_tag_only() -> None:
+    assert strip_markup("<script>正文")[0] == "正文"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from policetext.datafiles import common_words, shipped_lines
 from policetext.patterns import first_chars, literal_first_chars, search_at
@@ -27,7 +27,7 @@ _EDITOR_WORDS = "责任编辑|编辑|校对|审核|终审"
 _EDITOR_RE = re.compile(rf"^(?:{_EDITOR_WORDS})\s*[:：]\s*(?P<names>.{{1,30}})$")
 _NEXT_FIELD_RE = re.compile(r"\s*[^\s:：]{1,5}[:：]")
 _SENTENCE_MARK_RE = re.compile("[。，；！？“”]")  # none of them is in a byline
-_NAME_RE = re.compile(f"[{HAN}]{{2,4}}(?:[·•][{HAN}]{{2,6}})?")
+_NAME = f"[{HAN}]{{2,4}}(?:[·•][{HAN}]{{2,6}})?"
 _SOURCE_END_RE = re.compile(r"(报|网|刊|台|社|杂志|新闻|客户端|[/／])$")
 
 
@@ -43,14 +43,14 @@ _HEAD_LINES = 60  # lines of a page's head the title is looked for among
 _LEAD_LINES = 3  # paragraphs whose bylines are read in place
 _SENTENCE_END_RE = re.compile("[。！？]")
 _BULLETS = "•▪►·"
-_MENU_HEADING_RE = re.compile(f"[{HAN}]{{1,4}}")
-_LEAD_BYLINE_RE = re.compile(
+_MENU_HEADING = f"[{HAN}]{{1,4}}"
+_LEAD_BYLINE = (
     r"[(（]\s*[\u4e00-\u9fff]{0,8}?((?:本报|本台|本刊|本网|特约|首席|见习|实习|融媒体|全媒体)?"
     r"(?:记者|通讯员|实习生)[^()（）。]{1,40})[)）]"
 )
 # 中央社记者赵六台北5日电: a name of two or three, a place of two, the day
-_DATELINE_REPORTER_RE = re.compile(f"记者([{HAN}]{{2,3}}?)[{HAN}]{{2}}\\d{{1,2}}日[电讯]")
-_SLASH_BYLINE_RE = re.compile(
+_DATELINE_REPORTER = f"记者([{HAN}]{{2,3}}?)[{HAN}]{{2}}\\d{{1,2}}日[电讯]"
+_SLASH_BYLINE = (
     f"(?:[{HAN}]{{0,10}})?记者\\s*(?P<names>[{HAN}]{{2,4}}(?:、[{HAN}]{{2,4}})*)"
     f"\\s*[/／]\\s*[{HAN}]{{2,8}}(?:报导|报道)"
 )
@@ -60,7 +60,14 @@ def _kind_pattern(line: str) -> tuple[str, str, str]:
     return line.partition("\t")
 
 
-_HAN_ONE_RE = re.compile(f"[{HAN}]")
+_ONE_HAN = f"[{HAN}]"
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A pattern compiled on first use: a class of all Han takes milliseconds to
+    compile, which every process would pay at import."""
+    return re.compile(pattern)
 
 
 @dataclass
@@ -90,7 +97,7 @@ def _split_names(chunk: str) -> list[str]:
     for piece in re.split(r"[\s●·•:：、，,/／]+", chunk):
         if not piece:
             continue
-        if not _NAME_RE.fullmatch(piece):
+        if not _compiled(_NAME).fullmatch(piece):
             return []
         names.append(piece)
     return names
@@ -305,7 +312,7 @@ class FurnitureReader:
         at = len(out) - 1
         while at >= 0 and not out[at].strip():
             at -= 1
-        if at < 0 or not _MENU_HEADING_RE.fullmatch(out[at]):
+        if at < 0 or not _compiled(_MENU_HEADING).fullmatch(out[at]):
             return 0
         heading = out.pop(at)
         if ("text", heading) in head:
@@ -335,14 +342,14 @@ class FurnitureReader:
         通讯员 赵四）``, ``中央社记者赵六台北5日电``."""
         pattern, roles = self.byline_roles
         for line in lines[:_LEAD_LINES]:
-            for inner in _LEAD_BYLINE_RE.findall(line[:80]):
+            for inner in _compiled(_LEAD_BYLINE).findall(line[:80]):
                 parts = pattern.split(inner)
                 for role, chunk in zip(parts[1::2], parts[2::2], strict=False):
                     target = getattr(byline, roles[role])
                     for name in _split_names(chunk.strip(" ，,")):
                         if name not in target:
                             target.append(name)
-            for name in _DATELINE_REPORTER_RE.findall(line[:60]):
+            for name in _compiled(_DATELINE_REPORTER).findall(line[:60]):
                 if name not in byline.reporters:
                     byline.reporters.append(name)
 
@@ -374,7 +381,7 @@ class FurnitureReader:
             return True
         if len(line) > 60 or _SENTENCE_MARK_RE.search(line):
             return False
-        slash = _SLASH_BYLINE_RE.fullmatch(line)  # 记者王兆麟/花莲报导
+        slash = _compiled(_SLASH_BYLINE).fullmatch(line)  # 记者王兆麟/花莲报导
         if slash:
             byline.reporters.extend(n for n in slash["names"].split("、") if n)
             return True
@@ -388,7 +395,7 @@ class FurnitureReader:
         for role, chunk in zip(parts[1::2], parts[2::2], strict=False):
             names = _split_names(chunk)
             # a name written right after its role must look like one (记者王五)
-            if not names or (_HAN_ONE_RE.match(chunk) and not _joined_name(names[0])):
+            if not names or (_compiled(_ONE_HAN).match(chunk) and not _joined_name(names[0])):
                 return False
             found.setdefault(roles[role], []).extend(names)
         lead = parts[0].strip(" ●·•:：/")
@@ -403,7 +410,6 @@ class FurnitureReader:
 
 
 # ---- the title --------------------------------------------------------------
-_HAN_RE = re.compile(f"[{HAN}]")
 # how a body paragraph opens: 本报讯, 新华社北京3月5日电, 【本报讯】
 _LEAD_RE = re.compile(r"[【\[]?[^。，]{0,24}(?:讯|电)\s*[】\]]?\s*[(（【]|【本报讯】|【本报消息】")
 _TIME_SUFFIX_RE = re.compile(r"\s*[(（]\d{1,2}[:：]\d{2}[)）]$")
@@ -421,7 +427,7 @@ def _is_body(line: str) -> bool:
 
 def _title_shaped(line: str) -> bool:
     """Whether a line could be a headline: short, mostly Han, whole."""
-    if not 4 <= len(line) <= _MAX_TITLE or len(_HAN_RE.findall(line)) < 4:
+    if not 4 <= len(line) <= _MAX_TITLE or len(_compiled(_ONE_HAN).findall(line)) < 4:
         return False
     if line.startswith(("—", "-", "“", "‘", "「")) and not _closes_quote(line):
         return False  # a subtitle (——), or a quotation cut by the line's end

@@ -13,7 +13,6 @@ Only tags of HTML's own names are touched, so ``<20mg``, ``1<2>0`` and
 
 from __future__ import annotations
 
-import html
 import re
 
 # the tags whose end (or start) breaks a line in a browser
@@ -46,6 +45,8 @@ _BLANKS = str.maketrans({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": 
 
 def _decode(text: str) -> tuple[str, int]:
     """Decode entities until none is left (twice-escaped scrapes); and how many."""
+    import html  # its table of entities only for text that writes some
+
     count = 0
     for _ in range(4):
         found = len(_ENTITY_RE.findall(text))

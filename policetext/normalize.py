@@ -72,7 +72,7 @@ _GARBLE_TO_NOTE_RE = re.compile(
     rf"\?(?P<note>[{_PINYIN_LETTERS}]{{1,6}})\)"
 )
 # an intact annotation elsewhere in the text: which character a reading belongs to
-_ANNOTATED_RE = re.compile(f"([{HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]")
+_ANNOTATED = f"([{HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]"
 _REPLACEMENT_RUN = re.compile("\ufffd+")
 
 # -- 2. pinyin annotations --------------------------------------------------
@@ -408,7 +408,7 @@ class Normalizer:
                 return match[0]
             if readings is None:
                 readings = {}
-                for char, reading in _ANNOTATED_RE.findall(text):
+                for char, reading in re.findall(_ANNOTATED, text):
                     readings.setdefault(reading, set()).add(char)
             lead = raw[-1]
             found = {c for c in readings.get(match["note"], ()) if _gbk_lead(c) == lead}

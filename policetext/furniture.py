@@ -413,6 +413,11 @@ class FurnitureReader:
 # how a body paragraph opens: 本报讯, 新华社北京3月5日电, 【本报讯】
 _LEAD_RE = re.compile(r"[【\[]?[^。，]{0,24}(?:讯|电)\s*[】\]]?\s*[(（【]|【本报讯】|【本报消息】")
 _TIME_SUFFIX_RE = re.compile(r"\s*[(（]\d{1,2}[:：]\d{2}[)）]$")
+_BRACKET_TITLE_RE = re.compile(r"【([^【】]{4,48})】(?=.)")
+# what a bracket at a paragraph's start holds when it is a label, not a headline
+_LABEL_WORD_RE = re.compile(
+    r"(?:讯|电|消息|报道|导读|摘要|编者按|提示|提醒|声明|公告|通知|预告|快讯|速报)$|^#"
+)
 _MAX_TITLE = 48
 
 
@@ -467,7 +472,7 @@ def find_title(head: list[tuple[str, str]]) -> str | None:
         before.append((kind, line))
     where = [i for i, (kind, line) in enumerate(before) if kind == "text" and _title_shaped(line)]
     if not where:
-        return None
+        return _bracketed_title(head)
     texts = [before[i][1] for i in where]
 
     def followed_by(i: int, kinds: tuple[str, ...]) -> bool:
@@ -494,6 +499,17 @@ def find_title(head: list[tuple[str, str]]) -> str | None:
     if chosen is None:
         chosen = max(where, key=lambda i: len(before[i][1]))
     return _clean_title(before[chosen][1])
+
+
+def _bracketed_title(head: list[tuple[str, str]]) -> str | None:
+    """The headline a post writes in brackets at the start of its first paragraph
+    (a Weibo or WeChat post: ``【某某警方破获一起诈骗案】近日，…``), when nothing
+    stands before it; a label (``【本报讯】``) is no headline."""
+    first = next((line for kind, line in head if kind == "text"), None)
+    match = _BRACKET_TITLE_RE.match(first or "")
+    if match is None or _LABEL_WORD_RE.search(match[1]) or not _title_shaped(match[1]):
+        return None
+    return match[1]
 
 
 def _clean_title(title: str) -> str:

@@ -32,12 +32,14 @@ _SOURCE_END_RE = re.compile(r"(报|网|刊|台|社|杂志|新闻|客户端|[/／
 
 
 # dates and times of publication lines: 2024-03-15 09:31, 2020年7月23日 星期四, 09月07日 21:04
-_DATE = (
-    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|\d{4}年\d{1,2}月"
-)
+# (a day without its year only with a time: 3月15日 alone heads a chronology's entry)
+_DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
 _TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
-_WHEN = rf"(?:(?:{_DATE})(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*{_TIME})?|{_TIME})"
+_WEEKDAY = r"(?:\s*(?:星期|周)[一二三四五六日天])?"
+_WHEN = (
+    rf"(?:(?:{_DATE}){_WEEKDAY}(?:\s*{_TIME})?"
+    rf"|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日{_WEEKDAY}\s*{_TIME}|{_TIME})"
+)
 _LABEL = r"(?:[\[【][^\]】]{1,10}[\]】]\s*)"  # [电影点评] before the fields
 _HEAD_LINES = 60  # lines of a page's head the title is looked for among
 _LEAD_LINES = 3  # paragraphs whose bylines are read in place
@@ -209,7 +211,7 @@ class FurnitureReader:
         # a forum's poster (寒小秋 发表于 …), a WeChat account (原创 公安部刑侦局 2024-…)
         poster = (
             rf"(?:[^\s:：。，]{{1,16}}\s+(?={bare})"
-            rf"|(?:原创|转载)?\s*[^\s:：。，]{{1,20}}\s+(?=\d{{4}}[-/.年]))"
+            rf"|(?:原创|转载)?\s*[^\s:：。，]{{1,20}}\s+(?=\d{{4}}[-/.]\d))"
         )
         # a forum's post line ends in its chrome: | 显示全部楼层 | 阅读模式
         chrome = r"(?:[|｜]\s*[^|｜:：。，]{1,10}\s*)*"

@@ -39,6 +39,9 @@ def test_publication_lines(line: str) -> None:
         "涉案资金来源：境外赌博平台，共计12万元。",
         "时间就是生命",
         "2023年",
+        "2023年12月",  # a chronology's heading
+        "3月15日",
+        "截至 2023年12月",
         "来源于群众的线索",
     ],
 )

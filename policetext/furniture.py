@@ -42,7 +42,7 @@ _WHEN = (
 )
 _LABEL = r"(?:[\[【][^\]】]{1,10}[\]】]\s*)"  # [电影点评] before the fields
 _HEAD_LINES = 60  # lines of a page's head the title is looked for among
-_LEAD_LINES = 3  # paragraphs whose bylines are read in place
+_LEAD_LINES = 6  # lines of a page's head whose bylines are read in place (titles first)
 _SENTENCE_END_RE = re.compile("[。！？]")
 _BULLETS = "•▪►·"
 _MENU_HEADING = f"[{HAN}]{{1,4}}"
@@ -52,6 +52,11 @@ _LEAD_BYLINE = (
 )
 # 中央社记者赵六台北5日电: a name of two or three, a place of two, the day
 _DATELINE_REPORTER = f"记者([{HAN}]{{2,3}}?)[{HAN}]{{2}}\\d{{1,2}}日[电讯]"
+# the outlet of a dateline: 新华社北京5月27日电, 中新网南宁5月21日电, 中央社记者赵六台北5日电
+_DATELINE_OUTLET = (
+    f"[(（]?([{HAN}]{{1,6}}?(?:社|网|报|台|新闻))(?:记者[{HAN}]{{2,3}})?"
+    f"[{HAN}]{{0,4}}\\d{{1,2}}(?:月\\d{{1,2}})?日(?:电|讯)"
+)
 _SLASH_BYLINE = (
     f"(?:[{HAN}]{{0,10}})?记者\\s*(?P<names>[{HAN}]{{2,4}}(?:、[{HAN}]{{2,4}})*)"
     f"\\s*[/／]\\s*[{HAN}]{{2,8}}(?:报导|报道)"
@@ -354,6 +359,9 @@ class FurnitureReader:
             for name in _compiled(_DATELINE_REPORTER).findall(line[:60]):
                 if name not in byline.reporters:
                     byline.reporters.append(name)
+            outlet = _compiled(_DATELINE_OUTLET).match(line)
+            if outlet and not byline.source and not outlet[1].startswith("本"):
+                byline.source = outlet[1]  # 新华社北京3月5日电, 台海网1月11日讯
 
     def _candidates(self, text: str) -> set[int]:
         """The lines (by index) that a whole-line furniture pattern may match.

@@ -115,6 +115,23 @@ def test_bylines_in_the_lead_are_read_in_place(
     assert (byline.reporters, byline.correspondents) == (reporters, correspondents)
 
 
+@pytest.mark.parametrize(
+    ("lead", "source"),
+    [
+        ("新华社北京5月27日电（记者任小青、熊宇）" + BODY, "新华社"),
+        ("中新网南宁5月21日电（许某某）" + BODY, "中新网"),
+        ("某地网1月11日讯 （海峡导报记者 吴敏）" + BODY, "某地网"),
+        ("（中央社记者赵六台北5日电）" + BODY, "中央社"),
+        ("本报北京3月5日电 " + BODY, ""),  # 本报: the outlet is not named
+        ("本报讯（记者 王五）" + BODY, ""),
+    ],
+)
+def test_the_outlet_of_a_dateline(lead: str, source: str) -> None:
+    byline = Byline()
+    READER.read_lead_bylines([lead], byline)
+    assert byline.source == source
+
+
 def _head(*pairs: str) -> list[tuple[str, str]]:
     """``kind:line`` strings as the reader's head list."""
     return [tuple(pair.split(":", 1)) for pair in pairs]  # type: ignore[misc]

@@ -39,7 +39,7 @@ from policetext.io import (
 )
 from policetext.keywords import Keyword, KeywordExtractor
 from policetext.linemap import LineMap, raw_line_map
-from policetext.normalize import Normalizer
+from policetext.normalize import Normalizer, check_skip
 from policetext.segment import Segmenter
 from policetext.text import count_han, script_of
 from policetext.units import UnitExtractor
@@ -110,6 +110,7 @@ class Analyser:
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
+        check_skip(self.config)  # a bad step name fails here, before any input is read
 
     @cached_property
     def normalizer(self) -> Normalizer:
@@ -185,14 +186,14 @@ class Analyser:
             if segment or pos
             else Tokens([], [], [])
         )
-        first_line = body.split("\n", 1)[0] if body else ""
         return Document(
             doc=doc,
             text=body,
             path=path,
             encoding=encoding,
             script=result.script,
-            title=first_line,
+            title=result.byline.title,
+            furniture=tuple(result.byline.furniture),
             source=result.byline.source,
             reporters=tuple(result.byline.reporters),
             correspondents=tuple(result.byline.correspondents),
@@ -302,6 +303,7 @@ class Analyser:
             editor=tuple(entry["editor"]),
             changes=dict(entry["changes"]),
             tokens=tokens,
+            furniture=tuple(entry.get("furniture", ())),
             line_map=_line_map_of(entry.get("line_map")),
         )
 
@@ -380,6 +382,7 @@ def join_documents(parts: Iterable[Document]) -> Document:
         reporters=tuple(facts["reporters"]),
         correspondents=tuple(facts["correspondents"]),
         editor=tuple(facts["editor"]),
+        furniture=tuple(line for d in documents for line in d.furniture),
         changes={key: changes[key] for key in first.changes},
         tokens=Tokens(words, starts, ends, tags if words and tags else None),
         offset=0,
@@ -399,6 +402,7 @@ def _cache_entry(document: Document) -> dict[str, Any]:
         "correspondents": list(document.correspondents),
         "editor": list(document.editor),
         "changes": dict(document.changes),
+        "furniture": list(document.furniture),
         "line_map": _line_map_entry(document.line_map),
     }
 

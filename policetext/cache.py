@@ -20,7 +20,6 @@ import json
 import os
 import zlib
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -35,22 +34,11 @@ def _version() -> str:
 
 
 def settings_fingerprint(config: Config) -> str:
-    """What of the configuration changes the normalised text."""
-    relevant = {
-        key: value
-        for key, value in asdict(config).items()
-        if key
-        in (
-            "conversion",
-            "strip_pinyin",
-            "repair_garbled",
-            "fix_width",
-            "fix_stutter",
-            "strip_furniture",
-            "encoding",
-        )
-    }
-    return json.dumps(relevant, sort_keys=True)
+    """What of the configuration changes the normalised text (derived from the
+    registry of normalisation steps: see ``policetext.normalize.settings_fingerprint``)."""
+    from policetext.normalize import settings_fingerprint as fingerprint
+
+    return fingerprint(config)
 
 
 class NormalizedCache:

@@ -24,6 +24,7 @@ from policetext.errors import InputError, PolicetextError
 from policetext.figures import KINDS
 from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources, stdin_source
 from policetext.keywords import METHODS, rank_corpus, rank_documents, read_stopwords
+from policetext.normalize import counter_names, switches
 from policetext.output import (
     FORMATS,
     Section,
@@ -186,12 +187,11 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="With --engine dask: the Dask scheduler (tcp://host:8786) [default: a "
             "local cluster of --jobs worker processes].",
         ),
-        click.option("--no-convert", is_flag=True, help="Keep traditional characters."),
-        click.option("--no-pinyin", is_flag=True, help="Keep pinyin annotations like 習(xí)."),
-        click.option("--no-repair", is_flag=True, help="Keep garbled GBK stretches as they are."),
-        click.option("--no-width", is_flag=True, help="Keep full-width digits, ASCII punctuation."),
-        click.option("--no-stutter", is_flag=True, help="Keep doubled pieces and broken lines."),
-        click.option("--no-furniture", is_flag=True, help="Keep page furniture and bylines."),
+        # one --no-NAME per switch of the registry of normalisation steps
+        *(
+            click.option(f"--no-{name}", is_flag=True, help=help)
+            for name, help in switches().items()
+        ),
         click.option(
             "--dict",
             "user_dicts",
@@ -212,11 +212,7 @@ def build_config(opts: dict[str, Any]) -> Config:
         raise click.UsageError("--scheduler needs --engine dask")
     return Config(
         conversion=None if opts.get("no_convert") else opts.get("conversion", "t2s"),
-        strip_pinyin=not opts.get("no_pinyin"),
-        repair_garbled=not opts.get("no_repair"),
-        fix_width=not opts.get("no_width"),
-        fix_stutter=not opts.get("no_stutter"),
-        strip_furniture=not opts.get("no_furniture"),
+        skip=frozenset(name for name in switches() if opts.get(f"no_{name}")),
         encoding=opts.get("encoding"),
         glob=opts.get("glob", "*.txt"),
         user_dicts=tuple(opts.get("user_dicts", ())),
@@ -434,20 +430,11 @@ def cli() -> None:
     """
 
 
-REPORT_COLUMNS = (
-    "doc",
-    "encoding",
-    "script",
-    "garbled_repaired",
-    "garbled_dropped",
-    "pinyin_removed",
-    "converted_chars",
-    "width_fixed",
-    "stutter_fixed",
-    "lines_rejoined",
-    "furniture_removed",
-    "bylines_removed",
-)
+def report_columns() -> tuple[str, ...]:
+    """The columns of ``normalize --report``: one per counter of the steps' registry."""
+    return ("doc", "encoding", "script", *counter_names())
+
+
 DOCUMENT_COLUMNS = (
     "doc",
     "title",
@@ -489,7 +476,7 @@ def normalize(run: CorpusRun, report: bool, output_dir: Path | None, fmt: str) -
     out = stdout()
     if report:
         rows = run.run(CHANGE_ROW)
-        write_rows(rows, run.columns(REPORT_COLUMNS), "auto" if fmt == "text" else fmt, out)
+        write_rows(rows, run.columns(report_columns()), "auto" if fmt == "text" else fmt, out)
     elif output_dir is not None:
         for name, pieces in run.run(NAMED_TEXT):
             target = output_dir / _output_name(name)
@@ -1176,7 +1163,8 @@ def dedup(run: CorpusRun, threshold: float, fmt: str) -> None:
 def _short_doc_row(stats: Any) -> dict[str, Any]:
     row = stats.as_row()
     row["doc"] = Path(stats.doc).stem
-    row["title"] = stats.title if len(stats.title) <= 12 else stats.title[:11] + "…"
+    title = stats.title or ""
+    row["title"] = title if len(title) <= 12 else title[:11] + "…"
     row["keywords"] = "、".join(stats.top_keywords)
     return row
 

@@ -35,21 +35,15 @@ def default_cache_dir() -> Path:
 class Config:
     """Settings for a :class:`~policetext.pipeline.Pipeline`.
 
-    Every normalisation step is on by default; each can be turned off.
+    Every normalisation step is on by default; each can be turned off (``skip``).
     """
 
     #: OpenCC conversion to simplified, or ``None`` to keep the script as written.
     conversion: str | None = "t2s"
-    #: remove inline pinyin annotations such as ``習(xí)``.
-    strip_pinyin: bool = True
-    #: repair GBK stretches decoded one byte out of step; mark the rest as noise.
-    repair_garbled: bool = True
-    #: full-width digits/letters to ASCII; ASCII punctuation between Chinese to Chinese forms.
-    fix_width: bool = True
-    #: undo scraping stutter (doubled pieces) and rejoin words broken across lines.
-    fix_stutter: bool = True
-    #: remove page furniture and move bylines/editor into document metadata.
-    strip_furniture: bool = True
+    #: normalisation steps turned off, by switch name (``policetext.normalize.STEPS``:
+    #: ``repair``, ``pinyin``, ``convert``, ``width``, ``stutter``, ``furniture``);
+    #: each is what the CLI's ``--no-NAME`` turns off.
+    skip: frozenset[str] = frozenset()
     #: force an input encoding instead of detecting one per file.
     encoding: str | None = None
     #: file-name pattern for directory walks.
@@ -92,6 +86,9 @@ class Config:
             raise ConfigError(
                 f"unknown conversion {self.conversion!r}; choose one of {', '.join(CONVERSIONS)}"
             )
+        # the names in ``skip`` are the normalisation registry's: checked when a
+        # Normalizer (and so an Analyser or Pipeline) is made with this config
+        object.__setattr__(self, "skip", frozenset(self.skip))
         from policetext.engines import resolve_segmenter
 
         resolve_segmenter(self.engine)  # an unknown or missing engine fails here, early

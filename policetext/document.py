@@ -213,7 +213,8 @@ class Document:
     path: str | None = None
     encoding: str = "str"
     script: str = "unknown"
-    title: str = ""
+    #: the headline as printed; ``None`` when the page shows none
+    title: str | None = None
     source: str = ""
     reporters: tuple[str, ...] = ()
     correspondents: tuple[str, ...] = ()
@@ -222,6 +223,9 @@ class Document:
     tokens: Sequence[Token] = ()  # a Tokens when segmented
     #: fields of a table-shaped input that travel into every output row (date, source …)
     meta: Mapping[str, str] = field(default_factory=dict)
+    #: removed page lines that carry metadata (publication lines, timestamps): what
+    #: a reader of the document's date reads; not printed in rows
+    furniture: tuple[str, ...] = ()
     #: filled by Pipeline.parse (the notebook API): extracted figures and units, and
     #: the keyword ranking behind keywords()
     figures: tuple[Any, ...] = ()

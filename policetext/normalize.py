@@ -1,21 +1,29 @@
 """Repair and normalise decoded text, one small function per fix.
 
-Steps run in this order, because each needs the text the previous one leaves:
+The steps are one ordered table, :data:`STEPS` (at the end of this module), as
+ftfy keeps its fixers; each runs because it needs the text the previous one leaves:
 
-1. ``repair_garbled``: GBK stretches decoded one byte out of step are re-encoded
-   and read one byte later; what cannot be repaired becomes the noise mark ``〓``.
+0. ``markup``: HTML comments and tags removed, entities decoded (:mod:`policetext.markup`).
+1. ``repair``: GBK stretches decoded one byte out of step are re-encoded and
+   read one byte later; what cannot be repaired becomes the noise mark ``〓``.
    (Must run on the raw text: the repair needs the garbled characters as they are.)
-2. ``strip_pinyin``: ``見習(xí)記者`` → ``見習記者``.
-3. ``to_simplified``: OpenCC t2s (or tw2s, hk2s); lines with no traditional
-   character are not passed to OpenCC at all.
-4. ``fix_width``: full-width digits and Latin letters to ASCII; ASCII ``,:;()?!``
+2. ``pinyin``: ``見習(xí)記者`` → ``見習記者``.
+3. ``convert``: OpenCC t2s (or tw2s, hk2s); lines with no traditional character
+   are not passed to OpenCC at all (:mod:`policetext.convertible`).
+4. ``collapse`` (switch ``stutter``): scraping doubles (``,,`` ``为为192192``).
+5. ``width``: full-width digits and Latin letters to ASCII; ASCII ``,:;()?!``
    beside Chinese text to the Chinese forms.
-5. ``fix_stutter``: scraping doubles (``,,`` ``为为192192``) and words broken across
-   a line break (``今`` / ``年以来``).
-6. ``strip_furniture``: page furniture removed; bylines and editor become metadata.
+6. ``furniture``: page furniture removed; bylines and editor become metadata
+   (:mod:`policetext.furniture`).
+7. ``rejoin`` (switch ``stutter``): words broken across a line break (``今`` /
+   ``年以来``); after furniture, which can bring two halves together.
 
 Finally lines are stripped and blank lines dropped: one paragraph per line.
 Normalising normalised text changes nothing.
+
+A new step is one function of ``(normalizer, work)`` and one :class:`Step` entry
+in :data:`STEPS`: its ``--no-*`` option, its ``Config.skip`` name, its ``--report``
+columns and its part of the cache fingerprint follow from the entry.
 """
 
 from __future__ import annotations
@@ -24,15 +32,18 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import compress
 from operator import eq, methodcaller, ne
 
 from policetext.config import Config
-from policetext.datafiles import common_chars, common_words, shipped_lines
-from policetext.engines import fast_converter, pure_converter, pure_opencc_root, resolve_segmenter
-from policetext.patterns import literal_first_chars, search_at
+from policetext.convertible import Convertibles
+from policetext.datafiles import common_chars, common_words
+from policetext.engines import fast_converter, pure_converter, resolve_segmenter
+from policetext.errors import ConfigError
+from policetext.furniture import Byline, FurnitureReader
+from policetext.markup import strip_markup
 from policetext.text import (
     CLOSING_MARKS,
     HAN,
@@ -52,9 +63,19 @@ _GARBLE_RE = re.compile(
     r"(?P<body>[?!\u00a1-\uffff]{0,80}?)"  # mis-paired double-byte characters
     r"(?P<tail>[\x40-\x7e])"  # the trail byte that re-synchronises
 )
+# A stretch can also end at a pinyin annotation: the annotated character's trail
+# byte and the "(" were read as one invalid pair ("?"), and the stream is back
+# in step after the ")": ``…悖?緢?bào)訊`` where ``報(bào)訊`` was written.
+_PINYIN_LETTERS = "a-zü\u00e0-\u01dc"
+_NOTE_END_RE = re.compile(f"\\?[{_PINYIN_LETTERS}]{{1,6}}\\)")
+_GARBLE_TO_NOTE_RE = re.compile(
+    rf"\?(?P<py>[{_PINYIN_LETTERS}]{{1,6}}\))?"
+    r"(?P<body>[?!\u00a1-\uffff]{1,80}?)"
+    rf"\?(?P<note>[{_PINYIN_LETTERS}]{{1,6}})\)"
+)
+# an intact annotation elsewhere in the text: which character a reading belongs to
+_ANNOTATED = f"([{HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]"
 _REPLACEMENT_RUN = re.compile("\ufffd+")
-# what the "xmlcharrefreplace" error handler writes for a character outside a codec
-_CHAR_REFERENCE = re.compile(rb"&#(\d+);")
 
 # -- 2. pinyin annotations --------------------------------------------------
 # the bracket comes first and the look-behind after it, so that the engine can
@@ -159,37 +180,30 @@ _NON_BLANK_RE = re.compile("[^ \t\u3000\n]")
 _strip_blanks = methodcaller("strip", " \t\u3000\u00a0\ufeff")
 _SENTENCE_END = set(SENTENCE_END_MARKS + CLOSING_MARKS)
 
-# -- 6. furniture and bylines -----------------------------------------------
-_EDITOR_WORDS = "责任编辑|编辑|校对|审核|终审"
-_EDITOR_RE = re.compile(rf"^(?:{_EDITOR_WORDS})\s*[:：]\s*(?P<names>.{{1,30}})$")
+
+# -- 6. furniture and bylines: see policetext.furniture ----------------------
 
 
-@dataclass
 class NormalizeCounts:
-    """How many things each step changed in one document."""
+    """How many things each step changed in one document: one attribute per
+    counter of the registry (:data:`STEPS`), in its order."""
 
-    garbled_repaired: int = 0
-    garbled_dropped: int = 0
-    pinyin_removed: int = 0
-    converted_chars: int = 0
-    width_fixed: int = 0
-    stutter_fixed: int = 0
-    lines_rejoined: int = 0
-    furniture_removed: int = 0
-    bylines_removed: int = 0
+    def __init__(self) -> None:
+        for name in counter_names():
+            setattr(self, name, 0)
+
+    def __getattr__(self, name: str) -> int:
+        # only reached for a counter that no entry of STEPS declares
+        raise AttributeError(f"no counter {name!r}: declare it on its step in STEPS")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NormalizeCounts) and self.as_dict() == other.as_dict()
+
+    def __repr__(self) -> str:
+        return f"NormalizeCounts({self.as_dict()})"
 
     def as_dict(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-@dataclass
-class Byline:
-    """Metadata taken out of the body: who wrote and edited the article."""
-
-    source: str = ""
-    reporters: list[str] = field(default_factory=list)
-    correspondents: list[str] = field(default_factory=list)
-    editor: list[str] = field(default_factory=list)
+        return {name: getattr(self, name) for name in counter_names()}
 
 
 @dataclass(frozen=True)
@@ -202,11 +216,69 @@ class NormalizedText:
     script: str  # "simplified", "traditional", "mixed" (or "unknown" when not converted)
 
 
+class Work:
+    """One text on its way through the steps: what each step reads and leaves.
+
+    A step reads and sets ``text``; a step that splits the text into lines can
+    leave them (``set_lines``): they are joined only if a later step reads
+    ``text``, and the final pass strips them as they are.
+    """
+
+    def __init__(self, text: str, counts: NormalizeCounts, byline: Byline) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+        self.counts = counts
+        self.byline = byline
+        self.script = "unknown"
+        #: whether the text may hold full-width letters or digits (the stutter scan
+        #: finds out on the way, which spares the width step its own scan)
+        self.full_width = True
+
+    @property
+    def text(self) -> str:
+        if self._lines is not None:
+            self._text, self._lines = "\n".join(self._lines), None
+        return self._text
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self._text, self._lines = text, None
+
+    def set_lines(self, lines: list[str]) -> None:
+        """Leave the text as lines."""
+        self._lines = lines
+
+    def lines(self) -> list[str]:
+        """The text's lines."""
+        return self._text.split("\n") if self._lines is None else self._lines
+
+
+def _gbk_lead(char: str) -> int | None:
+    """The lead byte of ``char`` in GBK, or ``None`` outside it."""
+    try:
+        return char.encode("gbk")[0]
+    except UnicodeEncodeError:
+        return None
+
+
+def check_skip(config: Config) -> None:
+    """Raise :class:`ConfigError` for a name in ``config.skip`` that is no step's."""
+    unknown = sorted(config.skip - switches().keys())
+    if unknown:
+        raise ConfigError(
+            f"unknown normalisation step {', '.join(map(repr, unknown))}; "
+            f"choose from {', '.join(switches())}"
+        )
+
+
 class Normalizer:
     """Owns the OpenCC converter and the data the steps need; create once, reuse."""
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
+        check_skip(self.config)
+        #: the registry's steps this configuration runs, in order
+        self.steps = tuple(step for step in STEPS if step_enabled(step, self.config))
 
     # ---- shared resources, loaded on first use -----------------------------
     @property
@@ -227,142 +299,36 @@ class Normalizer:
         return pure_converter(conversion)
 
     @cached_property
+    def convertibles(self) -> Convertibles:
+        """OpenCC's table of convertible characters for this conversion."""
+        return Convertibles(self.config.conversion or "t2s")
+
+    @property
     def convertible_chars(self) -> frozenset[str]:
         """Every character that some entry of the conversion would change."""
-        root = pure_opencc_root()
-        conf = json.loads((root / "config" / f"{self.config.conversion}.json").read_text("utf-8"))
-        files: list[str] = []
-
-        def collect(node: object) -> None:
-            if isinstance(node, dict):
-                if node.get("type") == "txt":
-                    files.append(str(node["file"]))
-                for value in node.values():
-                    collect(value)
-            elif isinstance(node, list):
-                for value in node:
-                    collect(value)
-
-        collect(conf.get("conversion_chain", []))
-        common = self.common_chars
-        single: set[str] = set()
-        phrases: list[str] = []
-        for name in files:
-            with open(root / "dictionary" / name, encoding="utf-8") as handle:
-                for line in handle:
-                    key, _, values = line.rstrip("\n").partition("\t")
-                    if not key or values.split(" ")[0] == key:
-                        continue
-                    if len(key) == 1:
-                        single.add(key)
-                    else:
-                        phrases.append((key, values.split(" ")[0]))
-        chars = set(single)
-        for key, value in phrases:
-            # A phrase can only fire on a line holding all its characters, so one
-            # character per phrase suffices: one that the phrase changes (藉 in
-            # 藉口), else a rare one, so that simplified text is not sent through
-            # OpenCC for nothing.
-            if any(c in chars for c in key):
-                continue
-            changed = [a for a, b in zip(key, value, strict=False) if a != b]
-            rare = [c for c in key if c not in common]
-            chars.add((changed or rare or [key[-1]])[0])
-        return frozenset(chars)
-
-    @cached_property
-    def _convertible_in_gb2312(self) -> str:
-        """The few convertible characters that GB2312 holds (乾, 後, 於 …)."""
-        inside = []
-        for char in self.convertible_chars:
-            try:
-                char.encode("gb2312")
-            except UnicodeEncodeError:
-                continue
-            inside.append(char)
-        return "".join(sorted(inside))
+        return self.convertibles.chars
 
     def has_convertible(self, text: str) -> bool:
-        """Whether ``text`` holds a character the conversion could change.
-
-        Simplified text is almost all GB2312, which the codec checks in C at
-        hundreds of MB/s and which writes the few characters outside it as
-        ``&#N;``. Only those, and the 18 convertible characters that GB2312
-        holds, need looking at; a set test of every character is ten times slower.
-        """
-        if "&#" in text:  # the text writes references itself: they are ambiguous
-            return not self.convertible_chars.isdisjoint(text)
-        encoded = text.encode("gb2312", "xmlcharrefreplace")
-        return bool(self._referenced_convertibles(encoded)) or self._holds_gb2312_convertible(text)
-
-    def _referenced_convertibles(self, encoded: bytes) -> frozenset[str]:
-        """The convertible characters written as ``&#N;`` in ``encoded``."""
-        if b"&#" not in encoded:
-            return frozenset()
-        codes = _CHAR_REFERENCE.findall(encoded)
-        return self.convertible_chars.intersection(chr(int(code)) for code in codes)
-
-    def _holds_gb2312_convertible(self, text: str) -> bool:
-        """Whether ``text`` holds one of the convertible characters GB2312 holds."""
-        if len(text) > 16384:  # one plain search per character beats the class scan
-            return any(char in text for char in self._convertible_in_gb2312)
-        return self._convertible_in_gb2312_re.search(text) is not None
+        """Whether ``text`` holds a character the conversion could change."""
+        return self.convertibles.has_convertible(text)
 
     @cached_property
-    def _convertible_in_gb2312_re(self) -> re.Pattern[str]:
-        inside = self._convertible_in_gb2312
-        return re.compile(f"[{re.escape(inside)}]" if inside else "(?!)")
-
-    @cached_property
-    def furniture_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        """The whole-line patterns and the inline ones, each joined into one regex."""
-        whole: list[str] = []
-        inline: list[str] = []
-        for line in shipped_lines("furniture.txt"):
-            kind, _, pattern = line.partition("\t")
-            (whole if kind == "line" else inline).append(f"(?:{pattern})")
-        return re.compile("|".join(whole)), re.compile("|".join(inline))
-
-    @cached_property
-    def byline_roles(self) -> tuple[re.Pattern[str], dict[str, str]]:
-        roles = {}
-        for line in shipped_lines("byline_roles.txt"):
-            field_name, _, role = line.partition("\t")
-            roles[role] = field_name
-        ordered = sorted(roles, key=len, reverse=True)
-        return re.compile("(" + "|".join(map(re.escape, ordered)) + ")"), roles
+    def furniture(self) -> FurnitureReader:
+        """The furniture and byline reader."""
+        return FurnitureReader()
 
     # ---- the whole pass ----------------------------------------------------
     def normalize(self, text: str) -> NormalizedText:
-        """Run every enabled step on ``text``."""
-        cfg = self.config
-        counts = NormalizeCounts()
-        byline = Byline()
+        """Run every enabled step of :data:`STEPS` on ``text``, in order."""
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if cfg.repair_garbled:
-            text = self.repair_garbled(text, counts)
-        if cfg.strip_pinyin:
-            text = strip_pinyin(text, counts)
-        script = "unknown"
-        if cfg.conversion:
-            text = self.to_simplified(text, counts)
-            script = judge_script(text, counts.converted_chars)
-        full_width = True  # whether the text may hold full-width letters or digits
-        if cfg.fix_stutter:
-            # before width repair, which would turn ",," into "，,"
-            text, full_width = _collapse_stuttering_lines(text, counts)
-        if cfg.fix_width:
-            text = fix_width(text, counts, narrow=full_width)
-        if cfg.fix_stutter:
-            text = self.rejoin_broken_lines(text, counts)
-        if cfg.strip_furniture:
-            lines = self.strip_furniture(text, counts, byline)
-        else:
-            lines = text.split("\n")
+        work = Work(text, NormalizeCounts(), Byline())
+        for step in self.steps:
+            step.run(self, work)
+        lines = work.lines()
         # every line's blanks stripped and blank lines dropped, in C
         body = "\n".join(filter(None, map(_strip_blanks, lines)))
-        return NormalizedText(body, counts, byline, script)
+        return NormalizedText(body, work.counts, work.byline, work.script)
 
     # ---- 1 -----------------------------------------------------------------
     def _plausibility(self, text: str) -> float:
@@ -407,6 +373,8 @@ class Normalizer:
             return match[0]
 
         if "?" in text:
+            if ")" in text and _NOTE_END_RE.search(text):
+                text = self._repair_up_to_notes(text, counts)
             text = _GARBLE_RE.sub(fix, text)
         if "\ufffd" not in text:  # a plain test is 50 times faster than the scan
             return text
@@ -417,11 +385,49 @@ class Normalizer:
 
         return _REPLACEMENT_RUN.sub(drop, text)
 
+    def _repair_up_to_notes(self, text: str, counts: NormalizeCounts) -> str:
+        """Repair the stretches that end at a pinyin annotation (``?bào)``): the
+        annotated character's lead byte ends the stretch, its trail byte is lost,
+        and it is the one character of that lead byte that the text annotates
+        with the same reading elsewhere (else the noise mark)."""
+        readings: dict[str, set[str]] | None = None
+
+        def fix(match: re.Match[str]) -> str:
+            nonlocal readings
+            body = match["body"]
+            if match["py"] is None and self._plausibility(body) >= 0.7:
+                return match[0]
+            try:
+                raw = body.replace("?", "？").replace("!", "！").encode("gbk")
+            except UnicodeEncodeError:
+                return match[0]
+            if len(raw) % 2:  # raw[0] the first's trail byte, then pairs, then the lead
+                return match[0]
+            try:
+                first = (b"\xa1" + raw[:1]).decode("gbk")
+                rest = raw[1:-1].decode("gbk")
+            except UnicodeDecodeError:
+                return match[0]
+            if unicodedata.category(first)[0] != "P":
+                first = NOISE_MARK
+            if self._plausibility(rest) < 0.85:
+                return match[0]
+            if readings is None:
+                readings = {}
+                for char, reading in re.findall(_ANNOTATED, text):
+                    readings.setdefault(reading, set()).add(char)
+            lead = raw[-1]
+            found = {c for c in readings.get(match["note"], ()) if _gbk_lead(c) == lead}
+            counts.garbled_repaired += 1
+            return first + rest + (found.pop() if len(found) == 1 else NOISE_MARK)
+
+        return _GARBLE_TO_NOTE_RE.sub(fix, text)
+
     # ---- 3 -----------------------------------------------------------------
     def to_simplified(self, text: str, counts: NormalizeCounts) -> str:
         """OpenCC conversion, skipping lines that hold no convertible character."""
         # a character test is far cheaper than a conversion (OpenCC: about 3 MB/s)
-        found = self._convertible_lines(text)
+        found = self.convertibles.lines(text)
         if found is None:
             return text
         out = []
@@ -435,29 +441,6 @@ class Normalizer:
                 line = converted
             out.append(line)
         return "\n".join(out)
-
-    def _convertible_lines(self, text: str) -> tuple[list[str], list[bool]] | None:
-        """The lines of ``text`` and ``has_convertible`` of each (``None`` when no
-        line has one), from one encoding of the whole text: a line break is one
-        byte of it and never part of a two-byte character, so its lines are the
-        text's lines."""
-        if "&#" in text:  # references written in the text: the plain test, line by line
-            if not self.has_convertible(text):
-                return None
-            lines = text.split("\n")
-            return lines, [self.has_convertible(line) for line in lines]
-        encoded = text.encode("gb2312", "xmlcharrefreplace")
-        hits = self._referenced_convertibles(encoded)  # those outside GB2312
-        check_inside = self._holds_gb2312_convertible(text)  # usually none of the 18
-        if not (hits or check_inside):
-            return None
-        search_inside = self._convertible_in_gb2312_re.search
-        lines = text.split("\n")
-        return lines, [
-            (b"&#" in line_bytes and not hits.isdisjoint(line))
-            or (check_inside and search_inside(line) is not None)
-            for line, line_bytes in zip(lines, encoded.split(b"\n"), strict=True)
-        ]
 
     # ---- 5 -----------------------------------------------------------------
     def rejoin_broken_lines(self, text: str, counts: NormalizeCounts) -> str:
@@ -496,124 +479,13 @@ class Normalizer:
             return False
         # a heading is short and has no sentence punctuation; a broken paragraph has
         # punctuation before the break or is long enough to be running text
-        return len(before) >= 16 or _RUNNING_TEXT_MARK_RE.search(before) is not None
-
-    # ---- 6 -----------------------------------------------------------------
-    def strip_furniture(self, text: str, counts: NormalizeCounts, byline: Byline) -> list[str]:
-        """The lines of ``text`` without page furniture; bylines and editor lines
-        go into ``byline``."""
-        whole, inline = self.furniture_patterns
-        lines = text.split("\n")
-        any_inline = search_at(inline, self.inline_furniture_firsts, text)
-        candidates = self._furniture_candidates(text)
-        byline_hint = self.byline_hint.search
-        out = []
-        for index, line in enumerate(lines):
-            stripped = line.strip(" \t\u3000\u00a0")
-            if not stripped:
-                out.append(line)
-                continue
-            if index in candidates and whole.fullmatch(stripped):
-                counts.furniture_removed += 1
-                continue
-            if any_inline:
-                stripped, n = inline.subn("", stripped)
-                counts.furniture_removed += n
-                if not stripped:
-                    continue
-            if (
-                len(stripped) <= 60
-                and byline_hint(stripped)
-                and self._take_byline(stripped, byline)
-            ):
-                counts.bylines_removed += 1
-                continue
-            out.append(stripped)
-        return out
-
-    def _furniture_candidates(self, text: str) -> set[int]:
-        """The lines (by index) that a whole-line furniture pattern may match.
-
-        One scan of the text jumps from line break to line break in C; the
-        caller confirms each line with ``fullmatch``, so a pattern that runs on
-        into the next line (``\\s*``) costs a check, never a miss.
-        """
-        scan = self.furniture_scan
-        found = {0}  # the first line, which no line break precedes
-        line, counted = 0, 0
-        match = scan.search(text)
-        while match:
-            line += 1 + text.count("\n", counted, match.start())
-            counted = match.start() + 1
-            found.add(line)
-            match = scan.search(text, counted)
-        return found
-
-    @cached_property
-    def byline_hint(self) -> re.Pattern[str]:
-        """A word that every byline or editor line holds (the roles, 责任编辑 …)."""
-        _, roles = self.byline_roles
-        words = sorted({*roles, *_EDITOR_WORDS.split("|")}, key=len, reverse=True)
-        # plain words, no group: the engine then skips in C to their first characters
-        return re.compile("|".join(map(re.escape, words)))
-
-    @cached_property
-    def inline_furniture_firsts(self) -> str | None:
-        """The characters an inline furniture match starts with (brackets), if few."""
-        return literal_first_chars(self.furniture_patterns[1].pattern)
-
-    @cached_property
-    def furniture_scan(self) -> re.Pattern[str]:
-        """The whole-line patterns after a line break (a literal first: a fast scan)."""
-        whole, _ = self.furniture_patterns
-        space = "[ \t\u3000\u00a0]*"
-        return re.compile(f"\n{space}(?:{whole.pattern}){space}(?![^\n])")
-
-    def _take_byline(self, line: str, byline: Byline) -> bool:
-        editor = _EDITOR_RE.match(line)
-        if editor:
-            byline.editor.extend(_split_names(editor["names"]))
-            return True
-        if len(line) > 60 or _SENTENCE_MARK_RE.search(line):
+        if len(before) < 16 and _RUNNING_TEXT_MARK_RE.search(before) is None:
             return False
-        pattern, roles = self.byline_roles
-        parts = pattern.split(line)
-        if len(parts) < 3:
-            return False
-        found: dict[str, list[str]] = {}
-        for role, chunk in zip(parts[1::2], parts[2::2], strict=False):
-            names = _split_names(chunk)
-            if not names:
-                return False
-            found.setdefault(roles[role], []).extend(names)
-        lead = parts[0].strip(" ●·•:：/")
-        if lead and (
-            len(lead) > 20 or not re.search(r"(报|网|刊|台|社|杂志|新闻|客户端|[/／])$", lead)
-        ):
-            return False
-        if lead:
-            byline.source = byline.source or lead.rstrip("/／")
-        byline.reporters.extend(found.get("reporters", []))
-        byline.correspondents.extend(found.get("correspondents", []))
-        byline.editor.extend(found.get("editor", []))
-        return True
+        # a publication line (来源：某某日报) ends in a name, not in half a word
+        return not self.furniture.is_publication_line(before.strip(" \t\u3000"))
 
 
 _RUNNING_TEXT_MARK_RE = re.compile("[。，；、]")
-_SENTENCE_MARK_RE = re.compile("[。，；！？“”]")  # none of them is in a byline
-_NAME_RE = re.compile(f"[{HAN}]{{2,4}}(?:[·•][{HAN}]{{2,6}})?")
-
-
-def _split_names(chunk: str) -> list[str]:
-    """Personal names in a byline chunk: ``●王祯`` or ``张锦程 王硕``."""
-    names = []
-    for piece in re.split(r"[\s●·•:：、，,/／]+", chunk):
-        if not piece:
-            continue
-        if not _NAME_RE.fullmatch(piece):
-            return []
-        names.append(piece)
-    return names
 
 
 # ---- 2 ---------------------------------------------------------------------
@@ -801,3 +673,162 @@ def normalize_text(text: str, config: Config | None = None) -> str:
     '他是见习民警，抓获嫌疑人12人'
     """
     return Normalizer(config).normalize(text).text
+
+
+# ---- the registry ----------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """One normalisation step: a function of ``(normalizer, work)`` that changes
+    ``work`` in place, and the switch that turns it off.
+
+    ``flag`` names the switch (``--no-FLAG``, ``Config(skip={FLAG})``; default:
+    the step's name). Steps may share one: ``stutter`` collapses doubled pieces
+    before width repair and rejoins broken words after it. A switch is declared
+    on exactly one of its steps, the one with ``help``: its ``--no-FLAG`` help,
+    and the counters (:class:`NormalizeCounts`, ``--report`` columns) that all
+    its steps increment. ``when`` says what else of the configuration it needs.
+    """
+
+    name: str
+    run: Callable[[Normalizer, Work], None]
+    flag: str = ""
+    help: str = ""
+    counters: tuple[str, ...] = ()
+    when: Callable[[Config], bool] | None = None
+
+    @property
+    def switch(self) -> str:
+        return self.flag or self.name
+
+
+def _markup(normalizer: Normalizer, work: Work) -> None:
+    # first: a comment splits a number (4<!--AD-->.5万人), entities hide punctuation
+    work.text, removed = strip_markup(work.text)
+    work.counts.markup_removed += removed
+
+
+def _repair(normalizer: Normalizer, work: Work) -> None:
+    # first: the repair needs the garbled characters as they were decoded
+    work.text = normalizer.repair_garbled(work.text, work.counts)
+
+
+def _pinyin(normalizer: Normalizer, work: Work) -> None:
+    work.text = strip_pinyin(work.text, work.counts)
+
+
+def _convert(normalizer: Normalizer, work: Work) -> None:
+    work.text = normalizer.to_simplified(work.text, work.counts)
+    work.script = judge_script(work.text, work.counts.converted_chars)
+
+
+def _collapse(normalizer: Normalizer, work: Work) -> None:
+    # before width repair, which would turn ",," into "，,"
+    work.text, work.full_width = _collapse_stuttering_lines(work.text, work.counts)
+
+
+def _width(normalizer: Normalizer, work: Work) -> None:
+    work.text = fix_width(work.text, work.counts, narrow=work.full_width)
+
+
+def _rejoin(normalizer: Normalizer, work: Work) -> None:
+    work.text = normalizer.rejoin_broken_lines(work.text, work.counts)
+
+
+def _furniture(normalizer: Normalizer, work: Work) -> None:
+    lines, removed, bylines = normalizer.furniture.strip(work.text, work.byline)
+    work.counts.furniture_removed += removed
+    work.counts.bylines_removed += bylines
+    work.set_lines(lines)
+
+
+#: Every normalisation step, in the order they run. The ``--no-*`` options, the
+#: ``Config.skip`` names, the ``--report`` columns, the counters and the cache
+#: fingerprint are all derived from this table: a new step is one function and
+#: one entry here.
+STEPS: tuple[Step, ...] = (
+    Step(
+        "markup",
+        _markup,
+        help="Keep HTML comments, tags and entities as scraped.",
+        counters=("markup_removed",),
+    ),
+    Step(
+        "repair",
+        _repair,
+        help="Keep garbled GBK stretches as they are.",
+        counters=("garbled_repaired", "garbled_dropped"),
+    ),
+    Step(
+        "pinyin", _pinyin, help="Keep pinyin annotations like 習(xí).", counters=("pinyin_removed",)
+    ),
+    Step(
+        "convert",
+        _convert,
+        help="Keep traditional characters.",
+        counters=("converted_chars",),
+        when=lambda config: bool(config.conversion),
+    ),
+    Step("collapse", _collapse, flag="stutter"),
+    Step(
+        "width",
+        _width,
+        help="Keep full-width digits, ASCII punctuation.",
+        counters=("width_fixed",),
+    ),
+    Step(
+        "furniture",
+        _furniture,
+        help="Keep page furniture and bylines.",
+        counters=("furniture_removed", "bylines_removed"),
+    ),
+    Step(
+        "rejoin",
+        _rejoin,
+        flag="stutter",
+        help="Keep doubled pieces and broken lines.",
+        counters=("stutter_fixed", "lines_rejoined"),
+    ),
+)
+
+
+@cache
+def _derived(steps: tuple[Step, ...]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The switches (flag → help, in order) and the counters of a registry."""
+    switches: dict[str, str] = {}
+    counters: list[str] = []
+    for step in steps:
+        if step.help:
+            if step.switch in switches:
+                raise ValueError(f"normalisation switch {step.switch!r} declared twice")
+            switches[step.switch] = step.help
+            counters.extend(step.counters)
+        elif step.counters:
+            raise ValueError(f"step {step.name!r}: counters belong to the step with help")
+    undeclared = {step.switch for step in steps} - set(switches)
+    if undeclared:
+        raise ValueError(f"normalisation switches without help: {sorted(undeclared)}")
+    return switches, tuple(counters)
+
+
+def switches() -> dict[str, str]:
+    """Each switch of the registry (``--no-NAME``, ``Config.skip``) and its help."""
+    return dict(_derived(STEPS)[0])
+
+
+def counter_names() -> tuple[str, ...]:
+    """The counters of the registry, in order: the ``--report`` columns."""
+    return _derived(STEPS)[1]
+
+
+def step_enabled(step: Step, config: Config) -> bool:
+    """Whether ``config`` runs ``step``."""
+    return step.switch not in config.skip and (step.when is None or step.when(config))
+
+
+def settings_fingerprint(config: Config) -> str:
+    """What of the configuration changes the normalised text: the conversion, a
+    forced encoding, and which of the registry's steps run (so that a new step
+    changes the fingerprint, and cached text made without it is not reused)."""
+    steps = {step.name: step_enabled(step, config) for step in STEPS}
+    relevant = {"conversion": config.conversion, "encoding": config.encoding, "steps": steps}
+    return json.dumps(relevant, sort_keys=True)

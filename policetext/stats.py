@@ -28,7 +28,7 @@ class DocumentStats:
     """Counts for one document, plus its candidate keyword terms for ranking later."""
 
     doc: str
-    title: str
+    title: str | None
     reporters: list[str]
     chars: int
     han: int

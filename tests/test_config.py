@@ -12,12 +12,12 @@ from policetext.config import default_cache_dir
 
 
 def test_every_normalisation_step_is_on_by_default() -> None:
+    from policetext.normalize import switches
+
     config = Config()
     assert config.conversion == "t2s"
-    assert all(
-        (config.strip_pinyin, config.repair_garbled, config.fix_width, config.fix_stutter,
-         config.strip_furniture)
-    )  # fmt: skip
+    assert config.skip == frozenset()
+    assert {"pinyin", "repair", "width", "stutter", "furniture", "markup"} <= set(switches())
 
 
 def test_config_is_frozen_and_hashable() -> None:
@@ -52,3 +52,10 @@ def test_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert default_cache_dir() == tmp_path / "policetext"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert default_cache_dir() == Path.home() / ".cache" / "policetext"
+
+
+def test_an_unknown_step_fails_when_the_pipeline_is_made() -> None:
+    from policetext import Pipeline
+
+    with pytest.raises(ConfigError, match="unknown normalisation step 'spelling'"):
+        Pipeline(Config(skip=frozenset({"spelling"})))

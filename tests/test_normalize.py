@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policetext import Config, Normalizer
+from policetext import Config, Normalizer, normalize
 from policetext.normalize import (
     NOISE_MARK,
     NormalizeCounts,
@@ -140,10 +141,11 @@ def test_seed001_commas_become_chinese() -> None:
     ("option", "text", "kept"),
     [
         ({"conversion": None}, "濱州公安", "濱州公安"),
-        ({"strip_pinyin": False}, "見習(xí)記者", "xí"),
-        ({"fix_width": False}, "抓获１２人,其中", "１２人,其中"),
-        ({"fix_stutter": False}, "支持,,为为192192名", "为为192192"),
-        ({"strip_furniture": False}, "展开通版\n正文。", "展开通版"),
+        ({"skip": {"convert"}}, "濱州公安", "濱州公安"),
+        ({"skip": {"pinyin"}}, "見習(xí)記者", "xí"),
+        ({"skip": {"width"}}, "抓获１２人,其中", "１２人,其中"),
+        ({"skip": {"stutter"}}, "支持,,为为192192名", "为为192192"),
+        ({"skip": {"furniture"}}, "展开通版\n正文。", "展开通版"),
     ],
 )
 def test_each_step_can_be_turned_off(option: dict, text: str, kept: str) -> None:
@@ -192,6 +194,73 @@ CHINESE_ISH = st.text(
 def test_normalisation_is_idempotent_on_chinese_like_text(text: str) -> None:
     once = NORMALIZER.normalize(text).text
     assert NORMALIZER.normalize(once).text == once
+
+
+# pieces of web pages: markup, furniture, publication lines, bylines, titles
+PAGE_PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<br/>",
+        "<!--AD-->",
+        "<!-- x",
+        "-->",
+        "&nbsp;",
+        "&amp;",
+        "&amp;nbsp;",
+        "&lt;p&gt;",
+        "&#25552;",
+        '<span style="a>b">',
+        "<script>var a=1;</script>",
+        "<",
+        "当前位置：首页 > 新闻 > 正文",
+        "首页 » 警务",
+        "发布时间：2024-03-15 09:31",
+        "来源：某某日报",
+        "作者：张三、李四",
+        "责任编辑：王五 点击数：25",
+        "点击数：88",
+        "字号：大 中 小",
+        "【打印本页】",
+        "分享到：",
+        "相关新闻",
+        "• 警方提醒",
+        "• 抓获3人",
+        "2023-02-14",
+        "AAA",
+        "a.jpg",
+        "Connect with us",
+        "版权所有：某局",
+        "本报讯（记者 王五）",
+        "中央社记者赵六台北5日电",
+        "记者王七/花莲报导",
+        "——副题",
+        "“半句",
+        "（资料图片）",
+        "滨州警方破获一起案件",
+        "抓获4.5万人。",
+        "今年以来，共破获案件12起。",
+        "?bào)",
+        "報(bào)",
+        "\n",
+        "\n",
+        "\n",
+        " ",
+        "，",
+        "。",
+    ]
+)
+PAGES = st.lists(PAGE_PIECES, max_size=24).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGES)
+def test_normalisation_is_idempotent_on_page_shapes(page: str) -> None:
+    once = NORMALIZER.normalize(page)
+    again = NORMALIZER.normalize(once.text)
+    assert again.text == once.text
+    # a title found once is found again in the text that holds it
+    assert once.byline.title is None or once.byline.title.split(" ")[0] in once.text
 
 
 @settings(max_examples=200, deadline=None)
@@ -261,3 +330,116 @@ def test_furniture_lines_in_a_row_are_each_removed() -> None:
 )
 def test_count_han(text: str, han: int) -> None:
     assert count_han(text) == han
+
+
+# ---- the registry of steps -------------------------------------------------------
+def _quiet(normalizer: Normalizer, work: normalize.Work) -> None:
+    """A newcomer's step: shouting marks to plain ones."""
+    work.counts.shouts_quieted += work.text.count("！！")
+    work.text = work.text.replace("！！", "！")
+
+
+QUIET = normalize.Step(
+    "quiet", _quiet, help="Keep doubled exclamation marks.", counters=("shouts_quieted",)
+)
+
+
+@pytest.fixture
+def with_quiet_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalize, "STEPS", (*normalize.STEPS, QUIET))
+
+
+@pytest.mark.usefixtures("with_quiet_step")
+def test_a_new_step_is_one_function_and_one_entry(tmp_path: Path) -> None:
+    import click
+    from click.testing import CliRunner
+
+    from policetext import cli
+    from policetext.cache import settings_fingerprint
+
+    # it runs and counts
+    result = Normalizer().normalize("站住！！别跑")
+    assert result.text == "站住！别跑"
+    assert result.counts.as_dict()["shouts_quieted"] == 1
+    # Config knows its switch, and the switch turns it off
+    assert "！！" in Normalizer(Config(skip={"quiet"})).normalize("站住！！别跑").text
+    # the CLI's option, the report column and the cache fingerprint follow
+    command = cli.input_options(click.command()(lambda **opts: None))
+    assert "--no-quiet" in [opt for param in command.params for opt in param.opts]
+    assert cli.build_config({"no_quiet": True}).skip == {"quiet"}
+    assert "shouts_quieted" in cli.report_columns()
+    assert settings_fingerprint(Config()) != settings_fingerprint(Config(skip={"quiet"}))
+    page = tmp_path / "page.txt"
+    page.write_text("站住！！别跑\n", encoding="utf-8")
+    report = CliRunner().invoke(cli.cli, ["normalize", "--report", "--format", "csv", str(page)])
+    header, row = report.stdout.splitlines()
+    assert dict(zip(header.split(","), row.split(","), strict=True))["shouts_quieted"] == "1"
+
+
+def test_the_fingerprint_changes_with_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policetext.cache import settings_fingerprint
+
+    before = settings_fingerprint(Config())
+    monkeypatch.setattr(normalize, "STEPS", (*normalize.STEPS, QUIET))
+    assert settings_fingerprint(Config()) != before
+
+
+@pytest.mark.parametrize("name", list(normalize.switches()))
+def test_every_switch_has_an_option_and_turns_its_steps_off(name: str) -> None:
+    from policetext import cli
+
+    config = cli.build_config({f"no_{name}": True})
+    assert config.skip == {name}
+    running = {step.name for step in Normalizer(config).steps}
+    assert running.isdisjoint(s.name for s in normalize.STEPS if s.switch == name)
+
+
+def test_an_unknown_step_is_refused() -> None:
+    from policetext.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"unknown normalisation step 'shout'.*pinyin"):
+        Normalizer(Config(skip=frozenset({"shout"})))
+
+
+def test_counters_are_declared_once_with_their_switch() -> None:
+    names = normalize.counter_names()
+    assert len(names) == len(set(names))
+    assert set(NormalizeCounts().as_dict()) == set(names)
+    with pytest.raises(AttributeError, match="declare it on its step"):
+        NormalizeCounts().shouts_quieted += 1
+
+
+# ---- garble and pinyin compose ----------------------------------------------------
+def _decoded_one_byte_late(text: str) -> str:
+    """``text`` in GBK read one byte late as a scraper does: the orphaned first
+    byte and every invalid pair become ``?`` (an invalid pair is two bytes)."""
+    data, out, at = text.encode("gbk"), ["?"], 1
+    while at < len(data):
+        if data[at] < 0x80:
+            out.append(chr(data[at]))
+            at += 1
+            continue
+        try:
+            out.append(data[at : at + 2].decode("gbk"))
+        except UnicodeDecodeError:
+            out.append("?")
+        at += 2
+    return "".join(out)
+
+
+# a stretch with no trail byte in ASCII's range before 報: it ends at 報's annotation
+GARBLED_TO_NOTE = "，因為高速工地修建造成出行不便，本報(bào)訊記者"
+
+
+def test_garble_ending_at_a_pinyin_annotation_is_repaired() -> None:
+    garbled = _decoded_one_byte_late(GARBLED_TO_NOTE)
+    assert "?bào)" in garbled  # 報's trail byte and "(" read as one pair
+    # the text annotates 報 elsewhere: the character is known from its lead byte
+    text = NORMALIZER.normalize("報(bào)告稱：" + garbled).text
+    assert text.endswith("为高速工地修建造成出行不便＃烤报讯记者")  # ，本 lost to "?"
+    assert "ào" not in text
+
+
+def test_garble_ending_at_an_annotation_of_an_unknown_character_is_marked() -> None:
+    text = NORMALIZER.normalize(_decoded_one_byte_late(GARBLED_TO_NOTE)).text
+    assert text.endswith("〓讯记者") and "ào" not in text

@@ -211,12 +211,14 @@ def test_cjk_font_stack_declared(page: str) -> None:
 
 
 def test_titles_are_escaped(tmp_path: Path) -> None:
-    record = {"id": "<b>x</b>", "text": "<script>alert(1)</script>\n滨州市公安局抓获逃犯10人。"}
+    # normalisation removes HTML tags from the text (the markup step): a title
+    # keeps the marks that are no tags
+    record = {"id": "<b>x</b>", "text": "<<警察法>>实施一周年\n滨州市公安局抓获逃犯10人。"}
     source = tmp_path / "evil.jsonl"
     source.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
     page = run_report([str(source), "--id-field", "id"], tmp_path)
     assert page.count("<script") == 1
-    assert "&lt;script&gt;alert" in page
+    assert "&lt;&lt;警察法&gt;&gt;实施" in page and "<<警察法>>" not in page
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
 
 

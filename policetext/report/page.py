@@ -200,10 +200,11 @@ def _corpus_section(data: ReportData) -> str:
         date = (
             stats.meta.get(data.date_field or "", "") if year and year[1] == "meta" else ""
         ) or (f"{year[0]} (text)" if year else "")
+        title = stats.title or ""
         cells: list[Any] = [
             i + 1,
             stats.doc,
-            Markup(f'<span title="{esc(stats.title)}">{esc(clip(stats.title, 48))}</span>'),
+            Markup(f'<span title="{esc(title)}">{esc(clip(title, 48))}</span>'),
             date,
             stats.chars,
             stats.tokens,

@@ -1,0 +1,37 @@
+"""OpenCC's table of convertible characters and the fast test for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from policetext.convertible import Convertibles
+
+T2S = Convertibles("t2s")
+
+
+@pytest.mark.parametrize("char", ["濱", "臺", "後", "於", "乾"])
+def test_traditional_characters_are_convertible(char: str) -> None:
+    assert char in T2S.chars
+
+
+@pytest.mark.parametrize("char", ["滨", "公", "安", "局", "1", "a"])
+def test_simplified_characters_are_not(char: str) -> None:
+    assert char not in T2S.chars
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("滨州公安\n濱州公安\n公安", [False, True, False]),
+        ("然後\n然后", [True, False]),  # 後 is inside GB2312: the second test finds it
+        ("&#28657;濱\n滨", [True, False]),  # a written reference: the plain test
+    ],
+)
+def test_lines_holding_a_convertible(text: str, lines: list[bool]) -> None:
+    found = T2S.lines(text)
+    assert found is not None
+    assert found[1] == lines
+
+
+def test_no_line_holds_one() -> None:
+    assert T2S.lines("滨州市公安局\n破获案件12起") is None

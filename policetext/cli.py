@@ -665,6 +665,7 @@ FIGURE_COLUMNS = (
     "value",
     "max",
     "unit",
+    "currency",
     "kind",
     "approx",
     "change",

@@ -25,19 +25,37 @@ KINDS = ("count", "percent", "money", "duration", "rank", "ratio", "date")
 # approximation words as written → as reported (接近 → 近, 超过 → 超)
 APPROX_WORDS = {
     **{w: w for w in ("近", "约", "超", "逾", "过", "余", "多", "以上", "左右")},
-    **{"接近": "近", "大约": "约", "超过": "超"},
+    **{"接近": "近", "将近": "近", "大约": "约", "超过": "超"},
 }
 
-_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
-_CN = f"[{_CN_CHARS}]+"
-_NUM = rf"(?:{_AR}[十百千万亿]*|{_CN})"
-_PRE = r"(?P<pre>接近|大约|超过|近|约|超|逾|过)?"
+#: a space inside a number or between it and its unit, as text taken out of a PDF
+#: has it (3 月 9 日, 约 26 克, 42.7 %): one space, no-break or thin space
+_SP = "[ \u00a0\u2009\u202f]"
+# digits: thousands grouped by a space (48 316, Hong Kong and Macao), never starting
+# inside a longer run of digits; else grouped by commas or not at all
+_AR = rf"(?:(?<![\d,.])\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d,])|\d+(?:,\d{{3}})*)(?:\.\d+)?"
+_CN_CHARS = "零〇一二两三四五六七八九十百千万亿廿卅"
+_CN = f"[{_CN_CHARS}]+(?:点[零〇一二三四五六七八九]+[万亿]?)?"
+# a number: mixed scales (2亿4570万, 2236万5000, 3万1,406, 两万3000), digits with
+# scale characters (1.6万, 450 万), or a Chinese numeral (三点五亿, 六万四千三百二十八)
+_NUM = (
+    rf"(?:(?:{_AR}[万亿]+)+(?:{_AR}|{_CN})[十百千万亿]*|[{_CN_CHARS}]*[万亿]{_AR}[十百千万亿]*"
+    rf"|{_AR}(?:{_SP}?[十百千万亿]+)?|{_CN})"
+)
+# 过, 近, 约 are approximation words unless they end a word (经过, 通过, 最近, 预约)
+_PRE = (
+    r"(?:(?P<pre>接近|将近|大约|超过|(?<![最附])近|(?<![预签相制节违合邀])约|超|逾"
+    rf"|(?<![经通度越穿不错路跨闯])过){_SP}?)?"
+)
 #: a run of the characters approximation words and numerals are written with
-_NUMERAL_RUN = rf"[接近大约超过逾\d,.{_CN_CHARS}]*+"
+_NUMERAL_RUN = rf"[接近将大约超过逾\d,.{_SP[1:-1]}{_CN_CHARS}点]*+"
 _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零一二三四五六七八九]{2}(?=年))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九])"
+# a lunar day, written without 日: 初九, 十五, 廿三
+_LUNAR_DAY = r"(?:初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|三十)"
+#: lunar months with a name of their own, and their number (正月 → 1)
+_LUNAR_MONTHS = {"正": 1, "元": 1, "冬": 11, "腊": 12}
 
 _REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
 # what ends the stretch a figure's change is read in, and the context it is shown in
@@ -75,6 +93,8 @@ class FigureRecord:
     change: str | None
     base: str | None
     context: str
+    #: ISO 4217 code of a sum of money (CNY for 元, HKD for 港元 …), else ``None``
+    currency: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,6 +105,7 @@ class _Unit:
     kind: str
     unit: str
     scale: int
+    digits_only: bool = False  # 方, 发: a unit only after Arabic digits (双方, 两发)
 
 
 #: a count as read from its text: value, max, unit, kind, approx as reported
@@ -94,7 +115,15 @@ _Reading = tuple[int, int, int | float, int | float | None, str, str, str | None
 #: distinct count texts remembered per extractor before the memory starts afresh
 _KEPT_READINGS = 100_000
 # the groups of each rank branch: the figure is the 第… part of the match
-_RANK_GROUPS = {"rank_lead": "rl", "rank_name": "rn", "rank_first": "rf", "rank_bare": "rb"}
+_RANK_GROUPS = {
+    "rank_lead": "rl",
+    "rank_name": "rn",
+    "rank_first": "rf",
+    "rank_bare": "rb",
+    "rank_scope": "rs",
+}
+# words before a number of days that make it a span, not a day of the month
+_DURATION_CUE = re.compile(r"(?:拘留|拘役|羁押|禁闭|隔离|为期|历时|连续|长达|持续|停业|用时|耗时|期限)\s?$")
 
 
 def _as_reported(approx: str | None) -> str | None:
@@ -113,8 +142,17 @@ class FigureExtractor:
     def units(self) -> dict[str, _Unit]:
         table = {}
         for line in shipped_lines("figure_units.txt"):
-            written, kind, unit, scale = line.split("\t")
-            table[written] = _Unit(kind, unit, int(scale))
+            written, kind, unit, scale, *flags = line.split("\t")
+            table[written] = _Unit(kind, unit, int(scale), "digits" in flags)
+        return table
+
+    @cached_property
+    def currencies(self) -> dict[str, str]:
+        """Currency words as written → ISO 4217 code (港元 → HKD, 元 → CNY)."""
+        table = {}
+        for line in shipped_lines("figure_currencies.txt"):
+            written, code = line.split("\t")
+            table[written] = code
         return table
 
     @cached_property
@@ -131,26 +169,50 @@ class FigureExtractor:
     def branches(self) -> dict[str, str]:
         """The pattern's branches by kind of figure, tried in this order."""
         units = _trie_pattern(self.units)
+        currencies = _trie_pattern(w for w in self.currencies if w not in ("元", "人民币"))
+        month = rf"(?:(?P<{{0}}_m>{_MON}){_SP}?|(?P<{{0}}_lm>[正元冬腊]))月份?"
+        day = rf"(?:{_SP}?(?P<{{0}}_d>{_DAY}){_SP}?[日号]|(?P<{{0}}_ld>{_LUNAR_DAY}))"
         return {
-            "date_full": rf"(?P<df_rel>{_REL})?(?P<df_y>{_YEAR})年(?:(?P<df_m>{_MON})月份?"
-            rf"(?:(?P<df_d>{_DAY})[日号])?)?(?P<df_suf>年度|底|初|末|度)?",
+            # Taiwan's years of the Republic (民国110年, (107)年, 111年1至10月): their
+            # number as written, like a lunar month's
+            "date_roc": rf"(?:民国{_SP}?(?P<dr_y>\d{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}})"
+            rf"|[（(]{_SP}?(?P<dr_p>\d{{2,3}}){_SP}?[）)]"
+            rf"|(?<![\d.,])(?P<dr_b>1[0-2]\d)(?={_SP}?年(?!{_SP}?[来前后内间以之多余历的])))"
+            rf"{_SP}?年(?:{_SP}?{month.format('dr')}{day.format('dr')}?)?"
+            rf"(?P<dr_suf>年度|底|初|末|度)?",
+            "date_full": rf"(?P<df_rel>{_REL})?(?P<df_y>{_YEAR}){_SP}?年(?:{_SP}?"
+            rf"{month.format('df')}{day.format('df')}?)?(?P<df_suf>年度|底|初|末|度)?",
             "date_month": rf"(?P<dm_rel>{_REL})?(?<![\d.])(?P<dm_m>{_MON})"
-            rf"(?:(?P<dm_sep>至|到|-|、)(?P<dm_m2>{_MON}))?月份?(?:(?P<dm_d>{_DAY})[日号])?",
-            "date_day": rf"(?<![\d.月])(?P<dd_d>{_DAY})日(?![内前后起])",
+            rf"(?:(?P<dm_sep>至|到|-|、)(?P<dm_m2>{_MON}))?{_SP}?月份?"
+            rf"(?:{_SP}?(?P<dm_d>{_DAY}){_SP}?[日号]|{_LUNAR_DAY})?",
+            # lunar months with names (正月初九, 腊月廿三) and the new year's days
+            "date_lunar": rf"(?P<dl_m>[正冬腊])月{_LUNAR_DAY}?|大年(?P<dl_ny>初[一二三四五六七八九十]|三十)",
+            "date_day": rf"(?:(?<![\d.])(?<!(?<![上本下当同次])月)(?P<dd_d>{_DAY}|两)|[（(](?P<dd_p>{_DAY})[）)]){_SP}?日"
+            r"(?![前后起])(?P<dd_in>内|以内|之内)?",
             "percent_cn": rf"{_PRE.replace('pre', 'pc_pre')}百分之(?P<pc_n>{_NUM})",
             # 分之 must follow the approximation word and numeral: looked for first (one
             # run of their characters), not after parsing a numeral at every digit
             "fraction": rf"(?={_NUMERAL_RUN}分之){_PRE}(?P<fr_a>{_NUM})分之(?P<fr_b>{_NUM})",
-            "half": r"(?P<hf_pre>近|约|超过|超)?一半",
+            "half": r"(?P<hf_pre>近|约|超过|超)?一半"
+            r"|(?P<hf_pre2>近|超过|超|逾|过)半(?![年月天日小个钟晌夜辈生世场程])",
             "rank_lead": r"(?:列|排名|排在|排|位列|位居|居|名列)[\u4e00-\u9fff]{0,6}?"
             r"(?P<rl>第(?P<rl_n>[一二三四五六七八九十]|\d+)(?P<rl_u>名|位)?)",
             "rank_name": r"(?P<rn>第(?P<rn_n>[一二三四五六七八九十]+|\d+)(?P<rn_u>名))",
+            # a place in a whole (全省第一家, 全市降幅第一的): a result, not an ordinal
+            "rank_scope": r"全[省市县区国州盟旗港澳岛台][\u4e00-\u9fff]{0,6}?"
+            r"(?P<rs>第(?P<rs_n>[一二三四五六七八九十]|\d+)"
+            r"(?:(?P<rs_u>名|位|家|个(?=实现|完成|建成|开通|推出|获得|获评|通过))"
+            r"|(?=的|[^\u4e00-\u9fff\d]|$)))",
             "rank_bare": r"(?P<rb>第(?P<rb_n>[一二三四五六七八九十]|\d+))(?![\u4e00-\u9fff\d])",
             "rank_first": r"(?P<rf>第(?P<rf_n>一)(?P<rf_u>个)"
             r"(?=实现|完成|建成|开通|推出|获得|获评|通过))",
+            # money with its currency written first (欧元238.5万元, 新台币1,200万元)
+            "money_cur": rf"(?P<mc_cur>{currencies}){_SP}?{_PRE.replace('pre', 'mc_pre')}"
+            rf"(?P<mc_n>{_NUM})(?P<mc_post>余|多)?{_SP}?(?P<mc_unit>[千万亿]?元)",
             "count": rf"{_PRE.replace('pre', 'ct_pre')}(?P<ct_n>{_NUM})"
-            rf"(?:(?P<ct_sep>至|到|-|~|～|—)(?P<ct_n2>{_NUM}))?(?P<ct_post>余|多)?"
-            rf"(?P<ct_unit>{units})(?P<ct_tail>以上|左右)?",
+            rf"(?:{_SP}?(?P<ct_sep>至|到|-|~|～|—){_SP}?(?P<ct_n2>{_NUM}))?(?P<ct_post>余|多)?"
+            rf"{_SP}?(?:(?P<ct_ge>个)(?P<ct_post2>多|余)(?P<ct_rest>小时|月|星期|钟头|工作日)"
+            rf"|(?P<ct_unit>{units}))(?P<ct_tail>以上|左右)?",
         }
 
     # ---- the scan --------------------------------------------------------------
@@ -159,8 +221,9 @@ class FigureExtractor:
         backwards = text[::-1]  # where clauses start is read on it (see _left_runs)
         records: list[FigureRecord] = []
         previous: FigureRecord | None = None
+        currencies = self.currencies
         for reading in self._readings(text, backwards):
-            previous = _record(text, backwards, doc, reading, previous)
+            previous = _record(text, backwards, doc, reading, previous, currencies)
             records.append(previous)
         return records
 
@@ -211,6 +274,10 @@ class FigureExtractor:
     def _read(self, m: re.Match[str], text: str, backwards: str) -> list[_Reading]:
         """The figures of a match of any kind but count: one, or two (3、4月)."""
         kind = m.lastgroup
+        start, end = m.start(), m.end()
+        if kind == "date_roc":
+            year = m["dr_y"] or m["dr_p"] or m["dr_b"]
+            return [(start, end, parse_number(year), None, "年", "date", None)]
         if kind == "date_full":
             year = m["df_y"]
             value = parse_number(year)
@@ -218,34 +285,49 @@ class FigureExtractor:
                 value += 2000
             if not 1900 <= value <= 2100:
                 return []
-            return [(m.start(), m.end(), value, None, "年", "date", None)]
+            return [(start, end, value, None, "年", "date", None)]
         if kind == "date_month":
             first, second = parse_number(m["dm_m"]), m["dm_m2"]
             if m["dm_sep"] == "、" and second:
                 return [
-                    (m.start(), m.start("dm_sep"), first, None, "月", "date", None),
-                    (m.start("dm_m2"), m.end(), parse_number(second), None, "月", "date", None),
+                    (start, m.start("dm_sep"), first, None, "月", "date", None),
+                    (m.start("dm_m2"), end, parse_number(second), None, "月", "date", None),
                 ]
             top = parse_number(second) if second else None
-            return [(m.start(), m.end(), first, top, "月", "date", None)]
+            return [(start, end, first, top, "月", "date", None)]
+        if kind == "date_lunar":
+            month = _LUNAR_MONTHS[m["dl_m"]] if m["dl_m"] else (12 if m["dl_ny"] == "三十" else 1)
+            return [(start, end, month, None, "月", "date", None)]
         if kind == "date_day":
-            return [(m.start(), m.end(), parse_number(m["dd_d"]), None, "日", "date", None)]
+            number = m["dd_d"] or m["dd_p"]
+            # 两日, 行政拘留12日: a span of days, not a day of the month
+            if m["dd_in"]:  # 3日内: within days, the figure without 内
+                end = m.start("dd_in")
+            if number == "两" or m["dd_in"] or _DURATION_CUE.search(text, max(0, start - 4), start):
+                return [(start, end, parse_number(number), None, "日", "duration", None)]
+            return [(start, end, parse_number(number), None, "日", "date", None)]
         if kind == "fraction":
             a, b = parse_number(m["fr_a"]), parse_number(m["fr_b"])
             if not a:
                 return []
-            return [
-                (m.start(), m.end(), round(b / a, 6), None, "", "ratio", _as_reported(m["pre"]))
-            ]
+            return [(start, end, round(b / a, 6), None, "", "ratio", _as_reported(m["pre"]))]
         if kind == "percent_cn":
             value = parse_number(m["pc_n"])
-            return [(m.start(), m.end(), value, None, "%", "percent", _as_reported(m["pc_pre"]))]
+            return [(start, end, value, None, "%", "percent", _as_reported(m["pc_pre"]))]
         if kind == "half":
-            return [(m.start(), m.end(), 0.5, None, "", "ratio", _as_reported(m["hf_pre"]))]
+            approx = _as_reported(m["hf_pre"] or m["hf_pre2"])
+            return [(start, end, 0.5, None, "", "ratio", approx)]
+        if kind == "money_cur":
+            number, written = m["mc_n"], m["mc_cur"]
+            value = _scale(parse_number(number), self.units[m["mc_unit"]].scale)
+            approx = _as_reported(m["mc_pre"] or m["mc_post"])
+            return [(start, end, value, None, written, "money", approx)]
         if kind in _RANK_GROUPS:
             key = _RANK_GROUPS[kind]
+            # a list shares its lead (居全省第九、全市第一): looked for back to the
+            # sentence or comma, across 、
             if kind == "rank_bare" and not _RANK_LEAD.search(
-                text, _left_runs(backwards, m.start())[0], m.start()
+                text, _left_runs(backwards, start)[1], start
             ):
                 return []  # an ordinal that is not a result
             unit = (m[f"{key}_u"] if kind != "rank_bare" else None) or ""
@@ -268,11 +350,17 @@ class FigureExtractor:
 
     def _read_count_fields(self, m: re.Match[str]) -> _CountFields | None:
         """``(value, max, unit, kind, approx)`` of a count match, or ``None``."""
-        number, written_unit = m["ct_n"], m["ct_unit"]
-        before, after, second = m["ct_pre"], m["ct_post"], m["ct_n2"]
-        if number in "百千万亿" and not (before or after):
+        number, written_unit = _without_spaces(m["ct_n"]), m["ct_unit"]
+        before, after, second = m["ct_pre"], m["ct_post"] or m["ct_post2"], m["ct_n2"]
+        if number in ("百", "千", "万", "亿") and not (before or after):
             return None  # a bare scale word (亿元 in 数亿元) is not a number
+        if written_unit is None:  # 1个多小时: the unit is 个小时 as the text has it
+            written_unit = "个" + m["ct_rest"]
         unit = self.units[written_unit]
+        if unit.digits_only and not number[0].isdigit():
+            return None
+        if second:
+            second = _without_spaces(second)
         pair = adjacent_range(number) if not second else None
         try:
             value = pair[0] if pair else parse_number(number)
@@ -353,6 +441,15 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return f"(?:{build(trie)})"
 
 
+_INNER_SPACE = re.compile(f"(?<=\\D){_SP}|{_SP}(?=\\D)")
+
+
+def _without_spaces(number: str) -> str:
+    """A number without the spaces a PDF leaves between digits and scale (450 万);
+    spaces that group thousands (48 316) stay, for the numeral grammar to read."""
+    return _INNER_SPACE.sub("", number)
+
+
 def _scale(value: int | float, scale: int) -> int | float:
     scaled = round(value * scale, 6)
     return int(scaled) if float(scaled).is_integer() else scaled
@@ -387,7 +484,12 @@ def _change_and_base(
 
 
 def _record(
-    text: str, backwards: str, doc: str, reading: _Reading, previous: FigureRecord | None
+    text: str,
+    backwards: str,
+    doc: str,
+    reading: _Reading,
+    previous: FigureRecord | None,
+    currencies: dict[str, str],
 ) -> FigureRecord:
     """The record of a figure read; ``previous`` is the figure before it, if any."""
     start, end, value, top, unit, kind, approx = reading
@@ -409,6 +511,7 @@ def _record(
         change=change,
         base=base,
         context=context,
+        currency=currencies.get(unit) if kind == "money" else None,
     )
 
 

@@ -31,29 +31,34 @@ APPROX_WORDS = {
 #: a space inside a number or between it and its unit, as text taken out of a PDF
 #: has it (3 月 9 日, 约 26 克, 42.7 %): one space, no-break or thin space
 _SP = "[ \u00a0\u2009\u202f]"
-# digits: thousands grouped by a space (48 316, Hong Kong and Macao), never starting
-# inside a longer run of digits; else grouped by commas or not at all
-_AR = rf"(?:(?<![\d,.])\d{{1,3}}(?:{_SP}\d{{3}})+(?![\d,])|\d+(?:,\d{{3}})*)(?:\.\d+)?"
+# digits, grouped by commas or by spaces (48 316: Hong Kong and Macao); a space
+# group after four digits or more is no group (numerals.py does not read it)
+_AR = rf"\d+(?:(?:,\d{{3}})+|(?:{_SP}\d{{3}}(?!\d))+)?(?:\.\d+)?"
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿廿卅"
 _CN = f"[{_CN_CHARS}]+(?:点[零〇一二三四五六七八九]+[万亿]?)?"
-# a number: mixed scales (2亿4570万, 2236万5000, 3万1,406, 两万3000), digits with
-# scale characters (1.6万, 450 万), or a Chinese numeral (三点五亿, 六万四千三百二十八)
+# a number: digits with scale characters (1.6万, 450 万) and mixed scales (2亿4570万,
+# 2236万5000, 3万1,406, 3万两千), or a Chinese numeral (三点五亿, 两万3000)
 _NUM = (
-    rf"(?:(?:{_AR}[万亿]+)+(?:{_AR}|{_CN})[十百千万亿]*|[{_CN_CHARS}]*[万亿]{_AR}[十百千万亿]*"
-    rf"|{_AR}(?:{_SP}?[十百千万亿]+)?|{_CN})"
+    rf"(?:{_AR}(?:{_SP}?[十百千万亿]+(?:{_AR}|[{_CN_CHARS}]+))*(?:{_SP}?[十百千万亿]+)?"
+    rf"|{_CN}(?:{_AR}[十百千万亿]*)?)"
 )
-# 过, 近, 约 are approximation words unless they end a word (经过, 通过, 最近, 预约)
-_PRE = (
-    r"(?:(?P<pre>接近|将近|大约|超过|(?<![最附])近|(?<![预签相制节违合邀])约|超|逾"
-    rf"|(?<![经通度越穿不错路跨闯])过){_SP}?)?"
-)
+# (将近 is read from 近, one character back: 将 starts too many words to be tried)
+_PRE = rf"(?:(?P<pre>接近|大约|超过|近|约|超|逾|过){_SP}?)?"
+#: 过, 近, 约 are no approximation words where they end a word (经过, 最近, 预约)
+_NOT_APPROX_AFTER = {"过": "经通度越穿不错路跨闯", "近": "最附", "约": "预签相制节违合邀"}
 #: a run of the characters approximation words and numerals are written with
-_NUMERAL_RUN = rf"[接近将大约超过逾\d,.{_SP[1:-1]}{_CN_CHARS}点]*+"
+_NUMERAL_RUN = rf"[接近大约超过逾\d,.{_SP[1:-1]}{_CN_CHARS}点]*+"
 _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零一二三四五六七八九]{2}(?=年))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九])"
+_DAY = (
+    r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?"
+    r"|[一二三四五六七八九])"
+)
 # a lunar day, written without 日: 初九, 十五, 廿三
-_LUNAR_DAY = r"(?:初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|三十)"
+_LUNAR_DAY = (
+    r"(?:初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?"
+    r"|廿[一二三四五六七八九]?|三十)"
+)
 #: lunar months with a name of their own, and their number (正月 → 1)
 _LUNAR_MONTHS = {"正": 1, "元": 1, "冬": 11, "腊": 12}
 
@@ -74,7 +79,7 @@ _DOWN_WORDS = "下降 减少 降低 缩短 下滑 减小 压降 降幅 回落 �
 _CHANGE = re.compile(f"({'|'.join(_UP_WORDS)})|({'|'.join(_DOWN_WORDS)})")
 _BASE = re.compile(r"(同比|环比|(?:比|较)(?:去年|上年|上一年|前年)(?:同期)?)")
 _QUOTED = re.compile(r"“[^“”\n]{1,14}”|‘[^‘’\n]{1,14}’|「[^「」\n]{1,14}」")
-_RANK_LEAD = re.compile(r"(列|排名|排在|排|位列|位居|居|名列)")
+_RANK_LEAD = re.compile(r"(列|排名|排在|排|位列|位居|居|名列|全[省市县区国州盟旗港澳岛台])")
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class _Unit:
     unit: str
     scale: int
     digits_only: bool = False  # 方, 发: a unit only after Arabic digits (双方, 两发)
+    not_before: str = ""  # characters that make it the start of a noun (部 before 门)
 
 
 #: a count as read from its text: value, max, unit, kind, approx as reported
@@ -120,10 +126,11 @@ _RANK_GROUPS = {
     "rank_name": "rn",
     "rank_first": "rf",
     "rank_bare": "rb",
-    "rank_scope": "rs",
 }
 # words before a number of days that make it a span, not a day of the month
-_DURATION_CUE = re.compile(r"(?:拘留|拘役|羁押|禁闭|隔离|为期|历时|连续|长达|持续|停业|用时|耗时|期限)\s?$")
+_DURATION_CUE = re.compile(
+    r"(?:拘留|拘役|羁押|禁闭|隔离|为期|历时|连续|长达|持续|停业|用时|耗时|期限)\s?$"
+)
 
 
 def _as_reported(approx: str | None) -> str | None:
@@ -143,8 +150,26 @@ class FigureExtractor:
         table = {}
         for line in shipped_lines("figure_units.txt"):
             written, kind, unit, scale, *flags = line.split("\t")
-            table[written] = _Unit(kind, unit, int(scale), "digits" in flags)
+            not_before = "".join(f[4:] for f in flags if f.startswith("not="))
+            table[written] = _Unit(kind, unit, int(scale), "digits" in flags, not_before)
         return table
+
+    @cached_property
+    def _currency_before(self) -> re.Pattern[str]:
+        """A currency word (not 元 or 人民币: they are the unit 元) ending where a sum
+        of 元 starts, with a space between or none."""
+        words = [w for w in self.currencies if w not in ("元", "人民币")]
+        return re.compile(f"({_trie_pattern(words)}){_SP}?$")
+
+    @cached_property
+    def _currency_ends(self) -> str:
+        """What a currency word or the space after one ends in: the cheap test."""
+        return "".join({w[-1] for w in self.currencies} | set(_SP[1:-1]))
+
+    @cached_property
+    def _not_before(self) -> dict[str, str]:
+        """Units that begin a noun before some characters (部 before 门: 三部门)."""
+        return {w: u.not_before for w, u in self.units.items() if u.not_before}
 
     @cached_property
     def currencies(self) -> dict[str, str]:
@@ -169,49 +194,48 @@ class FigureExtractor:
     def branches(self) -> dict[str, str]:
         """The pattern's branches by kind of figure, tried in this order."""
         units = _trie_pattern(self.units)
-        currencies = _trie_pattern(w for w in self.currencies if w not in ("元", "人民币"))
-        month = rf"(?:(?P<{{0}}_m>{_MON}){_SP}?|(?P<{{0}}_lm>[正元冬腊]))月份?"
-        day = rf"(?:{_SP}?(?P<{{0}}_d>{_DAY}){_SP}?[日号]|(?P<{{0}}_ld>{_LUNAR_DAY}))"
+        # few capture groups: the engine saves them at every branch it tries
+        month = rf"(?:(?P<{{0}}_m>{_MON}){_SP}?|[正冬腊])月份?"
+        day = rf"(?:{_SP}?(?P<{{0}}_d>{_DAY}){_SP}?[日号]|{_LUNAR_DAY})"
         return {
-            # Taiwan's years of the Republic (民国110年, (107)年, 111年1至10月): their
-            # number as written, like a lunar month's
-            "date_roc": rf"(?:民国{_SP}?(?P<dr_y>\d{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}})"
-            rf"|[（(]{_SP}?(?P<dr_p>\d{{2,3}}){_SP}?[）)]"
-            rf"|(?<![\d.,])(?P<dr_b>1[0-2]\d)(?={_SP}?年(?!{_SP}?[来前后内间以之多余历的])))"
-            rf"{_SP}?年(?:{_SP}?{month.format('dr')}{day.format('dr')}?)?"
-            rf"(?P<dr_suf>年度|底|初|末|度)?",
-            "date_full": rf"(?P<df_rel>{_REL})?(?P<df_y>{_YEAR}){_SP}?年(?:{_SP}?"
-            rf"{month.format('df')}{day.format('df')}?)?(?P<df_suf>年度|底|初|末|度)?",
-            "date_month": rf"(?P<dm_rel>{_REL})?(?<![\d.])(?P<dm_m>{_MON})"
+            # a year: written in full, or Taiwan's year of the Republic (民国110年,
+            # (107)年, 111年1至10月), whose number is kept as written, like a lunar
+            # month's; one branch, not two: every branch is tried at every digit
+            "date_full": rf"(?:(?P<df_rel>{_REL})?(?P<df_y>{_YEAR})"
+            rf"|(?:民国{_SP}?|[（(]{_SP}?(?=\d{{2,3}}{_SP}?[）)])"
+            rf"|(?<![\d.,])(?=1[0-2]\d{_SP}?年(?!{_SP}?[来前后内间以之多余历的])))"
+            rf"(?P<df_roc>\d{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}})(?:{_SP}?[）)])?)"
+            rf"{_SP}?年(?:{_SP}?{month.format('df')}{day.format('df')}?)?(?P<df_suf>年度|底|初|末|度)?",
+            # months, lunar ones with names too (正月初九, 腊月廿三), and the new
+            # year's days (大年初六)
+            "date_month": rf"(?P<dm_rel>{_REL})?(?<![\d.])(?P<dm_m>{_MON}|[正冬腊](?=月))"
             rf"(?:(?P<dm_sep>至|到|-|、)(?P<dm_m2>{_MON}))?{_SP}?月份?"
-            rf"(?:{_SP}?(?P<dm_d>{_DAY}){_SP}?[日号]|{_LUNAR_DAY})?",
-            # lunar months with names (正月初九, 腊月廿三) and the new year's days
-            "date_lunar": rf"(?P<dl_m>[正冬腊])月{_LUNAR_DAY}?|大年(?P<dl_ny>初[一二三四五六七八九十]|三十)",
-            "date_day": rf"(?:(?<![\d.])(?<!(?<![上本下当同次])月)(?P<dd_d>{_DAY}|两)|[（(](?P<dd_p>{_DAY})[）)]){_SP}?日"
-            r"(?![前后起])(?P<dd_in>内|以内|之内)?",
+            rf"(?:{_SP}?(?P<dm_d>{_DAY}){_SP}?[日号]|{_LUNAR_DAY})?"
+            r"|大年(?P<dm_ny>初[一二三四五六七八九十]|三十)",
+            # a day of the month, also after 上月 or 本月 and in brackets ((19)日); 两日
+            # and 拘留12日 are spans of days
+            "date_day": rf"(?:[（(](?={_DAY}[）)])|(?<![\d.])(?<!(?<![上本下当同次])月))"
+            rf"(?P<dd_d>{_DAY}|两)[）)]?{_SP}?日(?![前后起])",
             "percent_cn": rf"{_PRE.replace('pre', 'pc_pre')}百分之(?P<pc_n>{_NUM})",
             # 分之 must follow the approximation word and numeral: looked for first (one
             # run of their characters), not after parsing a numeral at every digit
             "fraction": rf"(?={_NUMERAL_RUN}分之){_PRE}(?P<fr_a>{_NUM})分之(?P<fr_b>{_NUM})",
-            "half": r"(?P<hf_pre>近|约|超过|超)?一半"
-            r"|(?P<hf_pre2>近|超过|超|逾|过)半(?![年月天日小个钟晌夜辈生世场程])",
+            "half": r"(?:(?P<hf_pre>近|约|超过|超|逾|过)|(?=一))(?:一半|(?<=[近超过逾])半"
+            r"(?![年月天日小个钟晌夜辈生世场程]))",
             "rank_lead": r"(?:列|排名|排在|排|位列|位居|居|名列)[\u4e00-\u9fff]{0,6}?"
             r"(?P<rl>第(?P<rl_n>[一二三四五六七八九十]|\d+)(?P<rl_u>名|位)?)",
             "rank_name": r"(?P<rn>第(?P<rn_n>[一二三四五六七八九十]+|\d+)(?P<rn_u>名))",
-            # a place in a whole (全省第一家, 全市降幅第一的): a result, not an ordinal
-            "rank_scope": r"全[省市县区国州盟旗港澳岛台][\u4e00-\u9fff]{0,6}?"
-            r"(?P<rs>第(?P<rs_n>[一二三四五六七八九十]|\d+)"
-            r"(?:(?P<rs_u>名|位|家|个(?=实现|完成|建成|开通|推出|获得|获评|通过))"
-            r"|(?=的|[^\u4e00-\u9fff\d]|$)))",
-            "rank_bare": r"(?P<rb>第(?P<rb_n>[一二三四五六七八九十]|\d+))(?![\u4e00-\u9fff\d])",
+            # 第一 as a result needs a lead before it (列, 居, 全省: see _RANK_LEAD):
+            # 全省第一家, 全市降幅第一的基础上, 居全省第九、全市第一
+            "rank_bare": r"(?P<rb>第(?P<rb_n>[一二三四五六七八九十]|\d+)"
+            r"(?:(?P<rb_u>家|个(?=实现|完成|建成|开通|推出|获得|获评|通过))"
+            r"|(?![\u4e00-\u9fff\d])|(?=的)))",
             "rank_first": r"(?P<rf>第(?P<rf_n>一)(?P<rf_u>个)"
             r"(?=实现|完成|建成|开通|推出|获得|获评|通过))",
-            # money with its currency written first (欧元238.5万元, 新台币1,200万元)
-            "money_cur": rf"(?P<mc_cur>{currencies}){_SP}?{_PRE.replace('pre', 'mc_pre')}"
-            rf"(?P<mc_n>{_NUM})(?P<mc_post>余|多)?{_SP}?(?P<mc_unit>[千万亿]?元)",
-            "count": rf"{_PRE.replace('pre', 'ct_pre')}(?P<ct_n>{_NUM})"
+            # no count starts after Latin letters or digits (G1234次, PM2.5, CA1234)
+            "count": rf"{_PRE.replace('pre', 'ct_pre')}(?<![A-Za-z\d.])(?P<ct_n>{_NUM})"
             rf"(?:{_SP}?(?P<ct_sep>至|到|-|~|～|—){_SP}?(?P<ct_n2>{_NUM}))?(?P<ct_post>余|多)?"
-            rf"{_SP}?(?:(?P<ct_ge>个)(?P<ct_post2>多|余)(?P<ct_rest>小时|月|星期|钟头|工作日)"
+            rf"{_SP}?(?:个(?P<ct_post2>多|余)(?P<ct_rest>小时|月|星期|钟头|工作日)"
             rf"|(?P<ct_unit>{units}))(?P<ct_tail>以上|左右)?",
         }
 
@@ -275,11 +299,11 @@ class FigureExtractor:
         """The figures of a match of any kind but count: one, or two (3、4月)."""
         kind = m.lastgroup
         start, end = m.start(), m.end()
-        if kind == "date_roc":
-            year = m["dr_y"] or m["dr_p"] or m["dr_b"]
-            return [(start, end, parse_number(year), None, "年", "date", None)]
         if kind == "date_full":
             year = m["df_y"]
+            if year is None:  # a year of the Republic, as written
+                year = m["df_roc"]
+                return [(start, end, parse_number(year), None, "年", "date", None)]
             value = parse_number(year)
             if len(year) == 2:
                 value += 2000
@@ -287,7 +311,11 @@ class FigureExtractor:
                 return []
             return [(start, end, value, None, "年", "date", None)]
         if kind == "date_month":
-            first, second = parse_number(m["dm_m"]), m["dm_m2"]
+            if m["dm_ny"]:  # 大年初六 is in the first month, 大年三十 in the last
+                return [(start, end, 12 if m["dm_ny"] == "三十" else 1, None, "月", "date", None)]
+            month = m["dm_m"]
+            first = _LUNAR_MONTHS[month] if month in _LUNAR_MONTHS else parse_number(month)
+            second = m["dm_m2"]
             if m["dm_sep"] == "、" and second:
                 return [
                     (start, m.start("dm_sep"), first, None, "月", "date", None),
@@ -295,15 +323,11 @@ class FigureExtractor:
                 ]
             top = parse_number(second) if second else None
             return [(start, end, first, top, "月", "date", None)]
-        if kind == "date_lunar":
-            month = _LUNAR_MONTHS[m["dl_m"]] if m["dl_m"] else (12 if m["dl_ny"] == "三十" else 1)
-            return [(start, end, month, None, "月", "date", None)]
         if kind == "date_day":
-            number = m["dd_d"] or m["dd_p"]
-            # 两日, 行政拘留12日: a span of days, not a day of the month
-            if m["dd_in"]:  # 3日内: within days, the figure without 内
-                end = m.start("dd_in")
-            if number == "两" or m["dd_in"] or _DURATION_CUE.search(text, max(0, start - 4), start):
+            number = m["dd_d"]
+            # 两日, 行政拘留12日, 3日内: a span of days, not a day of the month
+            within = text.startswith(("内", "以内", "之内"), end)
+            if number == "两" or within or _DURATION_CUE.search(text, max(0, start - 4), start):
                 return [(start, end, parse_number(number), None, "日", "duration", None)]
             return [(start, end, parse_number(number), None, "日", "date", None)]
         if kind == "fraction":
@@ -315,13 +339,8 @@ class FigureExtractor:
             value = parse_number(m["pc_n"])
             return [(start, end, value, None, "%", "percent", _as_reported(m["pc_pre"]))]
         if kind == "half":
-            approx = _as_reported(m["hf_pre"] or m["hf_pre2"])
+            approx = _as_reported(m["hf_pre"])
             return [(start, end, 0.5, None, "", "ratio", approx)]
-        if kind == "money_cur":
-            number, written = m["mc_n"], m["mc_cur"]
-            value = _scale(parse_number(number), self.units[m["mc_unit"]].scale)
-            approx = _as_reported(m["mc_pre"] or m["mc_post"])
-            return [(start, end, value, None, written, "money", approx)]
         if kind in _RANK_GROUPS:
             key = _RANK_GROUPS[kind]
             # a list shares its lead (居全省第九、全市第一): looked for back to the
@@ -330,7 +349,7 @@ class FigureExtractor:
                 text, _left_runs(backwards, start)[1], start
             ):
                 return []  # an ordinal that is not a result
-            unit = (m[f"{key}_u"] if kind != "rank_bare" else None) or ""
+            unit = m[f"{key}_u"] or ""
             value = parse_number(m[f"{key}_n"])
             return [(m.start(key), m.end(key), value, None, unit, "rank", None)]
         return []
@@ -341,11 +360,29 @@ class FigureExtractor:
         start = m.start()
         if start > 0 and text[start - 1] == "第":
             return None  # an ordinal (第二期, 第七次), not a count
-        # the rest depends on the matched text alone (the count branch has no
-        # lookaround), so each distinct text is read once per extractor
+        # the rest depends on the matched text alone (the count branch looks around
+        # only to decide whether it matches), so each distinct text is read once
         fields = self._count_fields.recall(m.group(), lambda _: self._read_count_fields(m))
         if fields is None:
             return None
+        end = m.end()
+        not_before = self._not_before.get(m["ct_unit"])
+        if not_before and text[end : end + 1] in not_before:
+            return None  # a unit that begins a noun: 三部门, 1234次列车
+        pre = m["ct_pre"]
+        if pre == "近" and start and text[start - 1] == "将":
+            return (start - 1, end, *fields)  # type: ignore[misc]
+        if pre in _NOT_APPROX_AFTER and start and text[start - 1] in _NOT_APPROX_AFTER[pre]:
+            # 经过7个小时: 过 ends a word, the figure starts after it
+            value, top, unit, kind, _ = fields
+            approx = _as_reported(m["ct_post"] or m["ct_post2"] or m["ct_tail"])
+            return (m.start("ct_n"), end, value, top, unit, kind, approx)
+        if fields[2] == "元" and start and text[start - 1] in self._currency_ends:
+            # a currency written before the sum (新台币1,200万元): the unit as written
+            before = self._currency_before.search(text, max(0, start - 8), start)
+            if before:
+                value, top, _, kind, approx = fields
+                return (before.start(), m.end(), value, top, before[1], kind, approx)
         return (start, m.end(), *fields)  # type: ignore[misc]
 
     def _read_count_fields(self, m: re.Match[str]) -> _CountFields | None:

@@ -40,7 +40,9 @@ CHINESE_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿廿�
 GROUP_SPACES = " \u00a0\u2009\u202f"
 _GROUPED = re.compile(rf"^\d{{1,3}}(?:[,{GROUP_SPACES}]\d{{3}})+(?:\.\d+)?$")
 # one piece of a mixed number: digits (grouped or not) or Chinese, then a scale
-_ARABIC = re.compile(rf"^(\d+(?:[,{GROUP_SPACES}]\d{{3}})*(?:\.\d+)?)([十百千万亿]*)$")
+_ARABIC = re.compile(
+    rf"^((?:\d+(?:,\d{{3}})*|\d{{1,3}}(?:[{GROUP_SPACES}]\d{{3}})+)(?:\.\d+)?)([十百千万亿]*)$"
+)
 _MIXED_PIECE = re.compile(rf"(\d+(?:[,{GROUP_SPACES}]\d{{3}})*(?:\.\d+)?|[^\d万亿]+)?([万亿])")
 
 

@@ -39,7 +39,8 @@ _CN = f"[{_CN_CHARS}]+(?:点[零〇一二三四五六七八九]+[万亿]?)?"
 # a number: digits with scale characters (1.6万, 450 万) and mixed scales (2亿4570万,
 # 2236万5000, 3万1,406, 3万两千), or a Chinese numeral (三点五亿, 两万3000)
 _NUM = (
-    rf"(?:{_AR}(?:{_SP}?[十百千万亿]+(?:{_AR}|[{_CN_CHARS}]+))*(?:{_SP}?[十百千万亿]+)?"
+    rf"(?:{_AR}(?:{_SP}?[十百千万亿]+{_SP}?(?:[零〇]?{_AR}|[{_CN_CHARS}]+))*"
+    rf"(?:{_SP}?[十百千万亿]+)?"
     rf"|{_CN}(?:{_AR}[十百千万亿]*)?)"
 )
 # (将近 is read from 近, one character back: 将 starts too many words to be tried)

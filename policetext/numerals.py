@@ -43,7 +43,10 @@ _GROUPED = re.compile(rf"^\d{{1,3}}(?:[,{GROUP_SPACES}]\d{{3}})+(?:\.\d+)?$")
 _ARABIC = re.compile(
     rf"^((?:\d+(?:,\d{{3}})*|\d{{1,3}}(?:[{GROUP_SPACES}]\d{{3}})+)(?:\.\d+)?)([十百千万亿]*)$"
 )
-_MIXED_PIECE = re.compile(rf"(\d+(?:[,{GROUP_SPACES}]\d{{3}})*(?:\.\d+)?|[^\d万亿]+)?([万亿])")
+# (a 零 before a piece marks an empty place: 1亿零1万)
+_MIXED_PIECE = re.compile(
+    rf"[零〇]?(\d+(?:[,{GROUP_SPACES}]\d{{3}})*(?:\.\d+)?|[^\d万亿]+)?([万亿])"
+)
 
 
 def _digit_string(text: str) -> int | None:
@@ -98,6 +101,8 @@ def _integer(text: str, short_scale: int = 0) -> int:
     for unit in ("亿", "万"):
         if unit in rest:
             head, _, rest = rest.partition(unit)
+            if not head and total:
+                raise ValueError(text)  # 亿万 (亿万群众): a phrase, not 100010000
             total += (_integer(head) if head else 1) * BIG_UNITS[unit]
             short_scale = BIG_UNITS[unit]
     if not rest:

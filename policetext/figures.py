@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from policetext.datafiles import shipped_lines
 from policetext.document import Document
@@ -117,6 +117,18 @@ class _Unit:
 
 #: a count as read from its text: value, max, unit, kind, approx as reported
 _CountFields = tuple[int | float, int | float | None, str, str, str | None]
+
+
+class _Checks(NamedTuple):
+    """What of its context a count's reading depends on, when anything does."""
+
+    not_before: str  # characters after the unit that make it the start of a noun
+    year: bool  # three digits and 年: maybe a year of the Republic (111年)
+    weekday: bool  # one Chinese digit and 起: maybe 周五起
+    pre: str | None  # 近, 过, 约: maybe the end of a word before it (将近, 经过, 预约)
+    currency: bool  # 元: maybe a currency written before it (新台币1,200万元)
+
+
 #: a figure as read from a match: start, end, then the fields of a count
 _Reading = tuple[int, int, int | float, int | float | None, str, str, str | None]
 #: distinct count texts remembered per extractor before the memory starts afresh
@@ -128,6 +140,13 @@ _RANK_GROUPS = {
     "rank_first": "rf",
     "rank_bare": "rb",
 }
+# what may follow a year: its month and day, or 度, 底, 初, 末 (111年度, 112年3月5日)
+_YEAR_TAIL = re.compile(
+    rf"(?:{_SP}?{_MON}{_SP}?月份?(?:{_SP}?{_DAY}{_SP}?[日号])?|度|底|初|末)(?:度|底|初|末)?"
+)
+# what makes a three-digit number of years a span, not a year (110年来, 120年历史)
+_NOT_A_YEAR_AFTER = re.compile(rf"{_SP}?[来前后内间以之多余历的]")
+_CLOCK_AFTER = re.compile(r"\s?\d{1,2}[:：][0-5]\d")
 # words before a number of days that make it a span, not a day of the month
 _DURATION_CUE = re.compile(
     r"(?:拘留|拘役|羁押|禁闭|隔离|为期|历时|连续|长达|持续|停业|用时|耗时|期限)\s?$"
@@ -144,7 +163,9 @@ class FigureExtractor:
 
     def __init__(self) -> None:
         # what each distinct count text reads as (see _read_count); bounded
-        self._count_fields: Memo[str, _CountFields | None] = Memo(_KEPT_READINGS)
+        self._count_fields: Memo[str, tuple[_CountFields, _Checks | None] | None] = Memo(
+            _KEPT_READINGS
+        )
 
     @cached_property
     def units(self) -> dict[str, _Unit]:
@@ -166,11 +187,6 @@ class FigureExtractor:
     def _currency_ends(self) -> str:
         """What a currency word or the space after one ends in: the cheap test."""
         return "".join({w[-1] for w in self.currencies} | set(_SP[1:-1]))
-
-    @cached_property
-    def _not_before(self) -> dict[str, str]:
-        """Units that begin a noun before some characters (部 before 门: 三部门)."""
-        return {w: u.not_before for w, u in self.units.items() if u.not_before}
 
     @cached_property
     def currencies(self) -> dict[str, str]:
@@ -200,11 +216,11 @@ class FigureExtractor:
         day = rf"(?:{_SP}?(?P<{{0}}_d>{_DAY}){_SP}?[日号]|{_LUNAR_DAY})"
         return {
             # a year: written in full, or Taiwan's year of the Republic (民国110年,
-            # (107)年, 111年1至10月), whose number is kept as written, like a lunar
-            # month's; one branch, not two: every branch is tried at every digit
+            # (107)年), whose number is kept as written, like a lunar month's; one
+            # branch, not two: every branch is tried at every digit. A bare year
+            # of the Republic (111年) is matched as a count and read there.
             "date_full": rf"(?:(?P<df_rel>{_REL})?(?P<df_y>{_YEAR})"
-            rf"|(?:民国{_SP}?|[（(]{_SP}?(?=\d{{2,3}}{_SP}?[）)])"
-            rf"|(?<![\d.,])(?=1[0-2]\d{_SP}?年(?!{_SP}?[来前后内间以之多余历的])))"
+            rf"|(?:民国{_SP}?|[（(]{_SP}?(?=\d{{2,3}}{_SP}?[）)]))"
             rf"(?P<df_roc>\d{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}})(?:{_SP}?[）)])?)"
             rf"{_SP}?年(?:{_SP}?{month.format('df')}{day.format('df')}?)?(?P<df_suf>年度|底|初|末|度)?",
             # months, lunar ones with names too (正月初九, 腊月廿三), and the new
@@ -262,12 +278,18 @@ class FigureExtractor:
         the excluded ones dropped."""
         excluded = self._excluded_mask(text)
         readings: Sequence[_Reading]
+        taken = 0  # where the last reading ends: one may take in more than its match
         for match in self.pattern.finditer(text):
             if match.lastgroup == "count":  # most matches: one reading, often seen before
+                if match.start() < taken:
+                    continue  # the 3月5日 of 112年3月5日, read with the year
                 reading = self._read_count(match, text)
                 if reading is None:
                     continue
                 readings = (reading,)
+                taken = reading[1]
+            elif match.start() < taken:
+                continue
             else:
                 try:
                     readings = self._read(match, text, backwards)
@@ -305,6 +327,8 @@ class FigureExtractor:
             if year is None:  # a year of the Republic, as written
                 year = m["df_roc"]
                 return [(start, end, parse_number(year), None, "年", "date", None)]
+            if m["df_d"] and _CLOCK_AFTER.match(text, end):
+                return []  # 2023年09月07日 21:04: a time stamp of the page
             value = parse_number(year)
             if len(year) == 2:
                 value += 2000
@@ -322,6 +346,8 @@ class FigureExtractor:
                     (start, m.start("dm_sep"), first, None, "月", "date", None),
                     (m.start("dm_m2"), end, parse_number(second), None, "月", "date", None),
                 ]
+            if _CLOCK_AFTER.match(text, end):
+                return []  # 09月07日 21:04: a time stamp of the page, not a date reported
             top = parse_number(second) if second else None
             return [(start, end, first, top, "月", "date", None)]
         if kind == "date_day":
@@ -362,32 +388,61 @@ class FigureExtractor:
         if start > 0 and text[start - 1] == "第":
             return None  # an ordinal (第二期, 第七次), not a count
         # the rest depends on the matched text alone (the count branch looks around
-        # only to decide whether it matches), so each distinct text is read once
-        fields = self._count_fields.recall(m.group(), lambda _: self._read_count_fields(m))
-        if fields is None:
+        # only to decide whether it matches), so each distinct text is read once,
+        # with what of its context, if anything, decides the rest
+        read = self._count_fields.recall(m.group(), lambda _: self._read_count_fields(m))
+        if read is None:
             return None
+        fields, checks = read
+        if checks is None:  # most counts: their text says all
+            return (start, m.end(), *fields)  # type: ignore[misc]
+        return self._in_context(m, text, start, fields, checks)
+
+    def _in_context(
+        self, m: re.Match[str], text: str, start: int, fields: _CountFields, checks: _Checks
+    ) -> _Reading | None:
+        """A count whose reading depends on the characters around it (see _Checks)."""
         end = m.end()
-        not_before = self._not_before.get(m["ct_unit"])
-        if not_before and text[end : end + 1] in not_before:
+        before = text[start - 1] if start else "\n"  # ("" is in every string)
+        if checks.not_before and text[end : end + 1] in checks.not_before:
             return None  # a unit that begins a noun: 三部门, 1234次列车
-        pre = m["ct_pre"]
-        if pre == "近" and start and text[start - 1] == "将":
+        if checks.year:
+            roc = self._roc_year(m, text, start, end)
+            if roc:
+                return roc
+        if checks.weekday and before in "周期拜":
+            return None  # 周五起, 星期一起: from a weekday on, not five cases
+        pre = checks.pre
+        if pre == "近" and before == "将":
             return (start - 1, end, *fields)  # type: ignore[misc]
-        if pre in _NOT_APPROX_AFTER and start and text[start - 1] in _NOT_APPROX_AFTER[pre]:
+        if pre in _NOT_APPROX_AFTER and before in _NOT_APPROX_AFTER[pre]:
             # 经过7个小时: 过 ends a word, the figure starts after it
             value, top, unit, kind, _ = fields
             approx = _as_reported(m["ct_post"] or m["ct_post2"] or m["ct_tail"])
             return (m.start("ct_n"), end, value, top, unit, kind, approx)
-        if fields[2] == "元" and start and text[start - 1] in self._currency_ends:
+        if checks.currency and before in self._currency_ends:
             # a currency written before the sum (新台币1,200万元): the unit as written
-            before = self._currency_before.search(text, max(0, start - 8), start)
-            if before:
+            found = self._currency_before.search(text, max(0, start - 8), start)
+            if found:
                 value, top, _, kind, approx = fields
-                return (before.start(), m.end(), value, top, before[1], kind, approx)
-        return (start, m.end(), *fields)  # type: ignore[misc]
+                return (found.start(), end, value, top, found[1], kind, approx)
+        return (start, end, *fields)  # type: ignore[misc]
 
-    def _read_count_fields(self, m: re.Match[str]) -> _CountFields | None:
-        """``(value, max, unit, kind, approx)`` of a count match, or ``None``."""
+    def _roc_year(self, m: re.Match[str], text: str, start: int, end: int) -> _Reading | None:
+        """A bare year of the Republic (111年, 112年3月5日, 110年度) matched as a count
+        of years: a date with its number as written, the month and day after it
+        taken in; ``None`` for a span of years (110年来, 120年历史)."""
+        number = m["ct_n"]
+        if not ("101" <= number <= "129" and number.isdigit()):
+            return None
+        if _NOT_A_YEAR_AFTER.match(text, end):
+            return None
+        tail = _YEAR_TAIL.match(text, end)
+        return (start, tail.end() if tail else end, int(number), None, "年", "date", None)
+
+    def _read_count_fields(self, m: re.Match[str]) -> tuple[_CountFields, _Checks | None] | None:
+        """``(value, max, unit, kind, approx)`` of a count match and what of its
+        context is still to be checked (``None``: nothing), or ``None``."""
         number, written_unit = _without_spaces(m["ct_n"]), m["ct_unit"]
         before, after, second = m["ct_pre"], m["ct_post"] or m["ct_post2"], m["ct_n2"]
         if number in ("百", "千", "万", "亿") and not (before or after):
@@ -412,7 +467,15 @@ class FigureExtractor:
             kind = "date"  # 2021年 caught here only when the date pattern could not run
         value = _scale(value, unit.scale)
         top = _scale(top, unit.scale) if top is not None else None
-        return value, top, unit.unit, kind, _as_reported(before or after or m["ct_tail"])
+        fields = (value, top, unit.unit, kind, _as_reported(before or after or m["ct_tail"]))
+        checks = _Checks(
+            not_before=unit.not_before,
+            year=written_unit == "年" and len(number) == 3 and not (before or after or second),
+            weekday=written_unit == "起" and len(number) == 1 and not number.isdigit(),
+            pre=before if before in ("近", *_NOT_APPROX_AFTER) else None,
+            currency=unit.unit == "元",
+        )
+        return fields, (checks if any(checks) else None)
 
     def figures(self, document: Document) -> list[FigureRecord]:
         """The figures of a document (offsets shifted for a part of a huge input)."""

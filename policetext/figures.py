@@ -49,7 +49,7 @@ _PRE = rf"(?:(?P<pre>接近|大约|超过|近|约|超|逾|过){_SP}?)?"
 _NOT_APPROX_AFTER = {"过": "经通度越穿不错路跨闯", "近": "最附", "约": "预签相制节违合邀"}
 #: a run of the characters approximation words and numerals are written with
 _NUMERAL_RUN = rf"[接近大约超过逾\d,.{_SP[1:-1]}{_CN_CHARS}点]*+"
-_YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇零一二三四五六七八九]{4}|[〇零一二三四五六七八九]{2}(?=年))"
+_YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇○零一二三四五六七八九]{4}|[〇○零一二三四五六七八九]{2}(?=年))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = (
     r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?"
@@ -184,6 +184,16 @@ class FigureExtractor:
         return re.compile(f"({_trie_pattern(words)}){_SP}?$")
 
     @cached_property
+    def _currency_after(self) -> re.Pattern[str]:
+        """A currency word (not 人民币: it is 元) right after a sum of 元: 30万元港币."""
+        words = [w for w in self.currencies if w not in ("元", "人民币")]
+        return re.compile(f"({_trie_pattern(words)})")
+
+    @cached_property
+    def _currency_starts(self) -> str:
+        return "".join({w[0] for w in self.currencies if w not in ("元", "人民币")})
+
+    @cached_property
     def _currency_ends(self) -> str:
         """What a currency word or the space after one ends in: the cheap test."""
         return "".join({w[-1] for w in self.currencies} | set(_SP[1:-1]))
@@ -240,8 +250,9 @@ class FigureExtractor:
             "half": r"(?:(?P<hf_pre>近|约|超过|超|逾|过)|(?=一))(?:一半|(?<=[近超过逾])半"
             r"(?![年月天日小个钟晌夜辈生世场程]))",
             "rank_lead": r"(?:列|排名|排在|排|位列|位居|居|名列)[\u4e00-\u9fff]{0,6}?"
-            r"(?P<rl>第(?P<rl_n>[一二三四五六七八九十]|\d+)(?P<rl_u>名|位)?)",
-            "rank_name": r"(?P<rn>第(?P<rn_n>[一二三四五六七八九十]+|\d+)(?P<rn_u>名))",
+            rf"(?P<rl>第{_SP}?(?P<rl_n>[一二三四五六七八九十]|\d+)(?:{_SP}?(?P<rl_u>名|位))?)",
+            "rank_name": rf"(?P<rn>第{_SP}?(?P<rn_n>[一二三四五六七八九十]+|\d+){_SP}?"
+            r"(?P<rn_u>名))",
             # 第一 as a result needs a lead before it (列, 居, 全省: see _RANK_LEAD):
             # 全省第一家, 全市降幅第一的基础上, 居全省第九、全市第一
             "rank_bare": r"(?P<rb>第(?P<rb_n>[一二三四五六七八九十]|\d+)"
@@ -329,6 +340,8 @@ class FigureExtractor:
                 return [(start, end, parse_number(year), None, "年", "date", None)]
             if m["df_d"] and _CLOCK_AFTER.match(text, end):
                 return []  # 2023年09月07日 21:04: a time stamp of the page
+            if text.startswith("代", end):
+                return []  # 1990年代: a decade
             value = parse_number(year)
             if len(year) == 2:
                 value += 2000
@@ -404,7 +417,8 @@ class FigureExtractor:
         """A count whose reading depends on the characters around it (see _Checks)."""
         end = m.end()
         before = text[start - 1] if start else "\n"  # ("" is in every string)
-        if checks.not_before and text[end : end + 1] in checks.not_before:
+        after = text[end : end + 1]
+        if checks.not_before and after and after in checks.not_before:
             return None  # a unit that begins a noun: 三部门, 1234次列车
         if checks.year:
             roc = self._roc_year(m, text, start, end)
@@ -420,6 +434,12 @@ class FigureExtractor:
             value, top, unit, kind, _ = fields
             approx = _as_reported(m["ct_post"] or m["ct_post2"] or m["ct_tail"])
             return (m.start("ct_n"), end, value, top, unit, kind, approx)
+        if checks.currency and after in self._currency_starts:
+            # the currency after 元 (30万元港币): the unit as written
+            found = self._currency_after.match(text, end)
+            if found:
+                value, top, _, kind, approx = fields
+                return (start, found.end(), value, top, found[1], kind, approx)
         if checks.currency and before in self._currency_ends:
             # a currency written before the sum (新台币1,200万元): the unit as written
             found = self._currency_before.search(text, max(0, start - 8), start)

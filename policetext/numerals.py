@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+# ○ (a white circle) stands for 〇 in many typed years (二○二三年)
+DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 #: tens written as one character (廿三日 = 23日)
 TENS = {"廿": 20, "卅": 30, "卌": 40}
@@ -69,10 +70,10 @@ def _small(text: str) -> int:
     zero_seen = False
     for char in text:
         if char in DIGITS:
-            if digit is not None and char not in "零〇":
+            if digit is not None and char not in "零〇○":
                 raise ValueError(text)  # 三四百: two digits with no unit between
             digit = DIGITS[char]
-            if char in "零〇":
+            if char in "零〇○":
                 zero_seen, digit = True, None
         elif char in TENS:
             if digit is not None or total:

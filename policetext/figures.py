@@ -146,6 +146,7 @@ _YEAR_TAIL = re.compile(
 )
 # what makes a three-digit number of years a span, not a year (110年来, 120年历史)
 _NOT_A_YEAR_AFTER = re.compile(rf"{_SP}?[来前后内间以之多余历的]")
+_APPROX_BEFORE = re.compile(rf"(接近|大约|超过|近|约|超|逾|过){_SP}?$")
 _CLOCK_AFTER = re.compile(r"\s?\d{1,2}[:：][0-5]\d")
 # words before a number of days that make it a span, not a day of the month
 _DURATION_CUE = re.compile(
@@ -260,6 +261,12 @@ class FigureExtractor:
             r"|(?![\u4e00-\u9fff\d])|(?=的)))",
             "rank_first": r"(?P<rf>第(?P<rf_n>一)(?P<rf_u>个)"
             r"(?=实现|完成|建成|开通|推出|获得|获评|通过))",
+            # money written with a sign before it (HK$1.2亿, $48万, ￥500): the sign is
+            # the unit as written (¥ and ￥ are 元)
+            # (an approximation word before it is read back from the sign: the scan
+            # would try this branch at every 大 of 大约)
+            "money_sign": r"(?P<ms_sign>(?:HK|US|MOP|NT)?[$＄]|[¥￥])"
+            rf"{_SP}?(?P<ms_n>{_NUM})(?P<ms_post>余|多)?(?:{_SP}?(?P<ms_unit>[千万亿]?元))?",
             # no count starts after Latin letters or digits (G1234次, PM2.5, CA1234)
             "count": rf"{_PRE.replace('pre', 'ct_pre')}(?<![A-Za-z\d.])(?P<ct_n>{_NUM})"
             rf"(?:{_SP}?(?P<ct_sep>至|到|-|~|～|—){_SP}?(?P<ct_n2>{_NUM}))?(?P<ct_post>余|多)?"
@@ -381,6 +388,17 @@ class FigureExtractor:
         if kind == "half":
             approx = _as_reported(m["hf_pre"])
             return [(start, end, 0.5, None, "", "ratio", approx)]
+        if kind == "money_sign":
+            sign, written = m["ms_sign"], m["ms_unit"]
+            value = parse_number(_without_spaces(m["ms_n"]))
+            if written:
+                value = _scale(value, self.units[written].scale)
+            unit = "元" if sign in "¥￥" else sign.replace("＄", "$")
+            approx = _as_reported(m["ms_post"])
+            pre = _APPROX_BEFORE.search(text, max(0, start - 3), start)
+            if pre:
+                start, approx = pre.start(), _as_reported(pre[1])
+            return [(start, end, value, None, unit, "money", approx)]
         if kind in _RANK_GROUPS:
             key = _RANK_GROUPS[kind]
             # a list shares its lead (居全省第九、全市第一): looked for back to the

@@ -207,12 +207,22 @@ def _tidy(value: float) -> int | float:
 
 
 def adjacent_range(text: str) -> tuple[int, int] | None:
-    """``四五`` → (4, 5): two consecutive digits mean "four or five"."""
-    if len(text) == 2 and all(c in DIGITS and c not in "零〇两" for c in text):
-        low, high = DIGITS[text[0]], DIGITS[text[1]]
-        if high == low + 1:
-            return low, high
-    return None
+    """``四五`` → (4, 5): two consecutive digits mean "four or five"; a scale after
+    them scales both (``三四百`` → (300, 400), ``两三万`` → (20000, 30000))."""
+    if len(text) < 2 or text[0] not in DIGITS or text[1] not in DIGITS:
+        return None
+    low, high = DIGITS[text[0]], DIGITS[text[1]]
+    if text[0] in "零〇○" or text[1] in "零〇○两" or high != low + 1:
+        return None
+    scales = text[2:]
+    if any(c not in SMALL_UNITS and c not in BIG_UNITS for c in scales):
+        return None
+    if not scales:
+        return low, high
+    try:
+        return parse_chinese(text[0] + scales), parse_chinese(text[1] + scales)  # type: ignore[return-value]
+    except ValueError:
+        return None
 
 
 def is_grouped(text: str) -> bool:

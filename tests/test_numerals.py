@@ -164,5 +164,11 @@ def test_what_is_not_one_number_raises(numeral: str) -> None:
 def test_chinese_numeral_reader_and_helpers() -> None:
     assert parse_chinese("一亿二千万") == 120_000_000
     assert adjacent_range("四五") == (4, 5)
+    assert adjacent_range("两三") == (2, 3)
+    assert adjacent_range("三四百") == (300, 400)
+    assert adjacent_range("七八千") == (7000, 8000)
+    assert adjacent_range("两三万") == (20000, 30000)
     assert adjacent_range("四六") is None
+    assert adjacent_range("三四五") is None
+    assert adjacent_range("十五") is None
     assert is_grouped("48 316") and is_grouped("1,200") and not is_grouped("2021 123")

@@ -243,7 +243,7 @@ class FigureExtractor:
             # a day of the month, also after 上月 or 本月 and in brackets ((19)日); 两日
             # and 拘留12日 are spans of days
             "date_day": rf"(?:[（(](?={_DAY}[）)])|(?<![\d.])(?<!(?<![上本下当同次])月))"
-            rf"(?P<dd_d>{_DAY}|两)[）)]?{_SP}?日(?![前后起])",
+            rf"(?P<dd_d>{_DAY}|两)[）)]?{_SP}?日(?![前后])",
             "percent_cn": rf"{_PRE.replace('pre', 'pc_pre')}百分之(?P<pc_n>{_NUM})",
             # 分之 must follow the approximation word and numeral: looked for first (one
             # run of their characters), not after parsing a numeral at every digit

@@ -301,7 +301,7 @@ class FigureExtractor:
             if match.lastgroup == "count":  # most matches: one reading, often seen before
                 if match.start() < taken:
                     continue  # the 3月5日 of 112年3月5日, read with the year
-                reading = self._read_count(match, text)
+                reading = self._read_count(match, text, taken)
                 if reading is None:
                     continue
                 readings = (reading,)
@@ -313,6 +313,8 @@ class FigureExtractor:
                     readings = self._read(match, text, backwards)
                 except ValueError:
                     continue  # not a well-formed numeral (万百): not a figure
+                if readings:
+                    taken = match.end()
             for reading in readings:
                 if excluded is not None and excluded.find(1, reading[0], reading[1]) >= 0:
                     continue
@@ -412,9 +414,10 @@ class FigureExtractor:
             return [(m.start(key), m.end(key), value, None, unit, "rank", None)]
         return []
 
-    def _read_count(self, m: re.Match[str], text: str) -> _Reading | None:
+    def _read_count(self, m: re.Match[str], text: str, floor: int = 0) -> _Reading | None:
         """A number with a measure word; ``None`` for an ordinal (第二期), a bare scale
-        word, value-one 一 or a malformed numeral."""
+        word, value-one 一 or a malformed numeral. It reaches back no further than
+        ``floor``, where the figure before it ends."""
         start = m.start()
         if start > 0 and text[start - 1] == "第":
             return None  # an ordinal (第二期, 第七次), not a count
@@ -427,10 +430,16 @@ class FigureExtractor:
         fields, checks = read
         if checks is None:  # most counts: their text says all
             return (start, m.end(), *fields)  # type: ignore[misc]
-        return self._in_context(m, text, start, fields, checks)
+        return self._in_context(m, text, start, fields, checks, floor)
 
     def _in_context(
-        self, m: re.Match[str], text: str, start: int, fields: _CountFields, checks: _Checks
+        self,
+        m: re.Match[str],
+        text: str,
+        start: int,
+        fields: _CountFields,
+        checks: _Checks,
+        floor: int,
     ) -> _Reading | None:
         """A count whose reading depends on the characters around it (see _Checks)."""
         end = m.end()
@@ -445,7 +454,7 @@ class FigureExtractor:
         if checks.weekday and before in "周期拜":
             return None  # 周五起, 星期一起: from a weekday on, not five cases
         pre = checks.pre
-        if pre == "近" and before == "将":
+        if pre == "近" and before == "将" and start > floor:
             return (start - 1, end, *fields)  # type: ignore[misc]
         if pre in _NOT_APPROX_AFTER and before in _NOT_APPROX_AFTER[pre]:
             # 经过7个小时: 过 ends a word, the figure starts after it
@@ -460,7 +469,7 @@ class FigureExtractor:
                 return (start, found.end(), value, top, found[1], kind, approx)
         if checks.currency and before in self._currency_ends:
             # a currency written before the sum (新台币1,200万元): the unit as written
-            found = self._currency_before.search(text, max(0, start - 8), start)
+            found = self._currency_before.search(text, max(floor, start - 8), start)
             if found:
                 value, top, _, kind, approx = fields
                 return (found.start(), end, value, top, found[1], kind, approx)

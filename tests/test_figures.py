@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -179,7 +180,10 @@ SENTENCE_PARTS = st.lists(
     st.sampled_from(
         ["抓获", "嫌疑人", "12", "1.5", "万", "亿", "元", "人", "起", "%", "两", "十", "三",
          "百", "近", "约", "余", "以上", "至", "、", "，", "。", "2021年", "3月", "第一名",
-         "同比下降", "“", "”", "拨打110", "一等功", "〓", "百分之", "分之"]
+         "同比下降", "“", "”", "拨打110", "一等功", "〓", "百分之", "分之",
+         " ", "48 316", "\u2009", "廿", "点", "港元", "新台币", "HK$", "¥", "民国", "（", "）",
+         "正月", "初九", "两日", "个多小时", "部门", "亿万", "111年", "经过", "将近", "年代",
+         "周五", "G", "全省第一家", ":", "元", "美元"]
     ),
     max_size=30,
 )  # fmt: skip
@@ -192,7 +196,9 @@ def test_offsets_hold_on_generated_sentences(parts: list[str]) -> None:
     records = EXTRACTOR.find(text)
     assert all(text[r.start : r.end] == r.text for r in records)
     assert [r.start for r in records] == sorted(r.start for r in records)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(records))  # no overlap
     assert EXTRACTOR.find(text) == records  # deterministic
+    assert EXTRACTOR.count(text) == len(records)
 
 
 def test_cli_filters() -> None:

@@ -61,7 +61,7 @@ _LUNAR_DAY = (
     r"|廿[一二三四五六七八九]?|三十)"
 )
 #: lunar months with a name of their own, and their number (正月 → 1)
-_LUNAR_MONTHS = {"正": 1, "元": 1, "冬": 11, "腊": 12}
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 
 _REL = r"(?:今年|去年|明年|前年|同年|当年|上年)"
 # what ends the stretch a figure's change is read in, and the context it is shown in
@@ -134,12 +134,7 @@ _Reading = tuple[int, int, int | float, int | float | None, str, str, str | None
 #: distinct count texts remembered per extractor before the memory starts afresh
 _KEPT_READINGS = 100_000
 # the groups of each rank branch: the figure is the 第… part of the match
-_RANK_GROUPS = {
-    "rank_lead": "rl",
-    "rank_name": "rn",
-    "rank_first": "rf",
-    "rank_bare": "rb",
-}
+_RANK_GROUPS = {"rank_lead": "rl", "rank_name": "rn", "rank_first": "rf", "rank_bare": "rb"}
 # what may follow a year: its month and day, or 度, 底, 初, 末 (111年度, 112年3月5日)
 _YEAR_TAIL = re.compile(
     rf"(?:{_SP}?{_MON}{_SP}?月份?(?:{_SP}?{_DAY}{_SP}?[日号])?|度|底|初|末)(?:度|底|初|末)?"
@@ -222,7 +217,7 @@ class FigureExtractor:
     def branches(self) -> dict[str, str]:
         """The pattern's branches by kind of figure, tried in this order."""
         units = _trie_pattern(self.units)
-        # few capture groups: the engine saves them at every branch it tries
+        # a month or a day of a year; lunar ones (正月, 初九) are read by their year
         month = rf"(?:(?P<{{0}}_m>{_MON}){_SP}?|[正冬腊])月份?"
         day = rf"(?:{_SP}?(?P<{{0}}_d>{_DAY}){_SP}?[日号]|{_LUNAR_DAY})"
         return {

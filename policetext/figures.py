@@ -232,7 +232,7 @@ class FigureExtractor:
             # months, lunar ones with names too (正月初九, 腊月廿三), and the new
             # year's days (大年初六)
             "date_month": rf"(?P<dm_rel>{_REL})?(?<![\d.])(?P<dm_m>{_MON}|[正冬腊](?=月))"
-            rf"(?:(?P<dm_sep>至|到|-|、)(?P<dm_m2>{_MON}))?{_SP}?月份?"
+            rf"(?:(?P<dm_sep>至|到|-|—|–|－|~|～|、)(?P<dm_m2>{_MON}))?{_SP}?月份?"
             rf"(?:{_SP}?(?P<dm_d>{_DAY}){_SP}?[日号]|{_LUNAR_DAY})?"
             r"|大年(?P<dm_ny>初[一二三四五六七八九十]|三十)",
             # a day of the month, also after 上月 or 本月 and in brackets ((19)日); 两日
@@ -264,7 +264,7 @@ class FigureExtractor:
             rf"{_SP}?(?P<ms_n>{_NUM})(?P<ms_post>余|多)?(?:{_SP}?(?P<ms_unit>[千万亿]?元))?",
             # no count starts after Latin letters or digits (G1234次, PM2.5, CA1234)
             "count": rf"{_PRE.replace('pre', 'ct_pre')}(?<![A-Za-z\d.])(?P<ct_n>{_NUM})"
-            rf"(?:{_SP}?(?P<ct_sep>至|到|-|~|～|—){_SP}?(?P<ct_n2>{_NUM}))?(?P<ct_post>余|多)?"
+            rf"(?:{_SP}?(?P<ct_sep>至|到|-|~|～|—|–|－){_SP}?(?P<ct_n2>{_NUM}))?(?P<ct_post>余|多)?"
             rf"{_SP}?(?:个(?P<ct_post2>多|余)(?P<ct_rest>小时|月|星期|钟头|工作日)"
             rf"|(?P<ct_unit>{units}))(?P<ct_tail>以上|左右)?",
         }

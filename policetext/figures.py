@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from policetext.datafiles import shipped_lines
 from policetext.document import Document
 from policetext.memo import Memo
-from policetext.numerals import adjacent_range, parse_number
+from policetext.numerals import SCALES, adjacent_range, parse_number
 from policetext.patterns import first_chars
 
 KINDS = ("count", "percent", "money", "duration", "rank", "ratio", "date")
@@ -264,7 +264,8 @@ class FigureExtractor:
             rf"{_SP}?(?P<ms_n>{_NUM})(?P<ms_post>余|多)?(?:{_SP}?(?P<ms_unit>[千万亿]?元))?",
             # no count starts after Latin letters or digits (G1234次, PM2.5, CA1234)
             "count": rf"{_PRE.replace('pre', 'ct_pre')}(?<![A-Za-z\d.])(?P<ct_n>{_NUM})"
-            rf"(?:{_SP}?(?P<ct_sep>至|到|-|~|～|—|–|－){_SP}?(?P<ct_n2>{_NUM}))?(?P<ct_post>余|多)?"
+            rf"(?:{_SP}?(?P<ct_sep>至|到|-|~|～|—|–|－){_SP}?(?P<ct_n2>{_NUM}))?"
+            rf"(?:(?P<ct_post>余|多)(?P<ct_ps>[十百千万亿]*))?"
             rf"{_SP}?(?:个(?P<ct_post2>多|余)(?P<ct_rest>小时|月|星期|钟头|工作日)"
             rf"|(?P<ct_unit>{units}))(?P<ct_tail>以上|左右)?",
         }
@@ -508,8 +509,11 @@ class FigureExtractor:
         kind = unit.kind
         if written_unit == "年" and isinstance(value, int) and 1900 <= value <= 2100:
             kind = "date"  # 2021年 caught here only when the date pattern could not run
-        value = _scale(value, unit.scale)
-        top = _scale(top, unit.scale) if top is not None else None
+        scale = unit.scale
+        for char in m["ct_ps"] or "":  # 20余万人: a scale after the approximation
+            scale *= SCALES[char]
+        value = _scale(value, scale)
+        top = _scale(top, scale) if top is not None else None
         fields = (value, top, unit.unit, kind, _as_reported(before or after or m["ct_tail"]))
         checks = _Checks(
             not_before=unit.not_before,

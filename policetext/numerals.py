@@ -36,6 +36,8 @@ DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, 
 TENS = {"廿": 20, "卅": 30, "卌": 40}
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+#: every scale character and its value
+SCALES = {**SMALL_UNITS, **BIG_UNITS}
 CHINESE_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿廿卅卌点"
 #: the spaces that group thousands: space, no-break space, thin spaces (PDF, HK, Macao)
 GROUP_SPACES = " \u00a0\u2009\u202f"
@@ -143,7 +145,7 @@ def _arabic(number: str, scales: str) -> int | float:
         number = number.replace(space, "")
     value: float = float(number) if "." in number else int(number)
     for char in scales:
-        value *= SMALL_UNITS.get(char) or BIG_UNITS[char]
+        value *= SCALES[char]
     return _tidy(value)
 
 

@@ -127,6 +127,7 @@ class _Checks(NamedTuple):
     weekday: bool  # one Chinese digit and 起: maybe 周五起
     pre: str | None  # 近, 过, 约: maybe the end of a word before it (将近, 经过, 预约)
     currency: bool  # 元: maybe a currency written before it (新台币1,200万元)
+    hundred: bool  # a bare 百 (百呎): a hundred unless a word before makes it vague (数百)
 
 
 #: a figure as read from a match: start, end, then the fields of a count
@@ -141,6 +142,8 @@ _YEAR_TAIL = re.compile(
 )
 # what makes a three-digit number of years a span, not a year (110年来, 120年历史)
 _NOT_A_YEAR_AFTER = re.compile(rf"{_SP}?[来前后内间以之多余历的]")
+# what before a bare 百 makes it vague or part of a word (数百, 上百, 成百, 老百姓)
+_VAGUE_BEFORE_HUNDRED = "数几上成好老一两三四五六七八九十零〇"
 _APPROX_BEFORE = re.compile(rf"(接近|大约|超过|近|约|超|逾|过){_SP}?$")
 _CLOCK_AFTER = re.compile(r"\s?\d{1,2}[:：][0-5]\d")
 # words before a number of days that make it a span, not a day of the month
@@ -447,6 +450,8 @@ class FigureExtractor:
             roc = self._roc_year(m, text, start, end)
             if roc:
                 return roc
+        if checks.hundred and before in _VAGUE_BEFORE_HUNDRED:
+            return None  # 数百人, 上百人, 成百: vague amounts
         if checks.weekday and before in "周期拜":
             return None  # 周五起, 星期一起: from a weekday on, not five cases
         pre = checks.pre
@@ -489,8 +494,8 @@ class FigureExtractor:
         context is still to be checked (``None``: nothing), or ``None``."""
         number, written_unit = _without_spaces(m["ct_n"]), m["ct_unit"]
         before, after, second = m["ct_pre"], m["ct_post"] or m["ct_post2"], m["ct_n2"]
-        if number in ("百", "千", "万", "亿") and not (before or after):
-            return None  # a bare scale word (亿元 in 数亿元) is not a number
+        if number in ("千", "万", "亿") and not (before or after):
+            return None  # a bare scale word (亿元 in 数亿元, 万人发案率) is not a number
         if written_unit is None:  # 1个多小时: the unit is 个小时 as the text has it
             written_unit = "个" + m["ct_rest"]
         unit = self.units[written_unit]
@@ -521,6 +526,7 @@ class FigureExtractor:
             weekday=written_unit == "起" and len(number) == 1 and not number.isdigit(),
             pre=before if before in ("近", *_NOT_APPROX_AFTER) else None,
             currency=unit.unit == "元",
+            hundred=number == "百" and not (before or after),
         )
         return fields, (checks if any(checks) else None)
 

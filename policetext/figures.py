@@ -269,7 +269,7 @@ class FigureExtractor:
             "count": rf"{_PRE.replace('pre', 'ct_pre')}(?<![A-Za-z\d.])(?P<ct_n>{_NUM})"
             rf"(?:{_SP}?(?P<ct_sep>至|到|-|~|～|—|–|－){_SP}?(?P<ct_n2>{_NUM}))?"
             rf"(?:(?P<ct_post>余|多)(?P<ct_ps>[十百千万亿]*))?"
-            rf"{_SP}?(?:个(?P<ct_post2>多|余)(?P<ct_rest>小时|月|星期|钟头|工作日)"
+            rf"{_SP}?(?:个(?:(?P<ct_post2>多|余)|(?P<ct_half>半))(?P<ct_rest>小时|月|星期|钟头|工作日)"
             rf"|(?P<ct_unit>{units}))(?P<ct_tail>以上|左右)?",
         }
 
@@ -509,7 +509,9 @@ class FigureExtractor:
             top = pair[1] if pair else (parse_number(second) if second else None)
         except ValueError:
             return None
-        if number == "一" and not (before or after or second):
+        if m["ct_half"]:  # 两个半小时: two and a half hours
+            value, top = value + 0.5, (top + 0.5 if top is not None else None)
+        if number == "一" and not (before or after or second or m["ct_half"]):
             return None  # value-one 一 (一名, 一次, 这一年): not scored either way; left out
         kind = unit.kind
         if written_unit == "年" and isinstance(value, int) and 1900 <= value <= 2100:

@@ -31,9 +31,10 @@ APPROX_WORDS = {
 #: a space inside a number or between it and its unit, as text taken out of a PDF
 #: has it (3 月 9 日, 约 26 克, 42.7 %): one space, no-break or thin space
 _SP = "[ \u00a0\u2009\u202f]"
-# digits, grouped by commas or by spaces (48 316: Hong Kong and Macao); a space
-# group after four digits or more is no group (numerals.py does not read it)
-_AR = rf"\d+(?:(?:,\d{{3}})+|(?:{_SP}\d{{3}}(?!\d))+)?(?:\.\d+)?"
+# digits, grouped by commas or by spaces (48 316: Hong Kong and Macao) or by a
+# full-width comma (1，200: else read as 200); a space or full-width comma group
+# after four digits or more is no group (numerals.py does not read it)
+_AR = rf"\d+(?:(?:,\d{{3}})+|(?:[{_SP[1:-1]}，]\d{{3}}(?!\d))+)?(?:\.\d+)?"
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿廿卅"
 _CN = f"[{_CN_CHARS}]+(?:点[零〇一二三四五六七八九]+[万亿]?)?"
 # a number: digits with scale characters (1.6万, 450 万) and mixed scales (2亿4570万,
@@ -48,7 +49,7 @@ _PRE = rf"(?:(?P<pre>接近|大约|超过|近|约|超|逾|过){_SP}?)?"
 #: 过, 近, 约 are no approximation words where they end a word (经过, 最近, 预约)
 _NOT_APPROX_AFTER = {"过": "经通度越穿不错路跨闯", "近": "最附", "约": "预签相制节违合邀"}
 #: a run of the characters approximation words and numerals are written with
-_NUMERAL_RUN = rf"[接近大约超过逾\d,.{_SP[1:-1]}{_CN_CHARS}点]*+"
+_NUMERAL_RUN = rf"[接近大约超过逾\d,，.{_SP[1:-1]}{_CN_CHARS}点]*+"
 _YEAR = r"(?:(?<!\d)\d{4}(?!\d)|[〇○零一二三四五六七八九]{4}|[〇○零一二三四五六七八九]{2}(?=年))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = (

@@ -41,10 +41,10 @@ SCALES = {**SMALL_UNITS, **BIG_UNITS}
 CHINESE_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿廿卅卌点"
 #: the spaces that group thousands: space, no-break space, thin spaces (PDF, HK, Macao)
 GROUP_SPACES = " \u00a0\u2009\u202f"
-_GROUPED = re.compile(rf"^\d{{1,3}}(?:[,{GROUP_SPACES}]\d{{3}})+(?:\.\d+)?$")
+_GROUPED = re.compile(rf"^\d{{1,3}}(?:[,，{GROUP_SPACES}]\d{{3}})+(?:\.\d+)?$")
 # one piece of a mixed number: digits (grouped or not) or Chinese, then a scale
 _ARABIC = re.compile(
-    rf"^((?:\d+(?:,\d{{3}})*|\d{{1,3}}(?:[{GROUP_SPACES}]\d{{3}})+)(?:\.\d+)?)([十百千万亿]*)$"
+    rf"^((?:\d+(?:,\d{{3}})*|\d{{1,3}}(?:[{GROUP_SPACES}，]\d{{3}})+)(?:\.\d+)?)([十百千万亿]*)$"
 )
 # (a 零 before a piece marks an empty place: 1亿零1万)
 _MIXED_PIECE = re.compile(
@@ -140,7 +140,7 @@ def parse_chinese(text: str) -> int | float:
 
 
 def _arabic(number: str, scales: str) -> int | float:
-    number = number.replace(",", "")
+    number = number.replace(",", "").replace("，", "")
     for space in GROUP_SPACES:
         number = number.replace(space, "")
     value: float = float(number) if "." in number else int(number)

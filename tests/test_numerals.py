@@ -75,6 +75,7 @@ def test_every_way_of_writing_an_integer_reads_the_same(n: int) -> None:
     assert parse_number(f"{n:,}") == n
     assert parse_number(spaced(n)) == n
     assert parse_number(spaced(n, "\u2009")) == n
+    assert parse_number(spaced(n, "，")) == n  # a full-width comma
     assert parse_number(to_chinese(n)) == n
     assert parse_number(mixed(n)) == n
 
@@ -103,6 +104,7 @@ def test_a_tail_after_wan_that_fills_its_places_adds(high: int, low: int) -> Non
     ("numeral", "value"),
     [
         ("48 316", 48316),
+        ("12，345，678", 12345678),
         ("1\u202f250\u202f000", 1250000),
         ("2亿4570万", 245700000),
         ("2236万5000", 22365000),
@@ -148,6 +150,7 @@ def test_every_form_of_the_issue(numeral: str, value: int | float) -> None:
         "1亿5000",  # 100005000 or 150000000
         "3万12,345",  # a tail bigger than its scale
         "2021 123",  # four digits are no thousands group
+        "2021，345",
         "三四百",  # two digits with no unit between
         "十百",
         "点",

@@ -703,6 +703,7 @@ FIGURE_COLUMNS = (
     "value",
     "max",
     "unit",
+    "currency",
     "kind",
     "approx",
     "change",

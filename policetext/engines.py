@@ -70,8 +70,6 @@ def rjieba_tokenizer(entries: Iterable[tuple[str, int | None, str | None]]) -> E
 # checks the ends of each range.
 RJIEBA_ONLY_HAN_BMP = "\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff"
 RJIEBA_ONLY_HAN_ASTRAL = "\U00020000-\U0002a6df\U0002a700-\U0002ebef\U0002f800-\U0002fa1f"
-# one pattern per plane: a set of BMP ranges is a bitmap lookup, astral ranges are not
-_RJIEBA_ONLY_HAN_BMP_RE = re.compile(f"[{RJIEBA_ONLY_HAN_BMP}]")
 _RJIEBA_ONLY_HAN_RE = re.compile(f"([{RJIEBA_ONLY_HAN_BMP}{RJIEBA_ONLY_HAN_ASTRAL}])")
 
 # jieba's blocks (``re_han_default``): Han, and letters, digits and these marks;
@@ -81,12 +79,23 @@ _BLOCK_ASCII = rf"a-zA-Z0-9{_MARKS}"
 _BLOCK_RE = re.compile(f"[\u4e00-\u9fd5{_BLOCK_ASCII}]*+")
 # A whole run of letters, digits and marks, at least two long, holding a mark: the
 # only runs the two engines may cut apart (a run of letters and digits is one
-# token for both). It starts with a character class, so the scan skips Han text
-# in C; the lookbehind then keeps the match to the run's first character, and the
-# possessive quantifiers keep a long run linear.
-_MARKED_RUN_RE = re.compile(
-    rf"[{_BLOCK_ASCII}](?<![{_BLOCK_ASCII}][{_BLOCK_ASCII}])"
+# token for both). Figures (12, 6.9%, 2.18) are left out: jieba-rs cuts every
+# piece of one as jieba does (tested), so they are the same for both whatever
+# dictionary word takes a piece (1号店), and they are most of the runs. The pattern
+# starts with a character class, so the scan skips Han text in C; the lookbehind
+# keeps the match to the run's first character, the possessive quantifiers keep a
+# long run linear.
+_AFTER_RUN_START = (
+    rf"(?<![{_BLOCK_ASCII}][{_BLOCK_ASCII}])"
+    rf"(?!(?<=\d)\d*+(?:\.\d++)?+%?+(?![{_BLOCK_ASCII}]))"
     rf"(?:(?<=[{_MARKS}])[{_BLOCK_ASCII}]|[a-zA-Z0-9]*+[{_MARKS}])[{_BLOCK_ASCII}]*+"
+)
+_MARKED_RUN_RE = re.compile(f"[{_BLOCK_ASCII}]{_AFTER_RUN_START}")
+# Both departures in one scan: a BMP character of jieba-rs's wider Han range, or a
+# marked run (one class first, so the scan still skips in C; an alternation
+# would not).
+_DEPARTURE_RE = re.compile(
+    f"[{RJIEBA_ONLY_HAN_BMP}{_BLOCK_ASCII}](?:(?<=[{RJIEBA_ONLY_HAN_BMP}])|{_AFTER_RUN_START})"
 )
 # jieba's cut of the non-Han stretches of a run of unknown characters (``re_skip``
 # in jieba/finalseg): letters and digits with one decimal part and a percent sign
@@ -116,7 +125,7 @@ class ExactRjieba:
     jieba-rs departs from jieba in two places, both mended around its cut:
 
     - Its blocks take more characters as Han (``RJIEBA_ONLY_HAN_*``): the text is
-      split at those characters first, each a token by itself, as jieba makes it.
+      cut apart at those characters, each a token by itself, as jieba makes it.
     - In a stretch of characters its dictionary does not join (which both hand to
       the HMM), jieba keeps ``-``, ``_`` and ``.`` between letters and digits as
       tokens of their own (``2020``, ``-``, ``8``; ``xiumi``, ``.``, ``us``) and
@@ -126,7 +135,8 @@ class ExactRjieba:
       run's tokens in it are cut again as jieba cuts them, around the dictionary
       words inside it (``C++``, a user's ``COVID-19``), which both engines keep.
 
-    Finding both takes regex scans in C; text without them is cut in one call.
+    Finding both takes one regex scan in C (and an encode, for characters beyond
+    the BMP); text without them is cut in one call.
     """
 
     def __init__(self, tokenizer: Any) -> None:
@@ -134,39 +144,48 @@ class ExactRjieba:
 
     def cut(self, text: str) -> list[str]:
         """Words of ``text`` in precise mode (HMM on), as ``jieba.Tokenizer.lcut``."""
-        if _RJIEBA_ONLY_HAN_BMP_RE.search(text) is None and (
-            not _has_astral(text) or _RJIEBA_ONLY_HAN_RE.search(text) is None
-        ):
-            return self._cut_runs(text)
+        if not _has_astral(text) or _RJIEBA_ONLY_HAN_RE.search(text) is None:
+            return self._cut_apart(text)
         words: list[str] = []
-        # split with a group: the stretches between those characters, then one of them
+        # beyond the BMP (rare): split with a group, the stretches between those
+        # characters, then one of them
         for index, part in enumerate(_RJIEBA_ONLY_HAN_RE.split(text)):
             if index % 2:
                 words.append(part)
             elif part:
-                words += self._cut_runs(part)
+                words += self._cut_apart(part)
         return words
 
-    def _cut_runs(self, text: str) -> list[str]:
-        """rjieba's cut of ``text``, the blocks holding marked runs cut as jieba cuts them."""
-        runs = _MARKED_RUN_RE.finditer(text)
-        run = next(runs, None)
-        if run is None:
+    def _cut_apart(self, text: str) -> list[str]:
+        """rjieba's cut of ``text`` (no astral characters of the wider Han range),
+        each BMP one of them a token, each block holding a marked run cut as jieba
+        cuts it."""
+        found = _DEPARTURE_RE.finditer(text)
+        departure = next(found, None)
+        if departure is None:
             return self.tokenizer.cut(text)  # type: ignore[no-any-return]
-        backwards = text[::-1]  # a block's start: where its run ends, read backwards
+        backwards = ""  # a block's start: where its run ends, read backwards
         size = len(text)
         words: list[str] = []
         done = 0  # text[:done] is cut
-        while run is not None:
-            start, end = run.span()
-            if start >= done:  # else in the block just cut
+        while departure is not None:
+            start, end = departure.span()
+            if start < done:
+                pass  # in the block just cut
+            elif text[start] > "\x7f":  # a character of the wider Han range
+                if start > done:
+                    words += self.tokenizer.cut(text[done:start])
+                words.append(text[start])
+                done = end
+            else:
+                backwards = backwards or text[::-1]
                 block_start = size - _BLOCK_RE.match(backwards, size - start).end()  # type: ignore[union-attr]
                 block_end = _BLOCK_RE.match(text, end).end()  # type: ignore[union-attr]
                 if block_start > done:
                     words += self.tokenizer.cut(text[done:block_start])
                 words += self._cut_block(text[block_start:block_end])
                 done = block_end
-            run = next(runs, None)
+            departure = next(found, None)
         if done < size:
             words += self.tokenizer.cut(text[done:])
         return words

@@ -250,6 +250,37 @@ def test_rjieba_cuts_marked_runs_and_rare_han_as_jieba(
     assert rjieba_engine.cut(text) == words, label
 
 
+def _figure_pieces() -> list[str]:
+    """Every piece of a few figures, as a dictionary word taking the rest leaves it."""
+    figures = ("12345", "6.9%", "2.18", "100%", "13.35%", "0.5")
+    return sorted(
+        {f[i:j] for f in figures for i in range(len(f)) for j in range(i + 1, len(f) + 1)}
+    )
+
+
+@needs_fast
+@pytest.mark.parametrize("piece", _figure_pieces())
+def test_rjieba_cuts_every_piece_of_a_figure_as_jieba(
+    engines: tuple[Segmenter, Segmenter], piece: str
+) -> None:
+    # figures are left out of the runs cut again (for speed): that holds only if
+    # jieba-rs cuts each piece of one as jieba does, next to dictionary words that
+    # hold digits or letters (1号店, 4S店, N年) or not
+    jieba_engine, rjieba_engine = engines
+    for context in ("{}", "同比{}，", "{}号店", "1{}", "{}N年", "4S{}", "A{}", "{}%"):
+        text = context.format(piece)
+        assert rjieba_engine.cut(text) == jieba_engine.cut(text), text
+
+
+@needs_fast
+def test_a_long_run_of_letters_digits_and_marks(engines: tuple[Segmenter, Segmenter]) -> None:
+    # an encoded blob left in a scraped page: one run thousands of characters long
+    jieba_engine, rjieba_engine = engines
+    blob = "".join(f"aB{i}_x-{i % 7}.{i}" for i in range(800)) + "9" * 3000
+    text = f"图片{blob}，民警{blob[::-1]}"
+    assert rjieba_engine.cut(text) == jieba_engine.cut(text)
+
+
 def _range_ends() -> list[str]:
     """The first and last character of each range rjieba alone takes as Han, and
     the characters just outside them."""

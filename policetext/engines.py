@@ -57,9 +57,14 @@ def resolve_segmenter(engine: str) -> str:
 def rjieba_tokenizer(entries: Iterable[tuple[str, int | None, str | None]]) -> ExactRjieba:
     """A private rjieba instance with the given dictionary entries added, cutting as jieba."""
     tokenizer = _rjieba_class()()
+    unused = set()
     for word, freq, pos in entries:
         tokenizer.add_word(word, freq, pos)
-    return ExactRjieba(tokenizer)
+        if freq == 0:
+            unused.add(word)
+        else:
+            unused.discard(word)
+    return ExactRjieba(tokenizer, frozenset(unused))
 
 
 # Characters jieba-rs (0.11, ``is_han_default``) takes into its blocks as Han and
@@ -139,11 +144,24 @@ class ExactRjieba:
     the BMP); text without them is cut in one call.
     """
 
-    def __init__(self, tokenizer: Any) -> None:
+    def __init__(self, tokenizer: Any, unused: frozenset[str] = frozenset()) -> None:
         self.tokenizer = tokenizer
+        #: words a dictionary gives the frequency 0: jieba never keeps one whole
+        self.unused = unused
 
     def cut(self, text: str) -> list[str]:
         """Words of ``text`` in precise mode (HMM on), as ``jieba.Tokenizer.lcut``."""
+        words = self._cut(text)
+        if self.unused and not self.unused.isdisjoint(words):
+            # jieba cuts a word of frequency 0 its HMM finds into its characters
+            # (``Force_Split_Words``); jieba-rs keeps it
+            return [piece for word in words for piece in self._force_split(word)]
+        return words
+
+    def _force_split(self, word: str) -> list[str]:
+        return list(word) if word in self.unused else [word]
+
+    def _cut(self, text: str) -> list[str]:
         if not _has_astral(text) or _RJIEBA_ONLY_HAN_RE.search(text) is None:
             return self._cut_apart(text)
         words: list[str] = []
@@ -206,7 +224,7 @@ class ExactRjieba:
             recut: list[str] = []
             stretch = starts[first]
             for index, word in enumerate(inside, first):
-                if len(word) > 1 and self.tokenizer.has_word(word):
+                if len(word) > 1 and word not in self.unused and self.tokenizer.has_word(word):
                     recut += _jieba_skip_cut(block[stretch : starts[index]])
                     recut.append(word)
                     stretch = starts[index + 1]

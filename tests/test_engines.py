@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,43 @@ def test_rjieba_cuts_marked_runs_and_rare_han_as_jieba(
     jieba_engine, rjieba_engine = engines_with_user_dict
     assert jieba_engine.cut(text) == words, label
     assert rjieba_engine.cut(text) == words, label
+
+
+@pytest.fixture
+def zero_frequency_dict(tmp_path: Path) -> Iterator[Path]:
+    """A user dictionary giving words the frequency 0 (jieba's way to delete one);
+    jieba keeps them in a process-wide set, restored afterwards."""
+    from jieba import finalseg
+
+    kept = set(finalseg.Force_Split_Words)
+    path = tmp_path / "zero.txt"
+    path.write_text("中国 0\n民警 0\n公安局长 0\na-b 0\nT恤 0\n", "utf-8")
+    yield path
+    finalseg.Force_Split_Words.clear()
+    finalseg.Force_Split_Words.update(kept)
+
+
+@needs_fast
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("我爱中国，滨州市公安局长与民警抓获逃犯", id="Han words"),
+        pytest.param("a-b中国, a-b-c", id="a word with a mark"),
+        pytest.param(
+            "ZT恤OK-1",
+            id="letters and Han",
+            # jieba-rs's dictionary still joins T恤; it cannot delete a word
+            marks=pytest.mark.xfail(strict=True, reason="jieba-rs keeps T恤 at frequency 0"),
+        ),
+    ],
+)
+def test_words_of_frequency_zero_cut_alike(zero_frequency_dict: Path, text: str) -> None:
+    cuts = [
+        Pipeline(Config(engine=engine, user_dicts=(zero_frequency_dict,))).segmenter.cut(text)
+        for engine in ("jieba", "rjieba")
+    ]
+    assert cuts[0] == cuts[1]
+    assert "中国" not in cuts[0] and "a-b" not in cuts[0]
 
 
 def _figure_pieces() -> list[str]:

@@ -209,7 +209,7 @@ _SCRAPED = st.lists(
 
 
 @needs_fast
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(_SCRAPED)
 def test_rjieba_cuts_scraped_text_as_jieba(engines: tuple[Segmenter, Segmenter], text: str) -> None:
     jieba_engine, rjieba_engine = engines
@@ -217,7 +217,7 @@ def test_rjieba_cuts_scraped_text_as_jieba(engines: tuple[Segmenter, Segmenter],
 
 
 @needs_fast
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_SCRAPED)
 def test_rjieba_cuts_as_jieba_with_user_words_holding_marks(
     engines_with_user_dict: tuple[Segmenter, Segmenter], text: str

@@ -15,13 +15,18 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policetext.cache import derived_bytes
 from policetext.config import default_cache_dir
 from policetext.datafiles import data_path, iter_data_lines
 from policetext.document import Tokens
-from policetext.engines import package_folders, resolve_segmenter, rjieba_tokenizer
+from policetext.engines import (
+    ExactRjieba,
+    package_folders,
+    resolve_segmenter,
+    rjieba_tokenizer,
+)
 from policetext.errors import ConfigError
 from policetext.text import CLOSING_MARKS, count_sentences, split_sentences
 from policetext.word_tags import WordTagIndex
@@ -145,7 +150,7 @@ class Segmenter:
         return tag if tag is not None else self._tag_index.get(word)
 
     @cached_property
-    def rjieba(self) -> Any:
+    def rjieba(self) -> ExactRjieba:
         """The fast engine: rjieba with the same dictionary entries, same cuts."""
         shipped = read_user_dict(data_path("police_dict.txt"))
         return rjieba_tokenizer((*shipped, *self._user_entries))
@@ -153,7 +158,7 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         """Words of ``text`` in precise mode (HMM on for unknown words)."""
         if self.engine == "rjieba":
-            return self.rjieba.cut(text)  # type: ignore[no-any-return]
+            return self.rjieba.cut(text)
         return self.tokenizer.lcut(text)
 
     def tokens(self, text: str, pos: bool = False, offset: int = 0) -> Tokens:

@@ -7,13 +7,16 @@ names (台子, 特巡警, 海岸警察) and the units it belongs to (市公安�
 市公安局沾化分局), until a generic marker, function word or non-police body
 (``data/unit_stopwords.txt``). A type with no name (派出所, 各派出所) is no unit.
 Short forms are resolved against the article's own city (市公安局, 市局 →
-滨州市公安局 in a Binzhou article).
+滨州市公安局 in a Binzhou article), and a short form of a unit the article also
+names in full takes the full name (东旺派出所 → 定州市公安局东旺派出所). Each unit
+gets its ``region``: the province, autonomous region or municipality, or 香港,
+澳门, 台湾, from its own place, its type (警政署, 治安警察局) or the article's city.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -43,13 +46,38 @@ _PLACE_SUFFIXES = set("路街道巷村镇乡港湾岛山桥口屯寨庄岭河")
 _NAME_TAGS = set("nbsjlgi")  # and vn, checked apart
 _PLATFORM_AFTER = re.compile(r"(?:App|APP|app|平台|公众号|微信|微博|抖音|热线|客户端)")
 _PLURAL = {"各", "各个", "各级", "多个", "每个", "诸多", "全市", "全省", "全县", "基层"}
-_STOP_CHARS = set("在由和与及对向为被将把从到是等的了并经于")
+_STOP_CHARS = set("在由和与及或对向为被将把从到是等的了并经于这那我你他她其此该")
+# a numbered sub-unit: 三大队, 第四分局, 第五中队 (两 counts, it names nothing)
+_ORDINAL = re.compile(r"^第?[一二三四五六七八九十0-9]{1,3}$")
+# a person written as a surname and 某 (李某, 王某某), never part of a name
+_PERSON = re.compile(r"^[\u4e00-\u9fff]某+$")
+# what points back at a unit named before (该支队, 本局): the bare type after it is
+# a reference, and the unit read leftwards starts after it
+_REFERENCES = {"该", "本", "此", "这", "其", "这个", "那个"}
+# quotation marks around a campaign's name inside a unit name (“净网”专项行动办公室)
+_QUOTES = {"”": "“", "」": "「", "’": "‘"}
+# provinces as they name a region (香港特别行政区 → 香港)
+_REGION_SHORT = {"香港特别行政区": "香港", "澳门特别行政区": "澳门", "台湾省": "台湾"}
+# unit types only Hong Kong, Macao or Taiwan have: their region without a place
+_TYPE_REGIONS = {
+    "警务处": "香港", "总区": "香港", "警区": "香港", "警署": "香港",
+    "警察总局": "澳门", "治安警察局": "澳门", "司法警察局": "澳门", "司警局": "澳门",
+    "警务厅": "澳门", "警司处": "澳门",
+    "警政署": "台湾", "刑事警察局": "台湾", "刑事局": "台湾", "政府警察局": "台湾",
+    "警局": "台湾", "分驻所": "台湾", "侦查队": "台湾",
+}  # fmt: skip
+# district names that many cities share: they never place a unit by themselves
+_SHARED_DISTRICTS = frozenset(
+    "城区 郊区 矿区 市中区 城中区 开发区 高新区 经开区 新区 东区 西区 南区 北区 中区".split()
+)
 # police branches: a squad named only by its branch (交警中队) is generic
 _BRANCHES = {"交警", "刑警", "特警", "巡警", "治安", "刑侦", "经侦", "网安", "禁毒", "派出所"}
 # a unit name's parent: the name up to its first bureau, if anything follows
 _PARENT_HEAD = re.compile(r"^(.+?(?:公安局|公安厅|分局))(?=.)")
+# a full name that ends in a short one right after a type of its own (…公安局|东旺派出所)
+_UNIT_BEFORE = re.compile(r"(?:公安局|公安厅|分局|公安处|支队|总队|大队|警察局|警局|公安部)$")
 # what a token before a unit type is to the leftward reading (see _left_edge)
-_STOP, _GLUED, _PLACE, _TYPE, _NAME, _OTHER = range(1, 7)
+_STOP, _GLUED, _PLACE, _TYPE, _NAME, _OTHER, _ORD, _QUOTE = range(1, 9)
 #: distinct words (and resolved units) remembered per extractor before starting afresh
 _KEPT = 200_000
 
@@ -66,6 +94,7 @@ class UnitRecord:
     type: str
     level: str
     parent: str | None
+    region: str = ""
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,6 +105,7 @@ class _Place:
     name: str
     level: str
     parent: str | None
+    region: str = ""
 
 
 class UnitExtractor:
@@ -114,15 +144,13 @@ class UnitExtractor:
     @cached_property
     def places(self) -> dict[str, _Place]:
         """Places by full and short name (the first of homonyms; see ``_place``)."""
-        by_code: dict[str, tuple[str, str, str]] = {}
+        by_code = self._gazetteer_codes
         rows = [line.split("\t") for line in shipped_lines("gazetteer.txt")]
-        for code, name, level, parent, _short in rows:
-            by_code[code] = (name, level, parent)
         common = common_words()
         table: dict[str, _Place] = {}
-        for _code, name, level, parent, short in rows:
+        for code, name, level, parent, short in rows:
             parent_name = by_code.get(parent, ("", "", ""))[0] or None
-            place = _Place(name, level, parent_name)
+            place = _Place(name, level, parent_name, self._region_of_code(code))
             table.setdefault(name, place)
             self._homonyms.setdefault(name, []).append(place)
             # a short form that is also a common word (公安 of 公安县, 青山) is no place,
@@ -134,6 +162,47 @@ class UnitExtractor:
             ):
                 table.setdefault(short, place)
         return table
+
+    @cached_property
+    def _gazetteer_codes(self) -> dict[str, tuple[str, str, str]]:
+        """``code → (name, level, parent code)`` of the gazetteer."""
+        by_code = {}
+        for line in shipped_lines("gazetteer.txt"):
+            code, name, level, parent, _short = line.split("\t")
+            by_code[code] = (name, level, parent)
+        return by_code
+
+    def _region_of_code(self, code: str) -> str:
+        """The region of a division code: its province (香港, 澳门, 台湾 by short name)."""
+        province = self._gazetteer_codes.get(code[:2] + "0000", ("",))[0]
+        return _REGION_SHORT.get(province, province)
+
+    @cached_property
+    def towns(self) -> dict[str, str]:
+        """Towns, townships and streets by full and short name: their region, or ""
+        for a name that towns of several provinces share (城关, 太平)."""
+        table: dict[str, str] = {}
+        for line in shipped_lines("townships.txt"):
+            code, name, _county, short = line.split("\t")
+            region = self._region_of_code(code)
+            for written in {name, short}:
+                if len(written) >= 2:
+                    table[written] = region if table.get(written, region) == region else ""
+        return table
+
+    @cached_property
+    def extra_places(self) -> dict[str, tuple[str, str]]:
+        """Hong Kong, Macao and Taiwan places the gazetteer lacks: ``(region, full name)``."""
+        table = {}
+        for line in shipped_lines("regions_extra.txt"):
+            name, region, full = line.split("\t")
+            table[name] = (region, full)
+        return table
+
+    @cached_property
+    def unit_names(self) -> frozenset[str]:
+        """Functional and proper names of units that jieba tags otherwise (侦查, 警)."""
+        return frozenset(shipped_lines("unit_names.txt"))
 
     @cached_property
     def longest_place(self) -> int:
@@ -205,10 +274,15 @@ class UnitExtractor:
         else:
             words = token_words(tokens)
             starts, ends = token_offsets(tokens)
+        type_tokens, merges = self._type_tokens(text, words, starts, ends)
+        if merges:
+            # a type written over several tokens (反/电信网络诈骗/中心, 分驻/所): one token
+            words, starts, ends = _merged(text, words, starts, ends, merges)
+            type_tokens, _ = self._type_tokens(text, words, starts, ends)
         n = len(words)
         unit_type, is_name = self.unit_type, self._is_name
         done = 0  # tokens before this belong to a unit already read
-        for i in self._type_tokens(text, words, ends):
+        for i in type_tokens:
             if i < done:
                 continue
             # extend rightwards over a chain: 市公安局 海岸警察 支队 岔尖 派出所
@@ -216,38 +290,100 @@ class UnitExtractor:
             j = i + 1
             while j < n and starts[j] == ends[j - 1]:
                 k = j
-                while k < n and k - j < 3 and not unit_type(words[k]):
-                    if not is_name(words[k]) or starts[k] != ends[k - 1]:
+                while k < n and k - j < 4 and not unit_type(words[k]):
+                    if starts[k] != ends[k - 1]:
                         break
+                    if not (is_name(words[k]) or self._chain_word(words, starts, ends, k)):
+                        town = self._town_run(words, starts, ends, k)
+                        if not town:
+                            break
+                        k += town - 1  # 四棵 树: a town's name cut in two
                     k += 1
-                if k < n and k - j < 3 and unit_type(words[k]) and starts[k] == ends[k - 1]:
+                if k < n and k - j < 4 and unit_type(words[k]) and starts[k] == ends[k - 1]:
                     end = k
                     j = k + 1
                 else:
                     break
             edge = self._left_edge(words, starts, ends, i)
+            if (
+                edge is None
+                and end > i
+                and (i == 0 or words[i - 1] in _REFERENCES or not _HAN_ONLY.match(words[i - 1]))
+            ):
+                # a chain that opens with a bare type names its unit all the same
+                # (分局辛寺街派出所…), unless the type only points back (该支队)
+                edge = (i + 1 if i and words[i - 1] in _REFERENCES else i), 0
+                if edge[0] == i + 1:
+                    i = edge[0]
             if edge is not None:
                 spans.append((edge[0], edge[1], end, unit_type(words[end])[0]))  # type: ignore[index]
             done = end + 1
+        if not spans:
+            return []
         city = self._article_city(Counter(words) if word_counts is None else word_counts)
         records = []
         for first, skip, last, found_type in spans:
             record = self._record(text, starts, ends, first, skip, last, found_type, city, doc)
             if record:
                 records.append(record)
-        return records
+        return _one_name_per_unit(records)
 
-    def _type_tokens(self, text: str, words: list[str], ends: list[int]) -> list[int]:
-        """The tokens that end in a unit type, in order: the places where a type ends
-        are found in the text (in C), and the token ending there is checked."""
-        found = []
+    def _type_tokens(
+        self, text: str, words: list[str], starts: list[int], ends: list[int]
+    ) -> tuple[list[int], list[tuple[int, int]]]:
+        """The tokens that end in a unit type, in order, and the runs of tokens
+        ``(first, last)`` a type is written over: the places where a type ends are
+        found in the text (in C), and the token ending there is checked."""
+        found: list[int] = []
+        merges: list[tuple[int, int]] = []
         n, unit_type = len(ends), self.unit_type
+        _, lengths, names = self.type_endings
         for match in self.type_ends.finditer(text):
             at = match.end()
             i = bisect_left(ends, at)
-            if i < n and ends[i] == at and unit_type(words[i]):
-                found.append(i)
-        return found
+            if i >= n or ends[i] != at:
+                continue
+            # the longest type ending here, if it starts in a token before this one
+            for length in lengths:
+                begin = at - length
+                if begin < starts[i] and begin >= 0 and text[begin:at] in names:
+                    first = bisect_right(starts, begin) - 1
+                    if first >= 0 and (
+                        starts[first] == begin or self._is_name(text[starts[first] : begin])
+                    ):
+                        if not merges or merges[-1][1] < first:
+                            merges.append((first, i))
+                        break
+            else:
+                if unit_type(words[i]):
+                    found.append(i)
+        return found, merges
+
+    def _town_run(self, words: list[str], starts: list[int], ends: list[int], k: int) -> int:
+        """How many tokens from ``k`` on (2 or 3) spell a town's name, else 0."""
+        joined = words[k]
+        for run in (2, 3):
+            last = k + run - 1
+            if last >= len(words) or starts[last] != ends[last - 1]:
+                return 0
+            joined += words[last]
+            if joined in self.towns:
+                return run
+        return 0
+
+    def _chain_word(self, words: list[str], starts: list[int], ends: list[int], k: int) -> bool:
+        """Whether a word that is no name may still stand between two units of a chain
+        (前进 in 市公安局前进派出所): one Han word, no stopword, right before a type."""
+        word = words[k]
+        return (
+            k + 1 < len(words)
+            and starts[k + 1] == ends[k]
+            and self.unit_type(words[k + 1]) is not None
+            and word not in self.stopwords
+            and bool(_HAN_ONLY.match(word))
+            and word[0] not in _STOP_CHARS
+            and "某" not in word
+        )
 
     def _is_name(self, word: str) -> bool:
         """A place, or a word that can be (part of) a proper or functional name."""
@@ -256,9 +392,13 @@ class UnitExtractor:
     def _name_test(self, word: str) -> bool:
         if word in self.stopwords or not _HAN_ONLY.match(word):
             return False
-        if word in self.places or word in _BARE_PLACES:
+        if word in self.places or word in _BARE_PLACES or word in self.unit_names:
             return True
+        if _ORDINAL.match(word):
+            return True  # 交通警察支队 三 大队
         tag = self.word_tag(word)
+        if len(word) > 1 and (tag in ("nr", "nrt", "nrfg") or _PERSON.match(word)):
+            return word in self.towns  # a person's name is no unit's, a town's is
         if len(word) == 1:
             return word in _PLACE_SUFFIXES or tag in ("nr", "ns", "nz")  # 青山 路 派出所
         if tag is None and word[0] in _STOP_CHARS:
@@ -274,51 +414,94 @@ class UnitExtractor:
         needs = self.types.get(unit_type, ("", "name"))[1]
         start, skip = i, 0
         names = 1 if (prefix or words[i] in _ABBREVIATIONS) else 0
-        places = 0
+        places = units = 0
+        bare_type = -1  # a bare type read leftwards (支队 of 该支队靖西…大队)
         j = i - 1
         edge_kinds = self._edge_kinds
-        while j >= 0 and ends[j] == starts[j + 1] and i - j <= 6:
+        while j >= 0 and ends[j] == starts[j + 1] and i - j <= 8:
             word = words[j]
             kind = edge_kinds.recall(word, self._edge_kind)
+            if kind == _QUOTE:
+                # a quoted campaign name inside the unit's: “净网”专项行动办公室
+                opening = self._quote_start(words, starts, ends, j)
+                if opening < 0 or names >= 4:
+                    break
+                names += 1
+                start = j = opening
+                j -= 1
+                continue
             if kind == _STOP:
                 break
             if kind == _GLUED:
                 places += 1  # 被市 公安局: the unit starts after the function word
                 start, skip = j, 1
                 break
+            if (
+                kind == _OTHER
+                and len(word) == 1
+                and j + 1 < i
+                and word + words[j + 1] in self.towns
+            ):
+                kind = _PLACE  # 高 新庄 派出所: a town's name cut in two
             if kind == _PLACE:
                 places += 1
             elif kind == _TYPE:
-                pass  # an enclosing unit earlier in the chain
+                units += 1  # an enclosing unit earlier in the chain
+                if self.unit_type(word)[1] == "" and word not in _ABBREVIATIONS:  # type: ignore[index]
+                    bare_type = j
+            elif kind == _ORD and places == 0:
+                names += 1  # 第四 分局, 三 大队: a numbered sub-unit
             elif kind == _NAME and places == 0 and names < 4:
                 names += 1
             else:
                 break
             start = j
             j -= 1
+        if start == bare_type and j >= 0 and words[j] in _REFERENCES:
+            start += 1  # 该支队 靖西边境管理大队: the unit starts after the reference
         if needs == "none":
             return start, skip
-        if places == 0 and names == 0:
-            return None  # a bare type: 派出所, 分局
-        if needs == "police" and start == i and not prefix:
-            return None
+        if places == 0 and (names == 0 or needs == "place"):
+            return None  # a bare type: 派出所, 分局; 带返警局 (警局 follows a place)
+        if needs == "police" and not units:
+            return None  # 新闻办公室 of 市政府: an office of a police unit only
         name_words = "".join(words[start:i]) + prefix
-        if unit_type in ("中队", "派出所") and places == 0 and name_words in _BRANCHES:
-            return None  # 交警中队, 交警派出所 standing alone are kinds, not units
+        if unit_type in ("中队", "大队", "派出所") and places == 0 and name_words in _BRANCHES:
+            return None  # 交警大队, 交警派出所 standing alone are kinds, not units
         if j >= 0 and words[j] in _PLURAL and ends[j] == starts[start]:
             return None  # 各交警大队, 多个派出所: plural
         return start, skip
 
+    def _quote_start(self, words: list[str], starts: list[int], ends: list[int], j: int) -> int:
+        """The token of the opening mark of the quotation that ends at token ``j``
+        (a few Han words inside), else -1."""
+        opening = _QUOTES[words[j]]
+        k = j - 1
+        while k >= 0 and j - k <= 4 and ends[k] == starts[k + 1]:
+            if words[k] == opening:
+                return k if k < j - 1 else -1
+            if not _HAN_ONLY.match(words[k]):
+                return -1
+            k -= 1
+        return -1
+
     def _edge_kind(self, word: str) -> int:
         """What ``word`` is to the leftward reading of a unit (kept in ``_edge_kinds``)."""
-        if word in self.stopwords or not _HAN_ONLY.match(word):
+        if word in _QUOTES:
+            return _QUOTE
+        if word in self.stopwords or not _HAN_ONLY.match(word) or _PERSON.match(word):
             return _STOP
         if word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
             return _GLUED
-        if word in self.places or word in _BARE_PLACES:
+        if word in self.places or word in _BARE_PLACES or word in self.extra_places:
             return _PLACE
         if self.unit_type(word):
             return _TYPE
+        if _ORDINAL.match(word):
+            return _ORD
+        if word in self.towns and word not in self.unit_names:
+            # a town's name: a place, unless it is also a common word (前进, 太平)
+            return _NAME if word in common_words() else _PLACE
         return _NAME if self._is_name(word) else _OTHER
 
     def _article_city(self, word_counts: Counter[str]) -> _Place | None:
@@ -436,6 +619,60 @@ class UnitExtractor:
             shift = document.offset
             records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
         return records
+
+
+def _merged(
+    text: str, words: list[str], starts: list[int], ends: list[int], runs: list[tuple[int, int]]
+) -> tuple[list[str], list[int], list[int]]:
+    """The tokens with each run ``(first, last)`` joined into one (runs in order)."""
+    new_words: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    at = 0
+    for first, last in runs:
+        new_words += words[at:first]
+        new_starts += starts[at:first]
+        new_ends += ends[at:first]
+        new_words.append(text[starts[first] : ends[last]])
+        new_starts.append(starts[first])
+        new_ends.append(ends[last])
+        at = last + 1
+    return new_words + words[at:], new_starts + starts[at:], new_ends + ends[at:]
+
+
+def _one_name_per_unit(records: list[UnitRecord]) -> list[UnitRecord]:
+    """A short form of a unit the article also names in full takes the full name and
+    its place: 东旺派出所 beside 定州市公安局东旺派出所 (the full name ends in the short
+    one right after a unit type of its own)."""
+    names = {r.name for r in records}
+    if len(names) < 2:
+        return records
+    longer: dict[str, UnitRecord] = {}
+    for record in records:
+        longer.setdefault(record.name, record)
+    by_length = sorted(longer.values(), key=lambda r: -len(r.name))
+    full_of: dict[str, UnitRecord] = {}
+    for record in longer.values():
+        short = record.name
+        for full in by_length:
+            name = full.name
+            if len(name) <= len(short):
+                break
+            if name.endswith(short) and _UNIT_BEFORE.search(name, 0, len(name) - len(short)):
+                if full_of.get(short) is None:
+                    full_of[short] = full
+                else:  # two full names end in it: 东区分局 of two cities; leave it
+                    full_of[short] = None  # type: ignore[assignment]
+                    break
+    full_of = {k: v for k, v in full_of.items() if v is not None}
+    if not full_of:
+        return records
+    return [
+        replace(r, name=full.name, level=full.level, parent=full.parent, region=full.region)
+        if (full := full_of.get(r.name))
+        else r
+        for r in records
+    ]
 
 
 def unit_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:

@@ -721,7 +721,7 @@ def figures(
     sys.exit(reporter.exit_status())
 
 
-UNIT_COLUMNS = ("doc", "start", "end", "text", "name", "type", "level", "parent")
+UNIT_COLUMNS = ("doc", "start", "end", "text", "name", "type", "level", "parent", "region")
 
 
 @cli.command()

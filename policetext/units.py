@@ -58,6 +58,7 @@ _REFERENCES = {"该", "本", "此", "这", "其", "这个", "那个"}
 _QUOTES = {"”": "“", "」": "「", "’": "‘"}
 # provinces as they name a region (香港特别行政区 → 香港)
 _REGION_SHORT = {"香港特别行政区": "香港", "澳门特别行政区": "澳门", "台湾省": "台湾"}
+_ABROAD = frozenset({"香港", "澳门", "台湾"})
 # unit types only Hong Kong, Macao or Taiwan have: their region without a place
 _TYPE_REGIONS = {
     "警务处": "香港", "总区": "香港", "警区": "香港", "警署": "香港",
@@ -73,7 +74,9 @@ _SHARED_DISTRICTS = frozenset(
 # police branches: a squad named only by its branch (交警中队) is generic
 _BRANCHES = {"交警", "刑警", "特警", "巡警", "治安", "刑侦", "经侦", "网安", "禁毒", "派出所"}
 # a unit name's parent: the name up to its first bureau, if anything follows
-_PARENT_HEAD = re.compile(r"^(.+?(?:公安局|公安厅|分局))(?=.)")
+_PARENT_HEAD = re.compile(
+    r"^(.+?(?:公安局|公安厅|分局|公安处|警察局|警局|警务处|警政署|警察总局)|公安部)(?=.)"
+)
 # a full name that ends in a short one right after a type of its own (…公安局|东旺派出所)
 _UNIT_BEFORE = re.compile(r"(?:公安局|公安厅|分局|公安处|支队|总队|大队|警察局|警局|公安部)$")
 # what a token before a unit type is to the leftward reading (see _left_edge)
@@ -232,6 +235,8 @@ class UnitExtractor:
         """The prefecture-level city a place name counts for: itself, or a county's city."""
         table = {}
         for word, place in self.places.items():
+            if word in _SHARED_DISTRICTS or place.name in _SHARED_DISTRICTS:
+                continue  # 城区, 郊区: many cities have one
             if place.level == "city":
                 table[word] = place.name
             elif place.level == "county" and place.parent:
@@ -316,17 +321,39 @@ class UnitExtractor:
                 if edge[0] == i + 1:
                     i = edge[0]
             if edge is not None:
+                while spans and spans[-1][0] >= edge[0]:
+                    spans.pop()  # read again inside this one: 省公安厅 of 省公安厅“净网”…办公室
                 spans.append((edge[0], edge[1], end, unit_type(words[end])[0]))  # type: ignore[index]
             done = end + 1
         if not spans:
             return []
         city = self._article_city(Counter(words) if word_counts is None else word_counts)
+        records = self._records(text, starts, ends, spans, city, doc)
+        if city and city.region not in _ABROAD:
+            # an article about Hong Kong, Macao or Taiwan whose words also name a
+            # mainland city (东区, 中山): its units take no mainland city
+            placed = self._records(text, starts, ends, spans, None, doc)
+            regions = {r.region for r in placed} - {""}
+            if len(regions) == 1 and regions <= _ABROAD:
+                (region,) = regions
+                records = [r if r.region else replace(r, region=region) for r in placed]
+        return _one_name_per_unit(records)
+
+    def _records(
+        self,
+        text: str,
+        starts: list[int],
+        ends: list[int],
+        spans: list[tuple[int, int, int, str]],
+        city: _Place | None,
+        doc: str,
+    ) -> list[UnitRecord]:
         records = []
         for first, skip, last, found_type in spans:
             record = self._record(text, starts, ends, first, skip, last, found_type, city, doc)
             if record:
                 records.append(record)
-        return _one_name_per_unit(records)
+        return records
 
     def _type_tokens(
         self, text: str, words: list[str], starts: list[int], ends: list[int]
@@ -515,7 +542,9 @@ class UnitExtractor:
             counts[city_of[word]] += word_counts[word]
         if not counts:
             return None
-        best = counts.most_common(1)[0][0]
+        (best, mentions), *_ = counts.most_common(1)
+        if mentions < 2 and word_counts.get("公安部"):
+            return None  # a national story: its dateline's city is no place of its units
         return self.places[best]
 
     def _record(
@@ -544,14 +573,15 @@ class UnitExtractor:
 
     def _resolve(
         self, written: str, unit_type: str, city: _Place | None
-    ) -> tuple[str, str, str, str | None] | None:
-        """``(name, type, level, parent)`` of a unit as written, in an article about
-        ``city``; ``None`` for one that cannot be placed (州公安局 elsewhere)."""
+    ) -> tuple[str, str, str, str | None, str] | None:
+        """``(name, type, level, parent, region)`` of a unit as written, in an article
+        about ``city``; ``None`` for one that cannot be placed (州公安局 elsewhere)."""
         name = written
+        region = ""
         for short, (bare, full_type) in _ABBREVIATIONS.items():
             if name.startswith(short):
                 name = bare + full_type + name[len(short) :]
-        for province_length in (2, 3, 5):
+        for province_length in (2, 3, 5, 7, 8):
             head = name[:province_length]
             place = self.places.get(head) or self.places.get(head.rstrip("省"))
             if (
@@ -559,8 +589,10 @@ class UnitExtractor:
                 and place.level == "province"
                 and self._starts_with_place(name[province_length:])
             ):
+                region = place.region
                 name = name[province_length:]  # 山东省滨州市公安局 → 滨州市公安局
                 break
+        name = self._without_prefecture(name)
         if city and name.startswith("市") and not name.startswith("市区"):
             name = city.name + name[1:]
         elif name.startswith("州"):
@@ -570,10 +602,16 @@ class UnitExtractor:
         elif city and name.startswith("省") and city.parent:
             name = city.parent + name[1:]
         level = self.types.get(unit_type, ("unit", ""))[0]
+        if name == "铁路公安局":
+            return name, unit_type, "bureau", "公安部", ""  # the Ministry's railway police
+        region = region or self._region(name, unit_type, city)
+        abroad = region in _ABROAD
         parent = None
         head_unit = _PARENT_HEAD.match(name)
         if head_unit and head_unit.group(1) != name:
             parent = head_unit.group(1)
+        elif abroad or level in ("ministry", "bureau", "region"):
+            pass  # never a mainland city's bureau: 油尖警区, 治安管理局, 警政署
         elif (
             unit_type in ("支队", "指挥部", "指挥中心", "反诈中心")
             and city
@@ -593,7 +631,46 @@ class UnitExtractor:
             if place and place.level == "county":
                 level = "county"
                 parent = (place.parent + "公安局") if place.parent else None
-        return name, unit_type, level, parent
+        return name, unit_type, level, parent, region
+
+    def _without_prefecture(self, name: str) -> str:
+        """A county's unit without the prefecture before it, as the article's short
+        form has it: 西双版纳傣族自治州景洪市公安局 → 景洪市公安局."""
+        for length in range(min(12, len(name) - 2), 1, -1):
+            prefecture = self.places.get(name[:length])
+            if prefecture is None or prefecture.level != "city":
+                continue
+            rest = name[length:]
+            county = self._leading_place(rest)
+            if county and county.level == "county" and county.parent == prefecture.name:
+                for other in self._homonyms.get(county.name, []):
+                    if other.parent == prefecture.name:
+                        return rest
+            break
+        return name
+
+    def _region(self, name: str, unit_type: str, city: _Place | None) -> str:
+        """The province, autonomous region or municipality (or 香港, 澳门, 台湾) of a
+        unit: from its type, the place it starts with, or the article's city."""
+        if unit_type in _TYPE_REGIONS:
+            return _TYPE_REGIONS[unit_type]
+        for length in range(min(6, len(name)), 1, -1):
+            extra = self.extra_places.get(name[:length])
+            if extra:
+                return extra[0]
+        place = self._leading_place(name, city)
+        if place and place.region:
+            if place.name not in _SHARED_DISTRICTS or (city and place.parent == city.name):
+                return place.region
+        if name.startswith("公安部") or self.types.get(unit_type, ("",))[0] == "bureau":
+            return ""
+        for length in range(min(5, len(name)), 1, -1):
+            if _ORDINAL.match(name[:length]):
+                break  # 第三分局: no town
+            region = self.towns.get(name[:length])
+            if region:
+                return region
+        return city.region if city else ""
 
     def _starts_with_place(self, rest: str) -> bool:
         """Whether ``rest`` starts with a place name of two characters or more."""
@@ -609,6 +686,8 @@ class UnitExtractor:
                     for other in self._homonyms.get(place.name, []):
                         if other.parent == city.name:
                             return other
+                if place.name in _SHARED_DISTRICTS or name[:length] in _SHARED_DISTRICTS:
+                    return None  # 城区分局 places nothing by itself
                 return place
         return None
 
@@ -650,7 +729,8 @@ def _one_name_per_unit(records: list[UnitRecord]) -> list[UnitRecord]:
     longer: dict[str, UnitRecord] = {}
     for record in records:
         longer.setdefault(record.name, record)
-    by_length = sorted(longer.values(), key=lambda r: -len(r.name))
+    # full names as written before those resolved from a short form (市公安局…)
+    by_length = sorted(longer.values(), key=lambda r: (-len(r.name), not r.text.endswith(r.name)))
     full_of: dict[str, UnitRecord] = {}
     for record in longer.values():
         short = record.name
@@ -659,8 +739,10 @@ def _one_name_per_unit(records: list[UnitRecord]) -> list[UnitRecord]:
             if len(name) <= len(short):
                 break
             if name.endswith(short) and _UNIT_BEFORE.search(name, 0, len(name) - len(short)):
-                if full_of.get(short) is None:
+                if short not in full_of:
                     full_of[short] = full
+                elif full_of[short] and full_of[short].text.endswith(full_of[short].name):
+                    continue  # written in full: it wins over one resolved from 市公安局
                 else:  # two full names end in it: 东区分局 of two cities; leave it
                     full_of[short] = None  # type: ignore[assignment]
                     break

@@ -53,7 +53,7 @@ from policetext.output import (
 )
 from policetext.pipeline import Pipeline
 from policetext.stats import summarise
-from policetext.units import unit_rows, unit_tree
+from policetext.units import unit_rows, unit_tree_nodes
 
 if TYPE_CHECKING:
     from policetext.search import Searcher
@@ -767,20 +767,20 @@ def units(tree: bool, whole_corpus: bool, fmt: str, **opts: Any) -> None:
             groups.append((doc_rows[0]["doc"], doc_rows))
     if whole_corpus:
         groups = [("corpus", [row for _, rows in groups for row in rows])]
+    if fmt in ("json", "jsonl"):  # the tree as nested nodes: one per document (or corpus)
+        import json
+
+        trees = [{"doc": title, "units": unit_tree_nodes(rows)} for title, rows in groups]
+        for tree in trees if fmt == "jsonl" else [trees]:
+            out.write(json.dumps(tree, ensure_ascii=False) + "\n")
+        sys.exit(reporter.exit_status())
     for title, rows in groups:
-        write_trees(title, _tree_nodes(unit_tree(rows)), out)
+        write_trees(title, [_tree_node(node) for node in unit_tree_nodes(rows)], out)
     sys.exit(reporter.exit_status())
 
 
-def _tree_nodes(entries: list[tuple[str, int, str | None]]) -> list[TreeNode]:
-    nodes = {name: TreeNode(name, count) for name, count, _ in entries}
-    roots = []
-    for name, _, parent in entries:
-        if parent and parent in nodes and parent != name:
-            nodes[parent].children.append(nodes[name])
-        else:
-            roots.append(nodes[name])
-    return roots
+def _tree_node(node: dict[str, Any]) -> TreeNode:
+    return TreeNode(node["name"], node["mentions"], [_tree_node(c) for c in node["children"]])
 
 
 KWIC_COLUMNS = ("doc", "line", "left", "match", "right")

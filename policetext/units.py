@@ -67,6 +67,12 @@ _TYPE_REGIONS = {
     "警政署": "台湾", "刑事警察局": "台湾", "刑事局": "台湾", "政府警察局": "台湾",
     "警局": "台湾", "分驻所": "台湾", "侦查队": "台湾",
 }  # fmt: skip
+# the full names of Hong Kong, Macao and Taiwan's top bodies written short, and
+# what each belongs to: 刑事局 → 刑事警察局 of the 警政署
+_ABROAD_NAMES = {
+    "警务处": ("香港警务处", None), "刑事局": ("刑事警察局", "警政署"),
+    "刑事警察局": ("刑事警察局", "警政署"), "司警局": ("司法警察局", None),
+}  # fmt: skip
 # district names that many cities share: they never place a unit by themselves
 _SHARED_DISTRICTS = frozenset(
     "城区 郊区 矿区 市中区 城中区 开发区 高新区 经开区 新区 东区 西区 南区 北区 中区".split()
@@ -604,14 +610,27 @@ class UnitExtractor:
         level = self.types.get(unit_type, ("unit", ""))[0]
         if name == "铁路公安局":
             return name, unit_type, "bureau", "公安部", ""  # the Ministry's railway police
+        if name in _ABROAD_NAMES:
+            full, above = _ABROAD_NAMES[name]
+            return full, unit_type, level, above, _TYPE_REGIONS[unit_type]
+        for length in range(min(4, len(name) - 2), 1, -1):
+            extra = self.extra_places.get(name[:length])
+            if extra and extra[1] != name[:length] and unit_type == "警局":
+                name = extra[1] + "政府警察局" + name[length + 2 :]  # 中市警局 → 台中市政府警察局
+                unit_type = "政府警察局"
+                break
         region = region or self._region(name, unit_type, city)
         abroad = region in _ABROAD
         parent = None
         head_unit = _PARENT_HEAD.match(name)
         if head_unit and head_unit.group(1) != name:
             parent = head_unit.group(1)
+        elif unit_type in ("总区", "警区") and region == "香港":
+            parent = "香港警务处"  # 港岛总区, 油尖警区: regions and districts of the Force
+        elif level == "bureau" and not region:
+            parent = "公安部"  # 治安管理局 standing alone: the Ministry's bureau
         elif abroad or level in ("ministry", "bureau", "region"):
-            pass  # never a mainland city's bureau: 油尖警区, 治安管理局, 警政署
+            pass  # never a mainland city's bureau: 油尖警区, 警政署
         elif (
             unit_type in ("支队", "指挥部", "指挥中心", "反诈中心")
             and city
@@ -760,6 +779,50 @@ def _one_name_per_unit(records: list[UnitRecord]) -> list[UnitRecord]:
 def unit_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
     """The units of one document as rows (a task for :meth:`Pipeline.run`)."""
     return [{**u.as_row(), **document.meta} for u in pipeline.units.units(document)]
+
+
+def _unresolved(name: str) -> bool:
+    """A short form no article place resolved: 市公安局, 省公安厅, 县交警大队."""
+    return name[:1] in _BARE_PLACES or name.startswith("自治区")
+
+
+def unit_tree_nodes(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hierarchy of unit rows as nested nodes ``{name, mentions, level, region,
+    children}``, roots and children sorted by name; a parent named only through its
+    units has 0 mentions. Rows of several documents make one tree, but a short form
+    left unresolved (市公安局) stays a node of its own document: ``市公安局 [a.txt]``."""
+    docs = {r["doc"] for r in records}
+
+    def key(name: str, doc: str) -> str:
+        return f"{name} [{doc}]" if len(docs) > 1 and _unresolved(name) else name
+
+    nodes: dict[str, dict[str, Any]] = {}
+    parents: dict[str, str | None] = {}
+    for record in records:
+        name = key(record["name"], record["doc"])
+        node = nodes.setdefault(
+            name,
+            {"name": name, "mentions": 0, "level": record["level"],
+             "region": record.get("region", ""), "children": []},
+        )  # fmt: skip
+        node["mentions"] += 1
+        parent = record["parent"]
+        if parent:
+            parent = key(parent, record["doc"])
+            parents.setdefault(name, parent)
+            nodes.setdefault(
+                parent,
+                {"name": parent, "mentions": 0, "level": "", "region": node["region"],
+                 "children": []},
+            )  # fmt: skip
+    roots = []
+    for name in sorted(nodes):
+        parent = parents.get(name)
+        if parent and parent != name and parent in nodes:
+            nodes[parent]["children"].append(nodes[name])
+        else:
+            roots.append(nodes[name])
+    return roots
 
 
 def unit_tree(records: list[dict[str, Any]]) -> list[tuple[str, int, str | None]]:

@@ -44,7 +44,8 @@ CREATE INDEX IF NOT EXISTS figures_kind_unit ON figures(kind, unit);
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    start INTEGER, "end" INTEGER, text TEXT, name TEXT, type TEXT, level TEXT, parent TEXT
+    start INTEGER, "end" INTEGER, text TEXT, name TEXT, type TEXT, level TEXT, parent TEXT,
+    region TEXT
 );
 CREATE INDEX IF NOT EXISTS units_document ON units(document_id);
 CREATE INDEX IF NOT EXISTS units_name ON units(name);
@@ -102,6 +103,7 @@ def export_to_sqlite(
     try:
         with connection:
             connection.executescript(SCHEMA)
+            _add_unit_region(connection)
         for record in records:
             with connection:
                 document_id = _upsert(connection, record)
@@ -161,15 +163,22 @@ def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
         ],
     )  # fmt: skip
     connection.executemany(
-        'INSERT INTO units (document_id, start, "end", text, name, type, level, parent) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        'INSERT INTO units (document_id, start, "end", text, name, type, level, parent, region) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (document_id, u["start"], u["end"], u["text"], u["name"], u["type"], u["level"],
-             u["parent"])
+             u["parent"], u["region"])
             for u in record["units"]
         ],
     )  # fmt: skip
     return int(document_id)
+
+
+def _add_unit_region(connection: sqlite3.Connection) -> None:
+    """A database written before units had a region gains the column (NULL in old rows)."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(units)")}
+    if "region" not in columns:
+        connection.execute("ALTER TABLE units ADD COLUMN region TEXT")
 
 
 def _keywords(

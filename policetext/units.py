@@ -79,6 +79,8 @@ _SHARED_DISTRICTS = frozenset(
 )
 # police branches: a squad named only by its branch (交警中队) is generic
 _BRANCHES = {"交警", "刑警", "特警", "巡警", "治安", "刑侦", "经侦", "网安", "禁毒", "派出所"}
+# a city has a traffic squad in every district: 交警大队 alone names a kind
+_TRAFFIC = {"交警", "交通警察", "交巡警"}
 # a unit name's parent: the name up to its first bureau, if anything follows
 _PARENT_HEAD = re.compile(
     r"^(.+?(?:公安局|公安厅|分局|公安处|警察局|警局|警务处|警政署|警察总局)|公安部)(?=.)"
@@ -318,14 +320,17 @@ class UnitExtractor:
             edge = self._left_edge(words, starts, ends, i)
             if (
                 edge is None
-                and end > i
-                and (i == 0 or words[i - 1] in _REFERENCES or not _HAN_ONLY.match(words[i - 1]))
+                and not all(map(unit_type, words[i : end + 1]))  # a name in the chain
+                and (
+                    i == 0
+                    or ends[i - 1] != starts[i]
+                    or words[i - 1] in _REFERENCES
+                    or not _HAN_ONLY.match(words[i - 1])
+                )
             ):
                 # a chain that opens with a bare type names its unit all the same
                 # (分局辛寺街派出所…), unless the type only points back (该支队)
                 edge = (i + 1 if i and words[i - 1] in _REFERENCES else i), 0
-                if edge[0] == i + 1:
-                    i = edge[0]
             if edge is not None:
                 while spans and spans[-1][0] >= edge[0]:
                     spans.pop()  # read again inside this one: 省公安厅 of 省公安厅“净网”…办公室
@@ -499,8 +504,11 @@ class UnitExtractor:
         if needs == "police" and not units:
             return None  # 新闻办公室 of 市政府: an office of a police unit only
         name_words = "".join(words[start:i]) + prefix
-        if unit_type in ("中队", "大队", "派出所") and places == 0 and name_words in _BRANCHES:
-            return None  # 交警大队, 交警派出所 standing alone are kinds, not units
+        if places == 0 and (
+            (unit_type in ("中队", "派出所") and name_words in _BRANCHES)
+            or (unit_type == "大队" and name_words in _TRAFFIC)
+        ):
+            return None  # 交警中队, 交警派出所, 交警大队 standing alone are kinds, not units
         if j >= 0 and words[j] in _PLURAL and ends[j] == starts[start]:
             return None  # 各交警大队, 多个派出所: plural
         return start, skip

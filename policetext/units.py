@@ -40,7 +40,7 @@ _BARE_PLACES = {
 }
 _ABBREVIATIONS = {"市局": ("市", "公安局"), "省厅": ("省", "公安厅"), "县局": ("县", "公安局")}
 # one-character tokens that end a place or road name (青山路, 台子村)
-_PLACE_SUFFIXES = set("路街道巷村镇乡港湾岛山桥口屯寨庄岭河")
+_PLACE_SUFFIXES = set("路街道巷村镇乡港湾岛山桥口屯寨庄岭河站")
 # parts of speech that can name a unit: nouns, names, places, organisations,
 # verbal nouns, abbreviations, idioms as names (not verbs, adverbs, numerals)
 _NAME_TAGS = set("nbsjlgi")  # and vn, checked apart
@@ -49,6 +49,10 @@ _PLURAL = {"各", "各个", "各级", "多个", "每个", "诸多", "全市", "�
 _STOP_CHARS = set("在由和与及或对向为被将把从到是等的了并经于这那我你他她其此该")
 # a numbered sub-unit: 三大队, 第四分局, 第五中队 (两 counts, it names nothing)
 _ORDINAL = re.compile(r"^第?[一二三四五六七八九十0-9]{1,3}$")
+# counted places and kinds, never a name: 两市, 三县, 各区; 两个, 三个 (plural)
+_COUNTED = re.compile(r"^[两二三四五六七八九十几多数各]+(?:[省市县区州]|个)$")
+# nationalities and autonomy in a prefecture's or county's name: 傣族, 自治州
+_AUTONOMY = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}族|自治州|自治县|自治旗)$")
 # a person written as a surname and 某 (李某, 王某某), never part of a name
 _PERSON = re.compile(r"^[\u4e00-\u9fff]某+$")
 # what points back at a unit named before (该支队, 本局): the bare type after it is
@@ -474,13 +478,11 @@ class UnitExtractor:
                 places += 1  # 被市 公安局: the unit starts after the function word
                 start, skip = j, 1
                 break
-            if (
-                kind == _OTHER
-                and len(word) == 1
-                and j + 1 < i
-                and word + words[j + 1] in self.towns
-            ):
-                kind = _PLACE  # 高 新庄 派出所: a town's name cut in two
+            if kind == _OTHER or (kind == _NAME and places):
+                back = self._cut_place(words, starts, ends, j, i)
+                if back < 0:
+                    break
+                kind, j = _PLACE, j - back  # 四棵 树 派出所, 北 市警局: a place cut in two
             if kind == _PLACE:
                 places += 1
             elif kind == _TYPE:
@@ -509,9 +511,45 @@ class UnitExtractor:
             or (unit_type == "大队" and name_words in _TRAFFIC)
         ):
             return None  # 交警中队, 交警派出所, 交警大队 standing alone are kinds, not units
-        if j >= 0 and words[j] in _PLURAL and ends[j] == starts[start]:
+        if (
+            j >= 0
+            and ends[j] == starts[start]
+            and (words[j] in _PLURAL or _COUNTED.match(words[j]))
+        ):
             return None  # 各交警大队, 多个派出所: plural
         return start, skip
+
+    def _two_places(self, word: str) -> bool:
+        """A token that is a place written after its province: 云南省西双版纳傣族自治州."""
+        places = self.places
+        return len(word) > 4 and any(
+            word[:k] in places and word[k:] in places for k in range(2, len(word) - 1)
+        )
+
+    def _cut_place(
+        self, words: list[str], starts: list[int], ends: list[int], j: int, i: int
+    ) -> int:
+        """A place whose name the segmenter cut in two, ending at token ``j`` (四棵 树)
+        or going on into the next (北 市警局): how many tokens before ``j`` it takes,
+        or -1 for none."""
+        word = words[j]
+        if len(word) == 1:  # 北 + 市 of 市警局, 高 + 新庄
+            after = words[j + 1]
+            if j + 1 == i:
+                after = after[: len(self.unit_type(after)[1])]  # type: ignore[index]
+            for length in (1, 2):
+                joined = word + after[:length]
+                if joined in self.extra_places or joined in self.towns:
+                    return 0
+        joined = word
+        for back in (1, 2):
+            k = j - back
+            if k < 0 or ends[k] != starts[k + 1]:
+                break
+            joined = words[k] + joined
+            if joined in self.towns:
+                return back
+        return -1
 
     def _quote_start(self, words: list[str], starts: list[int], ends: list[int], j: int) -> int:
         """The token of the opening mark of the quotation that ends at token ``j``
@@ -534,7 +572,15 @@ class UnitExtractor:
             return _STOP
         if word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
             return _GLUED
-        if word in self.places or word in _BARE_PLACES or word in self.extra_places:
+        if _COUNTED.match(word):
+            return _STOP
+        if (
+            word in self.places
+            or word in _BARE_PLACES
+            or word in self.extra_places
+            or _AUTONOMY.match(word)
+            or self._two_places(word)
+        ):
             return _PLACE
         if self.unit_type(word):
             return _TYPE
@@ -623,9 +669,10 @@ class UnitExtractor:
             return full, unit_type, level, above, _TYPE_REGIONS[unit_type]
         for length in range(min(4, len(name) - 2), 1, -1):
             extra = self.extra_places.get(name[:length])
-            if extra and extra[1] != name[:length] and unit_type == "警局":
+            if extra and extra[1] != name[:length] and name.startswith("警局", length):
                 name = extra[1] + "政府警察局" + name[length + 2 :]  # 中市警局 → 台中市政府警察局
-                unit_type = "政府警察局"
+                if unit_type == "警局":
+                    unit_type = "政府警察局"
                 break
         region = region or self._region(name, unit_type, city)
         abroad = region in _ABROAD
@@ -692,8 +739,8 @@ class UnitExtractor:
         if name.startswith("公安部") or self.types.get(unit_type, ("",))[0] == "bureau":
             return ""
         for length in range(min(5, len(name)), 1, -1):
-            if _ORDINAL.match(name[:length]):
-                break  # 第三分局: no town
+            if _ORDINAL.match(name[:length]) or name[:length] in _SHARED_DISTRICTS:
+                break  # 第三分局, 郊区分局: no town
             region = self.towns.get(name[:length])
             if region:
                 return region

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,15 +18,40 @@ from .conftest import SEEDS, gold_metrics, load_cases, needs_gold
 CASES = load_cases("units.jsonl")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def _case(case: dict) -> Any:
+    """A case as a test parameter; a known miss (``xfail``: why) is a strict xfail."""
+    marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
+    return pytest.param(case, id=case["label"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_case(c) for c in CASES])
 def test_crafted_sentence(pipeline: Pipeline, case: dict) -> None:
+    # each case: the units it must yield (all of them, in order) and those it must
+    # not; where given, the name, parent and region each unit resolves to
     doc = pipeline.parse_text(case["sentence"], segment=True)
-    assert [u.text for u in pipeline.units.units(doc)] == case["expected"]
+    records = pipeline.units.units(doc)
+    found = [u.text for u in records]
+    assert found == case["expected"]
+    assert not set(found) & set(case.get("not", ()))
+    by_text = {u.text: u for u in records}
+    for text, name in case.get("names", {}).items():
+        assert by_text[text].name == name
+    for text, parent in case.get("parents", {}).items():
+        assert by_text[text].parent == parent
+    for text, region in case.get("regions", {}).items():
+        assert by_text[text].region == region
 
 
-def test_cases_cover_levels_and_exclusions() -> None:
-    assert len(CASES) >= 50
-    assert sum(1 for c in CASES if not c["expected"]) >= 10
+def test_cases_cover_levels_regions_and_exclusions() -> None:
+    assert len(CASES) >= 200
+    assert sum(1 for c in CASES if not c["expected"]) >= 30
+    labels = " ".join(c["label"] for c in CASES)
+    for kind in ("left edge", "numbered", "railway", "forest", "port", "airport", "border",
+                 "transit", "ministry bureau", "anti-fraud", "Hong Kong", "Macao", "Taiwan",
+                 "town", "quoted", "not:", "shared district", "national"):  # fmt: skip
+        assert kind in labels, kind
+    provinces = {c["label"].split(": ")[1] for c in CASES if c["label"].startswith("province: ")}
+    assert len(provinces) >= 20
 
 
 @needs_gold

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from policetext.datafiles import common_words, shipped_lines
+from policetext.datafiles import common_words, data_path, shipped_lines
 from policetext.document import Document, Token, Tokens, token_offsets, token_words
 from policetext.memo import Memo
 
@@ -53,6 +53,8 @@ _ORDINAL = re.compile(r"^第?[一二三四五六七八九十0-9]{1,3}$")
 _COUNTED = re.compile(r"^[两二三四五六七八九十几多数各]+(?:[省市县区州]|个)$")
 # nationalities and autonomy in a prefecture's or county's name: 傣族, 自治州
 _AUTONOMY = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}族|自治州|自治县|自治旗)$")
+# where townships.txt's lines (name, province) start after its header
+_TOWN_BODY = re.compile(r"^[^#\n]", re.MULTILINE)
 # a person written as a surname and 某 (李某, 王某某), never part of a name
 _PERSON = re.compile(r"^[\u4e00-\u9fff]某+$")
 # what points back at a unit named before (该支队, 本局): the bare type after it is
@@ -123,6 +125,36 @@ class _Place:
     region: str = ""
 
 
+class _Towns:
+    """``name → province`` of townships.txt, looked up by binary search in its
+    sorted text: 56,000 names kept as one string, not a dict of them (units run on
+    every document of ``stats``, whose memory and start-up this keeps low)."""
+
+    def __init__(self, text: str) -> None:
+        body = _TOWN_BODY.search(text)
+        self.text = "\n" + text[body.start() if body else len(text) :]
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The province of a town's name; ``default`` for no town's."""
+        text = self.text
+        low, high = 1, len(text)  # both always at the start of a line
+        while low < high:
+            start = text.rfind("\n", low - 1, (low + high) // 2) + 1
+            end = text.find("\n", start)
+            tab = text.find("\t", start, end)
+            found = text[start:tab]
+            if found == name:
+                return text[tab + 1 : end]
+            if found < name:
+                low = end + 1
+            else:
+                high = start
+        return default
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+
 class UnitExtractor:
     """Unit types, gazetteer and stopwords; build once, reuse.
 
@@ -138,6 +170,8 @@ class UnitExtractor:
         self._types: Memo[str, tuple[str, str] | None] = Memo(_KEPT)
         self._names: Memo[str, bool] = Memo(_KEPT)
         self._edge_kinds: Memo[str, int] = Memo(_KEPT)
+        self._longest_types: Memo[str, int] = Memo(_KEPT)
+        self._town_names: Memo[str, bool] = Memo(_KEPT)
         # (name, type, level, parent) of each distinct (written, type, article city)
         self._resolved: Memo[tuple[str, str, _Place | None], Any] = Memo(_KEPT)
 
@@ -193,17 +227,10 @@ class UnitExtractor:
         return _REGION_SHORT.get(province, province)
 
     @cached_property
-    def towns(self) -> dict[str, str]:
-        """Towns, townships and streets by full and short name: their region, or ""
-        for a name that towns of several provinces share (城关, 太平)."""
-        table: dict[str, str] = {}
-        for line in shipped_lines("townships.txt"):
-            code, name, _county, short = line.split("\t")
-            region = self._region_of_code(code)
-            for written in {name, short}:
-                if len(written) >= 2:
-                    table[written] = region if table.get(written, region) == region else ""
-        return table
+    def towns(self) -> _Towns:
+        """Towns, townships and streets by full and short name: their province, or ""
+        for a name towns of several provinces share (城关, 太平)."""
+        return _Towns(data_path("townships.txt").read_text(encoding="utf-8"))
 
     @cached_property
     def extra_places(self) -> dict[str, tuple[str, str]]:
@@ -344,7 +371,7 @@ class UnitExtractor:
             return []
         city = self._article_city(Counter(words) if word_counts is None else word_counts)
         records = self._records(text, starts, ends, spans, city, doc)
-        if city and city.region not in _ABROAD:
+        if city and city.region not in _ABROAD and any(r.region in _ABROAD for r in records):
             # an article about Hong Kong, Macao or Taiwan whose words also name a
             # mainland city (东区, 中山): its units take no mainland city
             placed = self._records(text, starts, ends, spans, None, doc)
@@ -379,52 +406,68 @@ class UnitExtractor:
         found: list[int] = []
         merges: list[tuple[int, int]] = []
         n, unit_type = len(ends), self.unit_type
-        _, lengths, names = self.type_endings
+        longest, window = self._longest_types.recall, self.longest_type
         for match in self.type_ends.finditer(text):
             at = match.end()
             i = bisect_left(ends, at)
             if i >= n or ends[i] != at:
                 continue
             # the longest type ending here, if it starts in a token before this one
-            for length in lengths:
-                begin = at - length
-                if begin < starts[i] and begin >= 0 and text[begin:at] in names:
-                    first = bisect_right(starts, begin) - 1
-                    if first >= 0 and (
-                        starts[first] == begin or self._is_name(text[starts[first] : begin])
-                    ):
-                        if not merges or merges[-1][1] < first:
-                            merges.append((first, i))
-                        break
-            else:
-                if unit_type(words[i]):
-                    found.append(i)
+            # (decided once per distinct stretch of text before a type's end)
+            begin = at - longest(text[max(0, at - window) : at], self._longest_type_in)
+            if begin < starts[i]:
+                first = bisect_right(starts, begin) - 1
+                if starts[first] == begin or self._is_name(text[starts[first] : begin]):
+                    if not merges or merges[-1][1] < first:
+                        merges.append((first, i))
+                    continue
+            if unit_type(words[i]):
+                found.append(i)
         return found, merges
+
+    @cached_property
+    def longest_type(self) -> int:
+        """The length of the longest unit type."""
+        return self.type_endings[1][0]
+
+    def _longest_type_in(self, stretch: str) -> int:
+        """The length of the longest unit type ``stretch`` ends in (0 for none)."""
+        names = self.type_endings[2]
+        for length in self.type_endings[1]:
+            if length <= len(stretch) and stretch[-length:] in names:
+                return length
+        return 0
 
     def _town_run(self, words: list[str], starts: list[int], ends: list[int], k: int) -> int:
         """How many tokens from ``k`` on (2 or 3) spell a town's name, else 0."""
         joined = words[k]
+        if joined in self.stopwords or not _HAN_ONLY.match(joined):
+            return 0
         for run in (2, 3):
             last = k + run - 1
             if last >= len(words) or starts[last] != ends[last - 1]:
                 return 0
             joined += words[last]
-            if joined in self.towns:
+            if self._is_town(joined):
                 return run
         return 0
+
+    def _is_town(self, name: str) -> bool:
+        """Whether ``name`` is a town's (decided once per extractor)."""
+        return self._town_names.recall(name, self.towns.__contains__)
 
     def _chain_word(self, words: list[str], starts: list[int], ends: list[int], k: int) -> bool:
         """Whether a word that is no name may still stand between two units of a chain
         (前进 in 市公安局前进派出所): one Han word, no stopword, right before a type."""
         word = words[k]
         return (
-            k + 1 < len(words)
+            word not in self.stopwords
+            and k + 1 < len(words)
             and starts[k + 1] == ends[k]
-            and self.unit_type(words[k + 1]) is not None
-            and word not in self.stopwords
             and bool(_HAN_ONLY.match(word))
             and word[0] not in _STOP_CHARS
             and "某" not in word
+            and self.unit_type(words[k + 1]) is not None
         )
 
     def _is_name(self, word: str) -> bool:
@@ -539,7 +582,7 @@ class UnitExtractor:
                 after = after[: len(self.unit_type(after)[1])]  # type: ignore[index]
             for length in (1, 2):
                 joined = word + after[:length]
-                if joined in self.extra_places or joined in self.towns:
+                if joined in self.extra_places or self._is_town(joined):
                     return 0
         joined = word
         for back in (1, 2):
@@ -547,7 +590,7 @@ class UnitExtractor:
             if k < 0 or ends[k] != starts[k + 1]:
                 break
             joined = words[k] + joined
-            if joined in self.towns:
+            if self._is_town(joined):
                 return back
         return -1
 

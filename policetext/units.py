@@ -55,6 +55,11 @@ _COUNTED = re.compile(r"^[两二三四五六七八九十几多数各]+(?:[省市
 _AUTONOMY = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}族|自治州|自治县|自治旗)$")
 # where townships.txt's lines (name, province) start after its header
 _TOWN_BODY = re.compile(r"^[^#\n]", re.MULTILINE)
+# titles and ranks of people (分局长, 派出所所长, 教导员): never part of a name
+_TITLE = re.compile(
+    r"^[\u4e00-\u9fff]{0,3}(?:局长|所长|队长|厅长|部长|处长|站长|科长|政委|教导员|指导员|"
+    r"书记|主任|警长|警司|警员|员警|民警|辅警)$"
+)
 # a person written as a surname and 某 (李某, 王某某), never part of a name
 _PERSON = re.compile(r"^[\u4e00-\u9fff]某+$")
 # what points back at a unit named before (该支队, 本局): the bare type after it is
@@ -89,7 +94,8 @@ _BRANCHES = {"交警", "刑警", "特警", "巡警", "治安", "刑侦", "经侦
 _TRAFFIC = {"交警", "交通警察", "交巡警"}
 # a unit name's parent: the name up to its first bureau, if anything follows
 _PARENT_HEAD = re.compile(
-    r"^(.+?(?:公安局|公安厅|分局|公安处|警察局|警局|警务处|警政署|警察总局)|公安部)(?=.)"
+    r"^(.+?(?:公安局|公安厅|分局|公安处|警察局|警局|警务处|警政署|警察总局)"
+    r"|公安部|警政署|警务处|警察总局|治安警察局|司法警察局)(?=.)"
 )
 # a full name that ends in a short one right after a type of its own (…公安局|东旺派出所)
 _UNIT_BEFORE = re.compile(r"(?:公安局|公安厅|分局|公安处|支队|总队|大队|警察局|警局|公安部)$")
@@ -488,7 +494,8 @@ class UnitExtractor:
             return word in _PLACE_SUFFIXES or tag in ("nr", "ns", "nz")  # 青山 路 派出所
         if tag is None and word[0] in _STOP_CHARS:
             return False  # an unknown token glued to a function word: 被市
-        return len(word) <= 6 and (tag is None or tag == "vn" or tag[0] in _NAME_TAGS)
+        longest = 8 if tag in ("nt", "ns") else 6  # 新疆生产建设兵团
+        return len(word) <= longest and (tag is None or tag == "vn" or tag[0] in _NAME_TAGS)
 
     def _left_edge(
         self, words: list[str], starts: list[int], ends: list[int], i: int
@@ -516,6 +523,10 @@ class UnitExtractor:
                 j -= 1
                 continue
             if kind == _STOP:
+                if word == "和" and names and self._joins_names(words, starts, ends, j):
+                    start = j  # 公安局 边防 和 港航 分局: one office of two functions
+                    j -= 1
+                    continue
                 break
             if kind == _GLUED:
                 places += 1  # 被市 公安局: the unit starts after the function word
@@ -561,6 +572,17 @@ class UnitExtractor:
         ):
             return None  # 各交警大队, 多个派出所: plural
         return start, skip
+
+    def _joins_names(self, words: list[str], starts: list[int], ends: list[int], j: int) -> bool:
+        """Whether the 和 at token ``j`` joins two functional names inside one unit's
+        name: a name before it, right after a unit of the chain (公安局边防和港航分局)."""
+        if j < 2 or ends[j - 2] != starts[j - 1] or ends[j - 1] != starts[j]:
+            return False
+        kinds = self._edge_kinds
+        return (
+            kinds.recall(words[j - 1], self._edge_kind) == _NAME
+            and kinds.recall(words[j - 2], self._edge_kind) == _TYPE
+        )
 
     def _two_places(self, word: str) -> bool:
         """A token that is a place written after its province: 云南省西双版纳傣族自治州."""
@@ -611,7 +633,12 @@ class UnitExtractor:
         """What ``word`` is to the leftward reading of a unit (kept in ``_edge_kinds``)."""
         if word in _QUOTES:
             return _QUOTE
-        if word in self.stopwords or not _HAN_ONLY.match(word) or _PERSON.match(word):
+        if (
+            word in self.stopwords
+            or not _HAN_ONLY.match(word)
+            or _PERSON.match(word)
+            or _TITLE.match(word)
+        ):
             return _STOP
         if word[0] in _STOP_CHARS and word[1:] in _BARE_PLACES:
             return _GLUED
@@ -696,6 +723,11 @@ class UnitExtractor:
                 name = name[province_length:]  # 山东省滨州市公安局 → 滨州市公安局
                 break
         name = self._without_prefecture(name)
+        head = name.find("州", 2, 6)
+        if head > 0:
+            prefecture = self.places.get(name[:head])
+            if prefecture and prefecture.level == "city" and prefecture.name.endswith("自治州"):
+                name = prefecture.name + name[head + 1 :]  # 黔东南州公安局 → 黔东南苗族侗族自治州…
         if city and name.startswith("市") and not name.startswith("市区"):
             name = city.name + name[1:]
         elif name.startswith("州"):

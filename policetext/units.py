@@ -527,6 +527,10 @@ class UnitExtractor:
                     start = j  # 公安局 边防 和 港航 分局: one office of two functions
                     j -= 1
                     continue
+                cut = self._glued_place(words, j, i)
+                if cut:
+                    places += 1  # 分局长 泰 派出所: 长泰, its first character glued to a title
+                    start, skip = j, cut
                 break
             if kind == _GLUED:
                 places += 1  # 被市 公安局: the unit starts after the function word
@@ -535,6 +539,10 @@ class UnitExtractor:
             if kind == _OTHER or (kind == _NAME and places):
                 back = self._cut_place(words, starts, ends, j, i)
                 if back < 0:
+                    cut = self._glued_place(words, j, i)
+                    if cut:
+                        places += 1  # 与前 镇 分局: 前镇, glued to the function word
+                        start, skip = j, cut
                     break
                 kind, j = _PLACE, j - back  # 四棵 树 派出所, 北 市警局: a place cut in two
             if kind == _PLACE:
@@ -584,6 +592,21 @@ class UnitExtractor:
             and kinds.recall(words[j - 2], self._edge_kind) == _TYPE
         )
 
+    def _glued_place(self, words: list[str], j: int, i: int) -> int:
+        """How many characters of token ``j`` (no name) go before a place's name whose
+        first one or two characters the segmenter glued to it, the rest being the
+        next token (与前 镇, 分局长 泰); 0 for none."""
+        word = words[j]
+        if len(word) < 2 or j + 1 >= i:
+            return 0
+        after = words[j + 1]
+        for kept in (1, 2):
+            if kept < len(word):
+                joined = word[-kept:] + after
+                if joined in self.places or joined in self.extra_places or self._is_town(joined):
+                    return len(word) - kept
+        return 0
+
     def _two_places(self, word: str) -> bool:
         """A token that is a place written after its province: 云南省西双版纳傣族自治州."""
         places = self.places
@@ -604,7 +627,7 @@ class UnitExtractor:
                 after = after[: len(self.unit_type(after)[1])]  # type: ignore[index]
             for length in (1, 2):
                 joined = word + after[:length]
-                if joined in self.extra_places or self._is_town(joined):
+                if joined in self.places or joined in self.extra_places or self._is_town(joined):
                     return 0
         joined = word
         for back in (1, 2):

@@ -100,7 +100,7 @@ _PARENT_HEAD = re.compile(
 # a full name that ends in a short one right after a type of its own (…公安局|东旺派出所)
 _UNIT_BEFORE = re.compile(r"(?:公安局|公安厅|分局|公安处|支队|总队|大队|警察局|警局|公安部)$")
 # what a token before a unit type is to the leftward reading (see _left_edge)
-_STOP, _GLUED, _PLACE, _TYPE, _NAME, _OTHER, _ORD, _QUOTE = range(1, 9)
+_STOP, _GLUED, _PLACE, _TYPE, _NAME, _OTHER, _ORD, _QUOTE, _NON_POLICE = range(1, 10)
 #: distinct words (and resolved units) remembered per extractor before starting afresh
 _KEPT = 200_000
 
@@ -262,6 +262,11 @@ class UnitExtractor:
         return frozenset(shipped_lines("unit_stopwords.txt"))
 
     @cached_property
+    def non_police(self) -> frozenset[str]:
+        """Words of bodies outside the police that share its unit types (应急, 消防)."""
+        return frozenset(shipped_lines("unit_nonpolice.txt"))
+
+    @cached_property
     def type_ends(self) -> re.Pattern[str]:
         """Where a unit type (or 市局, 省厅, 县局) ends in a text: its last character,
         then a look back at the types of each length that end in it."""
@@ -302,7 +307,11 @@ class UnitExtractor:
         for length in lengths:  # the longest type the token ends in
             if length <= len(token) and token[-length:] in names:
                 prefix = token[:-length]
-                if prefix and (prefix in self.stopwords or not _TYPE_PREFIX.match(prefix)):
+                if prefix and (
+                    prefix in self.stopwords
+                    or prefix in self.non_police
+                    or not _TYPE_PREFIX.match(prefix)
+                ):
                     return None
                 return token[-length:], prefix
         return None
@@ -513,6 +522,8 @@ class UnitExtractor:
         while j >= 0 and ends[j] == starts[j + 1] and i - j <= 8:
             word = words[j]
             kind = edge_kinds.recall(word, self._edge_kind)
+            if kind == _NON_POLICE:
+                return None  # 县疫情防控指挥部, 市消防救援支队: no police unit
             if kind == _QUOTE:
                 # a quoted campaign name inside the unit's: “净网”专项行动办公室
                 opening = self._quote_start(words, starts, ends, j)
@@ -656,6 +667,8 @@ class UnitExtractor:
         """What ``word`` is to the leftward reading of a unit (kept in ``_edge_kinds``)."""
         if word in _QUOTES:
             return _QUOTE
+        if word in self.non_police:
+            return _NON_POLICE
         if (
             word in self.stopwords
             or not _HAN_ONLY.match(word)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +203,78 @@ def test_whitespace_tokens_stop_a_unit_as_a_gap_does(pipeline: Pipeline, parts: 
     without_blanks = tuple(pipeline.segmenter.tokens(text))  # Token objects: no cut
     assert not any(token.text.isspace() for token in without_blanks)
     assert from_cut == pipeline.units.find(text, without_blanks)
+
+
+# ---- regions, Hong Kong, Macao and Taiwan parents, the tree as JSON ----
+@pytest.mark.parametrize(
+    ("text", "written", "region", "parent"),
+    [
+        # 中山 and 东区 are mainland places too: a Taiwan article's units stay in Taiwan
+        ("中山分局员警巡逻，中山分局表示，台北市政府警察局中山分局将加强取缔。",
+         "中山分局", "台湾", "台北市政府警察局"),
+        ("东区分驻所员警受理报案，东区分驻所表示已移送侦办。", "东区分驻所", "台湾", None),
+        ("湾仔警区警员拘捕男子。", "湾仔警区", "香港", "香港警务处"),
+        # a mainland article's bare station takes its city's bureau and province
+        ("泉州市公安局通报，泉州警方破获案件，城东派出所民警参与。", "城东派出所", "福建省",
+         "泉州市公安局"),
+        # the Ministry and its bureaus belong to no province
+        ("公安部治安管理局部署行动。", "公安部治安管理局", "", "公安部"),
+    ],
+)  # fmt: skip
+def test_regions_and_parents(
+    pipeline: Pipeline, text: str, written: str, region: str, parent: str | None
+) -> None:
+    records = {u.text: u for u in pipeline.parse(text).units}
+    assert records[written].region == region
+    assert records[written].parent == parent
+
+
+def test_a_short_form_takes_the_full_name_the_article_gives(pipeline: Pipeline) -> None:
+    text = "西双版纳傣族自治州景洪市公安局召开会议。景洪市公安局民警表示，嘎洒派出所将加强巡逻。" \
+        "景洪市公安局嘎洒派出所所长介绍情况。"  # fmt: skip
+    names = {u.text: u.name for u in pipeline.parse(text).units}
+    assert names["西双版纳傣族自治州景洪市公安局"] == names["景洪市公安局"] == "景洪市公安局"
+    assert names["嘎洒派出所"] == "景洪市公安局嘎洒派出所"
+
+
+def test_region_in_every_output_format() -> None:
+    for fmt in ("tsv", "csv", "json", "jsonl"):
+        result = CliRunner().invoke(cli, ["units", "--format", fmt, str(SEEDS)])
+        assert result.exit_code == 0, result.stderr
+        assert "region" in result.stdout
+        assert "山东省" in result.stdout
+
+
+def test_tree_as_json_keeps_unresolved_short_forms_of_each_article(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("县公安局民警巡逻。省公安厅通报。", "utf-8")
+    (tmp_path / "b.txt").write_text("县公安局召开会议，省公安厅派员指导。", "utf-8")
+    result = CliRunner().invoke(cli, ["units", "--tree", "--corpus", "--format", "json",
+                                      str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    (tree,) = json.loads(result.stdout)
+    names = sorted(node["name"] for node in tree["units"])
+    a, b = str(tmp_path / "a.txt"), str(tmp_path / "b.txt")
+    assert names == sorted(
+        [f"县公安局 [{a}]", f"县公安局 [{b}]", f"省公安厅 [{a}]", f"省公安厅 [{b}]"]
+    )
+
+
+def test_tree_nodes_place_the_new_levels() -> None:
+    from policetext.units import unit_tree_nodes
+
+    def row(name: str, parent: str | None, level: str, region: str = "") -> dict:
+        return {"doc": "a", "name": name, "parent": parent, "level": level, "region": region}
+
+    rows = [
+        row("公安部刑事侦查局", "公安部", "bureau"),
+        row("治安管理局", "公安部", "bureau"),
+        row("油尖警区", "香港警务处", "district", "香港"),
+        row("刑事警察局", "警政署", "region", "台湾"),
+        row("刑事警察局", "警政署", "region", "台湾"),
+    ]
+    tree = {node["name"]: node for node in unit_tree_nodes(rows)}
+    assert sorted(tree) == ["公安部", "警政署", "香港警务处"]
+    assert [c["name"] for c in tree["公安部"]["children"]] == ["公安部刑事侦查局", "治安管理局"]
+    assert tree["警政署"]["children"][0]["mentions"] == 2
+    assert tree["香港警务处"]["region"] == "香港"
+    assert tree["公安部"]["mentions"] == 0

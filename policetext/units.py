@@ -704,13 +704,26 @@ class UnitExtractor:
         # each place's mentions added to its city in order of first mention (the
         # counter's order; ties go to the place mentioned first)
         counts: Counter[str] = Counter()
+        own: Counter[str] = Counter()  # mentions of a city or county by its own name
         for word in filter(city_of.__contains__, word_counts):
             counts[city_of[word]] += word_counts[word]
+            own[self.places[word].name] += word_counts[word]
         if not counts:
             return None
         (best, mentions), *_ = counts.most_common(1)
         if mentions < 2 and word_counts.get("公安部"):
             return None  # a national story: its dateline's city is no place of its units
+        # a county-level city named more often than its prefecture is the city of a
+        # bare 市 (定州市公安局 … 市公安局 in a Dingzhou article)
+        for name, count in own.most_common(2):
+            place = self.places[name]
+            if (
+                place.level == "county"
+                and name.endswith("市")
+                and place.parent == best
+                and count > own[best]
+            ):
+                return place
         return self.places[best]
 
     def _record(
@@ -771,7 +784,7 @@ class UnitExtractor:
                 return None  # 州公安局 outside an autonomous prefecture's article: unknown
             name = city.name + name[1:]  # 州公安局 in an article about 伊犁哈萨克自治州
         elif city and name.startswith("省") and city.parent:
-            name = city.parent + name[1:]
+            name = (city.parent if city.level == "city" else city.region) + name[1:]
         level = self.types.get(unit_type, ("unit", ""))[0]
         if name == "铁路公安局":
             return name, unit_type, "bureau", "公安部", ""  # the Ministry's railway police
@@ -811,7 +824,9 @@ class UnitExtractor:
                 parent = place.parent + "公安局"
             elif city:
                 parent = city.name + "公安局"
-        if unit_type == "公安局" and not written.startswith("市"):
+        if unit_type == "公安局" and written.startswith("市") and city and city.level == "county":
+            level, parent = "county", city.parent + "公安局"  # 市公安局 of a county-level city
+        elif unit_type == "公安局" and not written.startswith("市"):
             place = self._leading_place(name, city)
             if place and place.level == "county":
                 level = "county"

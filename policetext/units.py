@@ -60,6 +60,8 @@ _TITLE = re.compile(
     r"^[\u4e00-\u9fff]{0,3}(?:局长|所长|队长|厅长|部长|处长|站长|科长|政委|教导员|指导员|"
     r"书记|主任|警长|警司|警员|员警|民警|辅警)$"
 )
+# Taiwan's stations written with 所 alone before their officers: 勤工所警员
+_SHORT_STATION = re.compile(r"([\u4e00-\u9fff]{2})所(?=员警|警员)")
 # a person written as a surname and 某 (李某, 王某某), never part of a name
 _PERSON = re.compile(r"^[\u4e00-\u9fff]某+$")
 # what points back at a unit named before (该支队, 本局): the bare type after it is
@@ -382,6 +384,8 @@ class UnitExtractor:
                     spans.pop()  # read again inside this one: 省公安厅 of 省公安厅“净网”…办公室
                 spans.append((edge[0], edge[1], end, unit_type(words[end])[0]))  # type: ignore[index]
             done = end + 1
+        if "所员警" in text or "所警员" in text:
+            spans = sorted(spans + self._short_stations(text, words, starts, ends))
         if not spans:
             return []
         city = self._article_city(Counter(words) if word_counts is None else word_counts)
@@ -439,6 +443,26 @@ class UnitExtractor:
             if unit_type(words[i]):
                 found.append(i)
         return found, merges
+
+    def _short_stations(
+        self, text: str, words: list[str], starts: list[int], ends: list[int]
+    ) -> list[tuple[int, int, int, str]]:
+        """Taiwan's stations written with 所 alone before their officers (勤工所警员,
+        立德所员警: 员警 and 警员 are Taiwan's words): spans of two-character names."""
+        found = []
+        for match in _SHORT_STATION.finditer(text):
+            first = bisect_left(starts, match.start())
+            last = bisect_left(ends, match.end())
+            if (
+                first < len(starts)
+                and starts[first] == match.start()
+                and last < len(ends)
+                and ends[last] == match.end()
+                and self._is_name(match.group(1))
+                and self.word_tag(match.group(0)) is None  # 研究所, 事务所: words of their own
+            ):
+                found.append((first, 0, last, "派出所"))
+        return found
 
     @cached_property
     def longest_type(self) -> int:

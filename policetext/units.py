@@ -45,7 +45,20 @@ _PLACE_SUFFIXES = set("路街道巷村镇乡港湾岛山桥口屯寨庄岭河站
 # verbal nouns, abbreviations, idioms as names (not verbs, adverbs, numerals)
 _NAME_TAGS = set("nbsjlgi")  # and vn, checked apart
 _PLATFORM_AFTER = re.compile(r"(?:App|APP|app|平台|公众号|微信|微博|抖音|热线|客户端)")
-_PLURAL = {"各", "各个", "各级", "多个", "每个", "诸多", "全市", "全省", "全县", "基层"}
+_PLURAL = {
+    "各",
+    "各个",
+    "各级",
+    "多个",
+    "每个",
+    "诸多",
+    "全市",
+    "全省",
+    "全县",
+    "基层",
+    "等",
+    "等地",
+}
 _STOP_CHARS = set("在由和与及或对向为被将把从到是等的了并经于这那我你他她其此该")
 # a numbered sub-unit: 三大队, 第四分局, 第五中队 (两 counts, it names nothing)
 _ORDINAL = re.compile(r"^第?[一二三四五六七八九十0-9]{1,3}$")
@@ -75,7 +88,8 @@ _ABROAD = frozenset({"香港", "澳门", "台湾"})
 # unit types only Hong Kong, Macao or Taiwan have: their region without a place
 _TYPE_REGIONS = {
     "警务处": "香港", "总区": "香港", "警区": "香港", "警署": "香港",
-    "警察总局": "澳门", "治安警察局": "澳门", "司法警察局": "澳门", "司警局": "澳门",
+    "警察总局": "澳门", "治安警察局": "澳门", "治安警局": "澳门", "司法警察局": "澳门",
+    "司警局": "澳门",
     "警务厅": "澳门", "警司处": "澳门",
     "警政署": "台湾", "刑事警察局": "台湾", "刑事局": "台湾", "政府警察局": "台湾",
     "警局": "台湾", "分驻所": "台湾", "侦查队": "台湾",
@@ -85,6 +99,7 @@ _TYPE_REGIONS = {
 _ABROAD_NAMES = {
     "警务处": ("香港警务处", None), "刑事局": ("刑事警察局", "警政署"),
     "刑事警察局": ("刑事警察局", "警政署"), "司警局": ("司法警察局", None),
+    "治安警局": ("治安警察局", None),
 }  # fmt: skip
 # district names that many cities share: they never place a unit by themselves
 _SHARED_DISTRICTS = frozenset(

@@ -38,7 +38,10 @@ _BARE_PLACES = {
     "州": "city",  # 州公安局: an autonomous prefecture's bureau, as its own articles say
     "自治区": "province",
 }
-_ABBREVIATIONS = {"市局": ("市", "公安局"), "省厅": ("省", "公安厅"), "县局": ("县", "公安局")}
+_ABBREVIATIONS = {
+    "市局": ("市", "公安局"), "省厅": ("省", "公安厅"), "县局": ("县", "公安局"),
+    "州局": ("州", "公安局"),
+}  # fmt: skip
 # one-character tokens that end a place or road name (青山路, 台子村)
 _PLACE_SUFFIXES = set("路街道巷村镇乡港湾岛山桥口屯寨庄岭河站")
 # parts of speech that can name a unit: nouns, names, places, organisations,
@@ -233,6 +236,8 @@ class UnitExtractor:
                 or (level in ("province", "city") and self.word_tag(short) == "ns")
             ):
                 table.setdefault(short, place)
+            if name.endswith("自治州") and len(short) >= 2:
+                table.setdefault(short + "州", place)  # 黔南州, 延边州: as the press writes them
         return table
 
     @cached_property
@@ -485,10 +490,12 @@ class UnitExtractor:
         return self.type_endings[1][0]
 
     def _longest_type_in(self, stretch: str) -> int:
-        """The length of the longest unit type ``stretch`` ends in (0 for none)."""
+        """The length of the longest unit type (or 市局, 州局 …) ``stretch`` ends in."""
         names = self.type_endings[2]
         for length in self.type_endings[1]:
-            if length <= len(stretch) and stretch[-length:] in names:
+            if length <= len(stretch) and (
+                stretch[-length:] in names or stretch[-length:] in _ABBREVIATIONS
+            ):
                 return length
         return 0
 

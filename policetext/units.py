@@ -480,6 +480,7 @@ class UnitExtractor:
                 and ends[last] == match.end()
                 and self._is_name(match.group(1))
                 and self.word_tag(match.group(0)) is None  # 研究所, 事务所: words of their own
+                and not self.unit_type(match.group(0))  # 分驻所: read as a type already
             ):
                 found.append((first, 0, last, "派出所"))
         return found
@@ -850,7 +851,7 @@ class UnitExtractor:
         head_unit = _PARENT_HEAD.match(name)
         if head_unit and head_unit.group(1) != name:
             parent = head_unit.group(1)
-        elif unit_type in ("总区", "警区") and region == "香港":
+        elif unit_type in ("总区", "警区", "警署") and region == "香港":
             parent = "香港警务处"  # 港岛总区, 油尖警区: regions and districts of the Force
         elif level == "bureau" and not region:
             parent = "公安部"  # 治安管理局 standing alone: the Ministry's bureau

@@ -903,7 +903,7 @@ class UnitExtractor:
             return _TYPE_REGIONS[unit_type]
         for length in range(min(6, len(name)), 1, -1):
             extra = self.extra_places.get(name[:length])
-            if extra:
+            if extra and name[:length] not in self.places:  # 大埔县 is in Guangdong
                 return extra[0]
         place = self._leading_place(name, city)
         if place and place.region:

@@ -853,8 +853,8 @@ class UnitExtractor:
             parent = head_unit.group(1)
         elif unit_type in ("总区", "警区", "警署") and region == "香港":
             parent = "香港警务处"  # 港岛总区, 油尖警区: regions and districts of the Force
-        elif level == "bureau" and not region:
-            parent = "公安部"  # 治安管理局 standing alone: the Ministry's bureau
+        elif (level == "bureau" and not region) or name.endswith("铁路公安局"):
+            parent = "公安部"  # 治安管理局 standing alone, 上海铁路公安局: the Ministry's
         elif abroad or level in ("ministry", "bureau", "region"):
             pass  # never a mainland city's bureau: 油尖警区, 警政署
         elif (

@@ -851,6 +851,9 @@ class UnitExtractor:
         head_unit = _PARENT_HEAD.match(name)
         if head_unit and head_unit.group(1) != name:
             parent = head_unit.group(1)
+        elif region == "澳门" and name.startswith(("治安警", "司警")):
+            # 治安警警务厅…: a department of the Public Security or Judiciary Police
+            parent = "治安警察局" if name.startswith("治安警") else "司法警察局"
         elif unit_type in ("总区", "警区", "警署") and region == "香港":
             parent = "香港警务处"  # 港岛总区, 油尖警区: regions and districts of the Force
         elif (level == "bureau" and not region) or name.endswith("铁路公安局"):

@@ -737,13 +737,15 @@ def units(tree: bool, whole_corpus: bool, fmt: str, **opts: Any) -> None:
     functional names (台子派出所, 特巡警支队) and the units above it in a chain
     (市公安局海岸警察支队岔尖派出所). Generic and plural mentions (各派出所,
     全市公安机关) and non-police bodies (市委) are not units. name resolves short
-    forms against the article's city (市局 → 滨州市公安局 in a Binzhou article).
+    forms against the article's city (市局 → 滨州市公安局 in a Binzhou article);
+    region is the province, autonomous region, municipality, or 香港/澳门/台湾.
 
     \b
     Examples:
       policetext units seeds/
       policetext units --tree seeds/004_2e985708f8c8bfca.txt
       policetext units --tree --corpus seeds/
+      policetext units --tree --format json seeds/
       policetext units --format jsonl seeds/ | jq -r .name | sort | uniq -c
     """
     pipeline = Pipeline(build_config(opts))

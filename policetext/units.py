@@ -693,7 +693,7 @@ class UnitExtractor:
             if k < 0 or ends[k] != starts[k + 1]:
                 break
             joined = words[k] + joined
-            if self._is_town(joined):
+            if joined in self.places or joined in self.extra_places or self._is_town(joined):
                 return back
         return -1
 
@@ -835,6 +835,8 @@ class UnitExtractor:
         level = self.types.get(unit_type, ("unit", ""))[0]
         if name == "铁路公安局":
             return name, unit_type, "bureau", "公安部", ""  # the Ministry's railway police
+        if level == "region":  # 澳门治安警察局, 内政部警政署: one name for each body
+            name = name.removeprefix("澳门").removeprefix("内政部").removeprefix("台湾")
         if name in _ABROAD_NAMES:
             full, above = _ABROAD_NAMES[name]
             return full, unit_type, level, above, _TYPE_REGIONS[unit_type]
@@ -851,7 +853,11 @@ class UnitExtractor:
         head_unit = _PARENT_HEAD.match(name)
         if head_unit and head_unit.group(1) != name:
             parent = head_unit.group(1)
-        elif region == "澳门" and name.startswith(("治安警", "司警")):
+        elif (
+            region == "澳门"
+            and name.startswith(("治安警", "司警"))
+            and not name.startswith(("治安警察局", "司警局"))
+        ):
             # 治安警警务厅…: a department of the Public Security or Judiciary Police
             parent = "治安警察局" if name.startswith("治安警") else "司法警察局"
         elif unit_type in ("总区", "警区", "警署") and region == "香港":

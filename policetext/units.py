@@ -1,11 +1,15 @@
 """Named police units: found on the tokens, resolved, placed in the hierarchy.
 
-A unit is a unit type (公安局, 派出所, 支队 … ``data/unit_types.txt``) read
-leftwards over the tokens before it: places from the gazetteer (滨州市, 沾化,
-山东省), the bare 市/省/县/区 of an article about one place, proper or functional
-names (台子, 特巡警, 海岸警察) and the units it belongs to (市公安局 in
-市公安局沾化分局), until a generic marker, function word or non-police body
-(``data/unit_stopwords.txt``). A type with no name (派出所, 各派出所) is no unit.
+A unit is a unit type (公安局, 派出所, 支队, 警务处, 警政署 … ``data/unit_types.txt``;
+also where the segmenter cut it: 反/电信网络诈骗/中心) read leftwards over the
+tokens before it: places from the gazetteers (滨州市, 沾化, 山东省; towns and streets
+from ``townships.txt``; Hong Kong and Taiwan from ``regions_extra.txt``), the bare
+市/省/县/区 of an article about one place, proper or functional names (台子, 特巡警,
+海岸警察, 侦查 of ``unit_names.txt``), numbers of sub-units (三大队), a quoted
+campaign and the units it belongs to (市公安局 in 市公安局沾化分局), until a verb,
+title, person, pronoun, generic marker or function word (``unit_stopwords.txt``).
+A type with no name (派出所, 各派出所) is no unit, nor is one of a body outside the
+police (``unit_nonpolice.txt``: 应急指挥中心, 消防救援支队).
 Short forms are resolved against the article's own city (市公安局, 市局 →
 滨州市公安局 in a Binzhou article), and a short form of a unit the article also
 names in full takes the full name (东旺派出所 → 定州市公安局东旺派出所). Each unit
@@ -48,20 +52,10 @@ _PLACE_SUFFIXES = set("路街道巷村镇乡港湾岛山桥口屯寨庄岭河站
 # verbal nouns, abbreviations, idioms as names (not verbs, adverbs, numerals)
 _NAME_TAGS = set("nbsjlgi")  # and vn, checked apart
 _PLATFORM_AFTER = re.compile(r"(?:App|APP|app|平台|公众号|微信|微博|抖音|热线|客户端)")
+# plural and list words: 各派出所, 基层派出所; 北京、上海等铁路公安局 (a shared head)
 _PLURAL = {
-    "各",
-    "各个",
-    "各级",
-    "多个",
-    "每个",
-    "诸多",
-    "全市",
-    "全省",
-    "全县",
-    "基层",
-    "等",
-    "等地",
-}
+    "各", "各个", "各级", "多个", "每个", "诸多", "全市", "全省", "全县", "基层", "等", "等地",
+}  # fmt: skip
 _STOP_CHARS = set("在由和与及或对向为被将把从到是等的了并经于这那我你他她其此该")
 # a numbered sub-unit: 三大队, 第四分局, 第五中队 (两 counts, it names nothing)
 _ORDINAL = re.compile(r"^第?[一二三四五六七八九十0-9]{1,3}$")
@@ -198,7 +192,7 @@ class UnitExtractor:
         self._edge_kinds: Memo[str, int] = Memo(_KEPT)
         self._longest_types: Memo[str, int] = Memo(_KEPT)
         self._town_names: Memo[str, bool] = Memo(_KEPT)
-        # (name, type, level, parent) of each distinct (written, type, article city)
+        # (name, type, level, parent, region) of each distinct (written, type, article city)
         self._resolved: Memo[tuple[str, str, _Place | None], Any] = Memo(_KEPT)
 
     @cached_property

@@ -579,6 +579,10 @@ class UnitExtractor:
                     start = j  # 公安局 边防 和 港航 分局: one office of two functions
                     j -= 1
                     continue
+                if word == "公安" and names and j and self._place_before(words, starts, ends, j):
+                    start = j  # 广西 公安 边防 总队: a place's police named in full
+                    j -= 1
+                    continue
                 cut = self._glued_place(words, j, i)
                 if cut:
                     places += 1  # 分局长 泰 派出所: 长泰, its first character glued to a title
@@ -588,7 +592,7 @@ class UnitExtractor:
                 places += 1  # 被市 公安局: the unit starts after the function word
                 start, skip = j, 1
                 break
-            if kind == _OTHER or (kind == _NAME and places):
+            if kind == _OTHER or (kind == _NAME and places and word not in self.unit_names):
                 back = self._cut_place(words, starts, ends, j, i)
                 if back < 0:
                     cut = self._glued_place(words, j, i)
@@ -605,8 +609,8 @@ class UnitExtractor:
                     bare_type = j
             elif kind == _ORD and places == 0:
                 names += 1  # 第四 分局, 三 大队: a numbered sub-unit
-            elif kind == _NAME and places == 0 and names < 4:
-                names += 1
+            elif kind == _NAME and (places == 0 or word in self.unit_names) and names < 4:
+                names += 1  # and a function before a place: 民航 上海 机场公安局
             else:
                 break
             start = j
@@ -632,6 +636,13 @@ class UnitExtractor:
         ):
             return None  # 各交警大队, 多个派出所: plural
         return start, skip
+
+    def _place_before(self, words: list[str], starts: list[int], ends: list[int], j: int) -> bool:
+        """Whether a place stands right before token ``j``."""
+        return (
+            ends[j - 1] == starts[j]
+            and self._edge_kinds.recall(words[j - 1], self._edge_kind) == _PLACE
+        )
 
     def _joins_names(self, words: list[str], starts: list[int], ends: list[int], j: int) -> bool:
         """Whether the 和 at token ``j`` joins two functional names inside one unit's

@@ -538,8 +538,8 @@ class UnitExtractor:
         if _ORDINAL.match(word):
             return True  # 交通警察支队 三 大队
         tag = self.word_tag(word)
-        if len(word) > 1 and (tag in ("nr", "nrt", "nrfg") or _PERSON.match(word)):
-            return word in self.towns  # a person's name is no unit's, a town's is
+        if _PERSON.match(word):
+            return False  # 李某: a person (jieba's nr also tags place names: 立德, 花莲)
         if len(word) == 1:
             return word in _PLACE_SUFFIXES or tag in ("nr", "ns", "nz")  # 青山 路 派出所
         if tag is None and word[0] in _STOP_CHARS:

@@ -756,10 +756,8 @@ class UnitExtractor:
         # each place's mentions added to its city in order of first mention (the
         # counter's order; ties go to the place mentioned first)
         counts: Counter[str] = Counter()
-        own: Counter[str] = Counter()  # mentions of a city or county by its own name
         for word in filter(city_of.__contains__, word_counts):
             counts[city_of[word]] += word_counts[word]
-            own[self.places[word].name] += word_counts[word]
         if not counts:
             return None
         (best, mentions), *_ = counts.most_common(1)
@@ -767,16 +765,29 @@ class UnitExtractor:
             return None  # a national story: its dateline's city is no place of its units
         # a county-level city named more often than its prefecture is the city of a
         # bare 市 (定州市公安局 … 市公安局 in a Dingzhou article)
+        towns_of = self._county_cities
+        if not any(map(towns_of.__contains__, word_counts)):
+            return self.places[best]  # most articles: no county-level city (in C)
+        own: Counter[str] = Counter()  # mentions of the city, and of each such town
+        for word in filter(towns_of.__contains__, word_counts):
+            own[towns_of[word]] += word_counts[word]
+        for word in filter(city_of.__contains__, word_counts):
+            if city_of[word] == best and self.places[word].level == "city":
+                own[best] += word_counts[word]
         for name, count in own.most_common(2):
             place = self.places[name]
-            if (
-                place.level == "county"
-                and name.endswith("市")
-                and place.parent == best
-                and count > own[best]
-            ):
+            if place.level == "county" and place.parent == best and count > own[best]:
                 return place
         return self.places[best]
+
+    @cached_property
+    def _county_cities(self) -> dict[str, str]:
+        """County-level cities by full and short name (定州市, 定州 → 定州市)."""
+        return {
+            word: place.name
+            for word, place in self.places.items()
+            if place.level == "county" and place.name.endswith("市")
+        }
 
     def _record(
         self,

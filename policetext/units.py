@@ -355,7 +355,7 @@ class UnitExtractor:
             words, starts, ends = _merged(text, words, starts, ends, merges)
             type_tokens, _ = self._type_tokens(text, words, starts, ends)
         n = len(words)
-        unit_type, is_name = self.unit_type, self._is_name
+        unit_type, is_name, stopwords = self.unit_type, self._is_name, self.stopwords
         done = 0  # tokens before this belong to a unit already read
         for i in type_tokens:
             if i < done:
@@ -368,6 +368,8 @@ class UnitExtractor:
                 while k < n and k - j < 4 and not unit_type(words[k]):
                     if starts[k] != ends[k - 1]:
                         break
+                    if words[k] in stopwords:
+                        break  # 派出所 民警: most chains end at once
                     if not (is_name(words[k]) or self._chain_word(words, starts, ends, k)):
                         town = self._town_run(words, starts, ends, k)
                         if not town:
@@ -583,7 +585,7 @@ class UnitExtractor:
                     start = j  # 广西 公安 边防 总队: a place's police named in full
                     j -= 1
                     continue
-                cut = self._glued_place(words, j, i)
+                cut = self._glued_place(words, j, i) if len(word) > 1 and j < i - 1 else 0
                 if cut:
                     places += 1  # 分局长 泰 派出所: 长泰, its first character glued to a title
                     start, skip = j, cut

@@ -60,7 +60,7 @@ _STOP_CHARS = set("在由和与及或对向为被将把从到是等的了并经�
 # a numbered sub-unit: 三大队, 第四分局, 第五中队 (两 counts, it names nothing)
 _ORDINAL = re.compile(r"^第?[一二三四五六七八九十0-9]{1,3}$")
 # counted places and kinds, never a name: 两市, 三县, 各区; 两个, 三个 (plural)
-_COUNTED = re.compile(r"^[两二三四五六七八九十几多数各]+(?:[省市县区州]|个)$")
+_COUNTED = re.compile(r"^[两二三四五六七八九十几多数各]+(?:[省市县区州地]|个)$")
 # nationalities and autonomy in a prefecture's or county's name: 傣族, 自治州
 _AUTONOMY = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}族|自治州|自治县|自治旗)$")
 # where townships.txt's lines (name, province) start after its header

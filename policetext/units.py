@@ -560,6 +560,7 @@ class UnitExtractor:
         names = 1 if (prefix or words[i] in _ABBREVIATIONS) else 0
         places = units = 0
         bare_type = -1  # a bare type read leftwards (支队 of 该支队靖西…大队)
+        quoted: tuple[int, int, int] | None = None
         j = i - 1
         edge_kinds = self._edge_kinds
         while j >= 0 and ends[j] == starts[j + 1] and i - j <= 8:
@@ -572,6 +573,7 @@ class UnitExtractor:
                 opening = self._quote_start(words, starts, ends, j)
                 if opening < 0 or names >= 4:
                     break
+                quoted = opening, j + 1, names  # where it opens, what follows, names before
                 names += 1
                 start = j = opening
                 j -= 1
@@ -617,6 +619,10 @@ class UnitExtractor:
                 break
             start = j
             j -= 1
+        if quoted and start == quoted[0]:
+            # nothing names the unit before the quotation: it is an honour or a
+            # kind (创建“枫桥式”派出所), and the unit starts after it
+            start, names = quoted[1], quoted[2]
         if start == bare_type and j >= 0 and words[j] in _REFERENCES:
             start += 1  # 该支队 靖西边境管理大队: the unit starts after the reference
         if needs == "none":

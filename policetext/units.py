@@ -674,9 +674,13 @@ class UnitExtractor:
         for kept in (1, 2):
             if kept < len(word):
                 joined = word[-kept:] + after
-                if joined in self.places or joined in self.extra_places or self._is_town(joined):
+                if self._is_place_name(joined):
                     return len(word) - kept
         return 0
+
+    def _is_place_name(self, name: str) -> bool:
+        """Whether ``name`` is a place's: the gazetteer's, Hong Kong's or Taiwan's, a town's."""
+        return name in self.places or name in self.extra_places or self._is_town(name)
 
     def _two_places(self, word: str) -> bool:
         """A token that is a place written after its province: 云南省西双版纳傣族自治州."""
@@ -698,7 +702,7 @@ class UnitExtractor:
                 after = after[: len(self.unit_type(after)[1])]  # type: ignore[index]
             for length in (1, 2):
                 joined = word + after[:length]
-                if joined in self.places or joined in self.extra_places or self._is_town(joined):
+                if self._is_place_name(joined):
                     return 0
         joined = word
         for back in (1, 2):
@@ -706,7 +710,7 @@ class UnitExtractor:
             if k < 0 or ends[k] != starts[k + 1]:
                 break
             joined = words[k] + joined
-            if joined in self.places or joined in self.extra_places or self._is_town(joined):
+            if self._is_place_name(joined):
                 return back
         return -1
 

@@ -394,7 +394,8 @@ class UnitExtractor:
             ):
                 # a chain that opens with a bare type names its unit all the same
                 # (分局辛寺街派出所…), unless the type only points back (该支队)
-                edge = (i + 1 if i and words[i - 1] in _REFERENCES else i), 0
+                points_back = i and words[i - 1] in _REFERENCES and ends[i - 1] == starts[i]
+                edge = (i + 1 if points_back else i), 0
             if edge is not None:
                 while spans and spans[-1][0] >= edge[0]:
                     spans.pop()  # read again inside this one: 省公安厅 of 省公安厅“净网”…办公室

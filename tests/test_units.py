@@ -188,7 +188,11 @@ def test_the_article_city_from_shared_word_counts(
 
 SPACED_PARTS = st.lists(
     st.sampled_from(["市", "公安局", "滨州", "分局", "派出所", "沾化", "支队", "各", "交警",
-                     "大队", "，", "。", " ", "\n", "\u3000", "\n\n", "绵阳", "涪城区"]),
+                     "大队", "，", "。", " ", "\n", "\u3000", "\n\n", "绵阳", "涪城区",
+                     # types over several tokens, references, quotes, cut places
+                     "该", "警司处", "四棵", "树", "中队", "“", "”", "净网", "办公室", "分驻",
+                     "所", "员警", "勤工", "反", "电信网络诈骗", "中心", "北", "警局", "与前",
+                     "镇", "分局长", "泰", "和", "边防", "港航", "第三"]),
     max_size=25,
 )  # fmt: skip
 

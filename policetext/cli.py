@@ -33,6 +33,7 @@ from policetext.output import (
     resolve_format,
     wants_colour,
     write_file_atomically,
+    write_json,
     write_object,
     write_rows,
     write_sections,
@@ -51,7 +52,7 @@ from policetext.tasks import (
     TEXT_PIECES,
     UNIT_ROWS,
 )
-from policetext.units import unit_tree
+from policetext.units import unit_tree_nodes
 from policetext.version import __version__
 
 if TYPE_CHECKING:
@@ -754,7 +755,7 @@ def figures(
     write_rows(rows, run.columns(FIGURE_COLUMNS), fmt, stdout(), title="figures")
 
 
-UNIT_COLUMNS = ("doc", "start", "end", "text", "name", "type", "level", "parent")
+UNIT_COLUMNS = ("doc", "start", "end", "text", "name", "type", "level", "parent", "region")
 
 
 @cli.command()
@@ -770,13 +771,15 @@ def units(run: CorpusRun, tree: bool, whole_corpus: bool, fmt: str) -> None:
     functional names (台子派出所, 特巡警支队) and the units above it in a chain
     (市公安局海岸警察支队岔尖派出所). Generic and plural mentions (各派出所,
     全市公安机关) and non-police bodies (市委) are not units. name resolves short
-    forms against the article's city (市局 → 滨州市公安局 in a Binzhou article).
+    forms against the article's city (市局 → 滨州市公安局 in a Binzhou article);
+    region is the province, autonomous region, municipality, or 香港/澳门/台湾.
 
     \b
     Examples:
       policetext units seeds/
       policetext units --tree seeds/004_2e985708f8c8bfca.txt
       policetext units --tree --corpus seeds/
+      policetext units --tree --format json seeds/
       policetext units --format jsonl seeds/ | jq -r .name | sort | uniq -c
     """
     per_doc = run.run(UNIT_ROWS, segment=True)
@@ -791,19 +794,16 @@ def units(run: CorpusRun, tree: bool, whole_corpus: bool, fmt: str) -> None:
             groups.append((doc_rows[0]["doc"], doc_rows))
     if whole_corpus:
         groups = [("corpus", [row for _, rows in groups for row in rows])]
+    if fmt in ("json", "jsonl"):  # the tree as nested nodes: one per document (or corpus)
+        trees = [{"doc": title, "units": unit_tree_nodes(rows)} for title, rows in groups]
+        write_json(trees, out, lines=fmt == "jsonl")
+        return
     for title, rows in groups:
-        write_trees(title, _tree_nodes(unit_tree(rows)), out)
+        write_trees(title, [_tree_node(node) for node in unit_tree_nodes(rows)], out)
 
 
-def _tree_nodes(entries: list[tuple[str, int, str | None]]) -> list[TreeNode]:
-    nodes = {name: TreeNode(name, count) for name, count, _ in entries}
-    roots = []
-    for name, _, parent in entries:
-        if parent and parent in nodes and parent != name:
-            nodes[parent].children.append(nodes[name])
-        else:
-            roots.append(nodes[name])
-    return roots
+def _tree_node(node: dict[str, Any]) -> TreeNode:
+    return TreeNode(node["name"], node["mentions"], [_tree_node(c) for c in node["children"]])
 
 
 KWIC_COLUMNS = ("doc", "line", "left", "match", "right")

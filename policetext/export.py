@@ -41,14 +41,15 @@ CREATE TABLE IF NOT EXISTS figures (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     start INTEGER, "end" INTEGER, text TEXT, value REAL, max REAL, unit TEXT,
-    kind TEXT, approx TEXT, change TEXT, base TEXT, context TEXT
+    currency TEXT, kind TEXT, approx TEXT, change TEXT, base TEXT, context TEXT
 );
 CREATE INDEX IF NOT EXISTS figures_document ON figures(document_id);
 CREATE INDEX IF NOT EXISTS figures_kind_unit ON figures(kind, unit);
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    start INTEGER, "end" INTEGER, text TEXT, name TEXT, type TEXT, level TEXT, parent TEXT
+    start INTEGER, "end" INTEGER, text TEXT, name TEXT, type TEXT, level TEXT, parent TEXT,
+    region TEXT
 );
 CREATE INDEX IF NOT EXISTS units_document ON units(document_id);
 CREATE INDEX IF NOT EXISTS units_name ON units(name);
@@ -148,21 +149,26 @@ def export_to_sqlite(
     return count
 
 
-#: columns added to the documents table after its first release: a file made by an
-#: earlier version gets them on its next export (CREATE TABLE IF NOT EXISTS cannot)
+#: columns added to the tables after their first release, by table: a file made by
+#: an earlier version gets them on its next export (CREATE TABLE IF NOT EXISTS cannot)
 ADDED_COLUMNS = {
-    # export --dedup: the document's near-duplicate cluster, and 1 for the document
-    # --dedup keeps (NULL without --dedup)
-    "cluster": "INTEGER",
-    "representative": "INTEGER",
+    "documents": {
+        # export --dedup: the document's near-duplicate cluster, and 1 for the
+        # document --dedup keeps (NULL without --dedup)
+        "cluster": "INTEGER",
+        "representative": "INTEGER",
+    },
+    "units": {"region": "TEXT"},
+    "figures": {"currency": "TEXT"},
 }
 
 
-def _add_columns(connection: sqlite3.Connection, columns: dict[str, str]) -> None:
-    present = {row[1] for row in connection.execute("PRAGMA table_info(documents)")}
-    for name, kind in columns.items():
-        if name not in present:
-            connection.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
+def _add_columns(connection: sqlite3.Connection, tables: dict[str, dict[str, str]]) -> None:
+    for table, columns in tables.items():
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in present:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
@@ -200,25 +206,21 @@ def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
         "INSERT INTO documents_fts (rowid, doc, tokens) VALUES (?, ?, ?)",
         (document_id, record["doc"], record["segmented"]),
     )
-    connection.executemany(
-        'INSERT INTO figures (document_id, start, "end", text, value, max, unit, kind, approx, '
-        "change, base, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (document_id, f["start"], f["end"], f["text"], f["value"], f["max"], f["unit"],
-             f["kind"], f["approx"], f["change"], f["base"], f["context"])
-            for f in record["figures"]
-        ],
-    )  # fmt: skip
-    connection.executemany(
-        'INSERT INTO units (document_id, start, "end", text, name, type, level, parent) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (document_id, u["start"], u["end"], u["text"], u["name"], u["type"], u["level"],
-             u["parent"])
-            for u in record["units"]
-        ],
-    )  # fmt: skip
+    for table, fields in ROW_TABLES.items():
+        names = ", ".join(f'"{name}"' for name in ("document_id", *fields))
+        connection.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * (len(fields) + 1))})",
+            [(document_id, *(row[name] for name in fields)) for row in record[table]],
+        )
     return int(document_id)
+
+
+#: the columns of a figure's and a unit's row that the export stores, by table
+ROW_TABLES = {
+    "figures": ("start", "end", "text", "value", "max", "unit", "currency", "kind", "approx",
+                "change", "base", "context"),
+    "units": ("start", "end", "text", "name", "type", "level", "parent", "region"),
+}  # fmt: skip
 
 
 def _keywords(

@@ -46,7 +46,7 @@ _SENTENCE_END_RE = re.compile("[。！？]")
 _BULLETS = "•▪►·"
 _MENU_HEADING = f"[{HAN}]{{1,4}}"
 _LEAD_BYLINE = (
-    r"[(（]\s*[\u4e00-\u9fff]{0,8}?((?:本报|本台|本刊|本网|特约|首席|见习|实习|融媒体|全媒体)?"
+    rf"[(（]\s*[{HAN}]{{0,8}}?((?:本报|本台|本刊|本网|特约|首席|见习|实习|融媒体|全媒体)?"
     r"(?:记者|通讯员|实习生)[^()（）。]{1,40})[)）]"
 )
 # 中央社记者赵六台北5日电: a name of two or three, a place of two, the day

@@ -316,6 +316,13 @@ def write_object(obj: Mapping[str, Any], stream: TextIO) -> None:
     stream.flush()
 
 
+def write_json(values: Sequence[Any], stream: TextIO, *, lines: bool = False) -> None:
+    """A list as one JSON array, or (``lines``) each value as a JSON line."""
+    for value in values if lines else [values]:
+        stream.write(json.dumps(value, ensure_ascii=False, default=_json_default) + "\n")
+    stream.flush()
+
+
 @dataclass
 class TreeNode:
     """A node of a hierarchy to print (``units --tree``): label, count, children."""

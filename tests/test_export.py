@@ -97,3 +97,18 @@ def test_counts_equal_stats_json_and_fts_finds_domain_words(tmp_path: Path) -> N
         if "警务协作区" in d.text
     }
     assert hits == expected and "000" in hits
+
+
+def test_units_keep_their_region_and_an_old_database_gains_the_column(tmp_path: Path) -> None:
+    target = tmp_path / "old.db"
+    with sqlite3.connect(target) as db:  # the units table as written before regions
+        db.execute(
+            "CREATE TABLE units (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL, start "
+            'INTEGER, "end" INTEGER, text TEXT, name TEXT, type TEXT, level TEXT, parent TEXT)'
+        )
+    result = CliRunner().invoke(cli, ["export", "-o", str(target), str(SEEDS)])
+    assert result.exit_code == 0, result.stderr
+    with sqlite3.connect(target) as db:
+        regions = dict(db.execute("select name, region from units"))
+    assert regions["滨州市公安局"] == "山东省"
+    assert regions["公安部"] == ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,15 +19,40 @@ from .conftest import SEEDS, gold_metrics, load_cases, needs_gold
 CASES = load_cases("units.jsonl")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def _case(case: dict) -> Any:
+    """A case as a test parameter; a known miss (``xfail``: why) is a strict xfail."""
+    marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
+    return pytest.param(case, id=case["label"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_case(c) for c in CASES])
 def test_crafted_sentence(pipeline: Pipeline, case: dict) -> None:
+    # each case: the units it must yield (all of them, in order) and those it must
+    # not; where given, the name, parent and region each unit resolves to
     doc = pipeline.parse_text(case["sentence"], segment=True)
-    assert [u.text for u in pipeline.units.units(doc)] == case["expected"]
+    records = pipeline.units.units(doc)
+    found = [u.text for u in records]
+    assert found == case["expected"]
+    assert not set(found) & set(case.get("not", ()))
+    by_text = {u.text: u for u in records}
+    for text, name in case.get("names", {}).items():
+        assert by_text[text].name == name
+    for text, parent in case.get("parents", {}).items():
+        assert by_text[text].parent == parent
+    for text, region in case.get("regions", {}).items():
+        assert by_text[text].region == region
 
 
-def test_cases_cover_levels_and_exclusions() -> None:
-    assert len(CASES) >= 50
-    assert sum(1 for c in CASES if not c["expected"]) >= 10
+def test_cases_cover_levels_regions_and_exclusions() -> None:
+    assert len(CASES) >= 200
+    assert sum(1 for c in CASES if not c["expected"]) >= 30
+    labels = " ".join(c["label"] for c in CASES)
+    for kind in ("left edge", "numbered", "railway", "forest", "port", "airport", "border",
+                 "transit", "ministry bureau", "anti-fraud", "Hong Kong", "Macao", "Taiwan",
+                 "town", "quoted", "not:", "shared district", "national"):  # fmt: skip
+        assert kind in labels, kind
+    provinces = {c["label"].split(": ")[1] for c in CASES if c["label"].startswith("province: ")}
+    assert len(provinces) >= 20
 
 
 @needs_gold
@@ -161,7 +188,11 @@ def test_the_article_city_from_shared_word_counts(
 
 SPACED_PARTS = st.lists(
     st.sampled_from(["市", "公安局", "滨州", "分局", "派出所", "沾化", "支队", "各", "交警",
-                     "大队", "，", "。", " ", "\n", "\u3000", "\n\n", "绵阳", "涪城区"]),
+                     "大队", "，", "。", " ", "\n", "\u3000", "\n\n", "绵阳", "涪城区",
+                     # types over several tokens, references, quotes, cut places
+                     "该", "警司处", "四棵", "树", "中队", "“", "”", "净网", "办公室", "分驻",
+                     "所", "员警", "勤工", "反", "电信网络诈骗", "中心", "北", "警局", "与前",
+                     "镇", "分局长", "泰", "和", "边防", "港航", "第三"]),
     max_size=25,
 )  # fmt: skip
 
@@ -176,3 +207,78 @@ def test_whitespace_tokens_stop_a_unit_as_a_gap_does(pipeline: Pipeline, parts: 
     without_blanks = tuple(pipeline.segmenter.tokens(text))  # Token objects: no cut
     assert not any(token.text.isspace() for token in without_blanks)
     assert from_cut == pipeline.units.find(text, without_blanks)
+
+
+# ---- regions, Hong Kong, Macao and Taiwan parents, the tree as JSON ----
+@pytest.mark.parametrize(
+    ("text", "written", "region", "parent"),
+    [
+        # 中山 and 东区 are mainland places too: a Taiwan article's units stay in Taiwan
+        ("中山分局员警巡逻，中山分局表示，台北市政府警察局中山分局将加强取缔。",
+         "中山分局", "台湾", "台北市政府警察局"),
+        ("东区分驻所员警受理报案，东区分驻所表示已移送侦办。", "东区分驻所", "台湾", None),
+        ("湾仔警区警员拘捕男子。", "湾仔警区", "香港", "香港警务处"),
+        # a mainland article's bare station takes its city's bureau and province
+        ("泉州市公安局通报，泉州警方破获案件，城东派出所民警参与。", "城东派出所", "福建省",
+         "泉州市公安局"),
+        # the Ministry and its bureaus belong to no province
+        ("公安部治安管理局部署行动。", "公安部治安管理局", "", "公安部"),
+    ],
+)  # fmt: skip
+def test_regions_and_parents(
+    pipeline: Pipeline, text: str, written: str, region: str, parent: str | None
+) -> None:
+    records = {u.text: u for u in pipeline.parse(text).units}
+    assert records[written].region == region
+    assert records[written].parent == parent
+
+
+def test_a_short_form_takes_the_full_name_the_article_gives(pipeline: Pipeline) -> None:
+    text = "西双版纳傣族自治州景洪市公安局召开会议。景洪市公安局民警表示，嘎洒派出所将加强巡逻。" \
+        "景洪市公安局嘎洒派出所所长介绍情况。"  # fmt: skip
+    names = {u.text: u.name for u in pipeline.parse(text).units}
+    assert names["西双版纳傣族自治州景洪市公安局"] == names["景洪市公安局"] == "景洪市公安局"
+    assert names["嘎洒派出所"] == "景洪市公安局嘎洒派出所"
+
+
+def test_region_in_every_output_format() -> None:
+    for fmt in ("tsv", "csv", "json", "jsonl"):
+        result = CliRunner().invoke(cli, ["units", "--format", fmt, str(SEEDS)])
+        assert result.exit_code == 0, result.stderr
+        assert "region" in result.stdout
+        assert "山东省" in result.stdout
+
+
+def test_tree_as_json_keeps_unresolved_short_forms_of_each_article(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("县公安局民警巡逻。省公安厅通报。", "utf-8")
+    (tmp_path / "b.txt").write_text("县公安局召开会议，省公安厅派员指导。", "utf-8")
+    result = CliRunner().invoke(cli, ["units", "--tree", "--corpus", "--format", "json",
+                                      str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    (tree,) = json.loads(result.stdout)
+    names = sorted(node["name"] for node in tree["units"])
+    a, b = str(tmp_path / "a.txt"), str(tmp_path / "b.txt")
+    assert names == sorted(
+        [f"县公安局 [{a}]", f"县公安局 [{b}]", f"省公安厅 [{a}]", f"省公安厅 [{b}]"]
+    )
+
+
+def test_tree_nodes_place_the_new_levels() -> None:
+    from policetext.units import unit_tree_nodes
+
+    def row(name: str, parent: str | None, level: str, region: str = "") -> dict:
+        return {"doc": "a", "name": name, "parent": parent, "level": level, "region": region}
+
+    rows = [
+        row("公安部刑事侦查局", "公安部", "bureau"),
+        row("治安管理局", "公安部", "bureau"),
+        row("油尖警区", "香港警务处", "district", "香港"),
+        row("刑事警察局", "警政署", "region", "台湾"),
+        row("刑事警察局", "警政署", "region", "台湾"),
+    ]
+    tree = {node["name"]: node for node in unit_tree_nodes(rows)}
+    assert sorted(tree) == ["公安部", "警政署", "香港警务处"]
+    assert [c["name"] for c in tree["公安部"]["children"]] == ["公安部刑事侦查局", "治安管理局"]
+    assert tree["警政署"]["children"][0]["mentions"] == 2
+    assert tree["香港警务处"]["region"] == "香港"
+    assert tree["公安部"]["mentions"] == 0

@@ -584,6 +584,7 @@ STATS_DOC_COLUMNS = ("doc", "title", "reporters", "chars", "tokens", "figures", 
 STATS_ROW_COLUMNS = (
     "doc",
     "title",
+    "date",
     "reporters",
     "chars",
     "han",
@@ -669,6 +670,11 @@ FIGURE_COLUMNS = (
     "approx",
     "change",
     "base",
+    "subject",
+    "event",
+    "when",
+    "iso",
+    "repeat",
     "context",
 )
 

@@ -235,6 +235,8 @@ class Document:
     offset: int = 0
     line_offset: int = 0
     separator: str = ""
+    #: the page's own date of the article, ISO at the precision given (dates.py)
+    date: str | None = None
 
     def keywords(self, top: int = 10) -> list[Any]:
         """The document's best keywords (TF-IDF with jieba's IDF), from Pipeline.parse."""

@@ -75,6 +75,15 @@ class FigureRecord:
     change: str | None
     base: str | None
     context: str
+    #: what the figure counts and the verb that reports it (see facts.py); "" if none
+    subject: str = ""
+    event: str = ""
+    #: the period it holds for: the ISO value of the date governing it (see dates.py)
+    when: str = ""
+    #: of a date figure: the calendar date it names, in ISO 8601 at the precision written
+    iso: str | None = None
+    #: the same value, unit and subject were reported earlier in the document
+    repeat: bool = False
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
@@ -413,5 +422,17 @@ def _record(
 
 
 def figure_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
-    """The figures of one document as rows (a task for :meth:`Pipeline.run`)."""
-    return [{**f.as_row(), **document.meta} for f in pipeline.figures.figures(document)]
+    """The figures of one document as rows (a task for :meth:`Pipeline.run`), with
+    what each counts, when it holds and the ``iso`` of dates (see facts.py)."""
+    from policetext.facts import annotate
+
+    records = annotate(
+        pipeline.figures.find(document.text, document.doc),
+        document.text,
+        pipeline.facts,
+        document.date,
+    )
+    if document.offset:  # a part of a huge input: offsets into the whole
+        shift = document.offset
+        records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
+    return [{**f.as_row(), **document.meta} for f in records]

@@ -18,6 +18,8 @@ from policetext.cache import NormalizedCache
 from policetext.config import Config
 from policetext.document import Document, Tokens
 from policetext.errors import InputError
+from policetext.dates import document_date_lines, read_document_date
+from policetext.facts import FactReader
 from policetext.figures import FigureExtractor
 from policetext.io import Source, decode_bytes, iter_records, iter_sources
 from policetext.keywords import KeywordExtractor
@@ -65,6 +67,11 @@ class Pipeline:
     @cached_property
     def figures(self) -> FigureExtractor:
         return FigureExtractor()
+
+    @cached_property
+    def facts(self) -> FactReader:
+        """Subject and event of figures, from the segmenter's words and tags."""
+        return FactReader(self.segmenter.cut, self.segmenter.word_tag)
 
     @cached_property
     def units(self) -> UnitExtractor:
@@ -134,6 +141,7 @@ class Pipeline:
             editor=tuple(result.byline.editor),
             changes=result.counts.as_dict(),
             tokens=tokens,
+            date=read_document_date(document_date_lines(body)),
         )
 
     def parse_parts(
@@ -245,6 +253,7 @@ class Pipeline:
             editor=tuple(entry["editor"]),
             changes=dict(entry["changes"]),
             tokens=tokens,
+            date=read_document_date(document_date_lines(body)),
         )
 
     def parse_path(self, path: str | Path, *, segment: bool = False, pos: bool = False) -> Document:

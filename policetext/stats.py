@@ -42,11 +42,14 @@ class DocumentStats:
     part: int = 0
     meta: dict[str, str] = field(default_factory=dict)
     top_keywords: list[str] = field(default_factory=list)
+    #: the page's own date (Document.date)
+    date: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         return {
             "doc": self.doc,
             "title": self.title,
+            "date": self.date,
             "reporters": self.reporters,
             "chars": self.chars,
             "han": self.han,
@@ -110,6 +113,7 @@ def document_stats(
         part=document.part,
         meta=dict(document.meta),
         extra={"figures": found_figures, "units": found_units},
+        date=document.date,
     )
 
 

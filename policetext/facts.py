@@ -1,0 +1,493 @@
+"""Figures as facts: what each figure counts (``subject``), the verb that reports
+it (``event``), the period it holds for (``when``), and whether it repeats.
+
+``抓获逃犯10人`` → event ``抓获``, subject ``逃犯``; ``刑事案件发案数同比下降6.9%`` →
+``下降``, ``刑事案件发案数``. The structure is read from the words of the figure's
+sentence and their dictionary parts of speech (``Segmenter.word_tag``: a lookup,
+not jieba's tagger), helped by word classes kept in ``data/fact_words.txt``. Only
+sentences that hold a figure are cut, each stretch between two figures on its
+own, so the figures are tokens of their own. The rules follow ``GUIDELINES.md``
+("What a figure counts") of the gold standard:
+
+- the noun phrase next to the figure, before it (verb–noun–number–measure:
+  ``抓获逃犯10人``) or after its measure word (verb–number–measure–noun:
+  ``抓获6名逃犯``), without scope words, places and times (``各类``, ``全市``);
+- else the noun phrase before the figure's verb (noun–change–percent), a list of
+  them paired in order with a list of figures (``分别``);
+- else, for a change, a share or a copula, the quantity named before it in the
+  sentence (``抓获…619人，同比增长30.87%``);
+- the event: the nearest verb before the figure in its clause (a result word
+  such as ``至`` gives way to its verb, the light verb ``进行`` to the noun it
+  carries), or the verb after a figure that is the clause's subject or an
+  adverbial (``连续两年…实现``); ``""`` inside a phrase of place or means (``在``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+from policetext.dates import read_document_date, resolve_dates, resolve_when
+from policetext.datafiles import shipped_lines
+from policetext.memo import Memo
+
+#: measure words after which the noun counted may follow the figure (6名逃犯)
+_CLASSIFIERS = frozenset(
+    "名 个 起 家 件 辆 条 项 处 所 宗 部 台 支 批 种 只 头 把 张 份 套 座 间 位 户 笔 块 枚 "
+    "艘 架 类 场 场次 次 队 组 辆次 万名 万个 万件 万起 万条 万家 万辆 个次".split()
+)
+#: where a figure's sentence and clause end
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_ENDS = frozenset("，,；;：:。！？!?\n()（）")
+_QUOTES = frozenset("“”‘’「」《》\"")
+_LIST_MARKS = frozenset(("、", "和", "及", "以及", "与", "或"))
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+#: the tags of jieba's dictionary read as nouns (n, nr, ns, nt, nz, ng, vn, l, j …)
+_NOUN_TAGS = frozenset("n nr nrt nrfg ns nt nz ng vn an l j i b eng".split())
+_VERB_TAGS = frozenset("v vd vi vg vq".split())
+_TIME_TAGS = frozenset("t tg".split())
+#: aspect and result endings taken off a verb as written (降至 → 降, 承担着 → 承担)
+_VERB_ENDINGS = ("了", "着", "过", "至")
+#: distinct stretches of text cut and remembered before the memory starts afresh
+_KEPT_CUTS = 50_000
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A word of a figure's sentence: its text, offsets, class and tag; a figure
+    of the sentence is one word with ``figure`` its index."""
+
+    text: str
+    start: int
+    end: int
+    tag: str
+    figure: int = -1
+
+
+class FactReader:
+    """Subject and event of figures, read from their sentences' words.
+
+    ``cut`` splits a stretch of text into words, ``tag`` gives a word's part of
+    speech (a :class:`~policetext.segment.Segmenter`'s ``cut`` and ``word_tag``).
+    """
+
+    def __init__(self, cut: Callable[[str], list[str]], tag: Callable[[str], str | None]) -> None:
+        self._cut = cut
+        self._tag = tag
+        self._cuts: Memo[str, tuple[tuple[str, str], ...]] = Memo(_KEPT_CUTS)
+
+    @cached_property
+    def classes(self) -> dict[str, frozenset[str]]:
+        """``word → classes`` from ``data/fact_words.txt``."""
+        table: dict[str, set[str]] = {}
+        for line in shipped_lines("fact_words.txt"):
+            word, kind = line.split("\t")
+            table.setdefault(word, set()).add(kind)
+        return {word: frozenset(kinds) for word, kinds in table.items()}
+
+    # ---- words -------------------------------------------------------------------
+    def _words_of(self, stretch: str) -> tuple[tuple[str, str], ...]:
+        """``(word, class)`` of a stretch between figures, remembered per stretch."""
+        return self._cuts.recall(stretch, self._classify)
+
+    def _classify(self, stretch: str) -> tuple[tuple[str, str], ...]:
+        return tuple((word, self._class_of(word)) for word in self._cut(stretch))
+
+    def _class_of(self, word: str) -> str:
+        """One class per word: verb, change, noun, skip, scope, frame, means,
+        result, light, streak, time, punct, other."""
+        kinds = self.classes.get(word, frozenset())
+        for kind in ("light", "verb", "change", "noun", "streak", "frame", "means", "scope"):
+            if kind in kinds:
+                return kind
+        if "skip" in kinds or "noverb" in kinds:
+            return "skip"
+        if "result" in kinds:
+            return "result"
+        if word.isspace():
+            return "space"
+        if word in _QUOTES:
+            return "quote"
+        if word in _LIST_MARKS:
+            return "list"
+        if len(word) == 1 and not _HAN.match(word):
+            return "punct" if word in _CLAUSE_ENDS else "other"
+        tag = self._tag(word)
+        if tag is None:
+            return "noun" if _HAN.match(word) else "other"
+        if tag in _TIME_TAGS:
+            return "time"
+        if tag == "ns":
+            return "place"
+        if tag in _VERB_TAGS:
+            return "verbish"  # a verb, or the verb part of a noun phrase (发案数)
+        if tag in _NOUN_TAGS:
+            return "noun"
+        if tag in ("d", "zg"):
+            return "skip"
+        if tag == "p":
+            return "means"
+        if tag in ("r", "m", "q", "mq"):
+            return "scope"
+        return "other"
+
+    def sentence_words(
+        self, text: str, start: int, end: int, figures: Sequence[tuple[int, int, str]]
+    ) -> list[_Word]:
+        """The words of ``text[start:end]``; each figure ``(start, end, kind)`` in it
+        is one word of class ``figure`` (``date`` for dates)."""
+        words: list[_Word] = []
+        at = start
+        for index, (f_start, f_end, kind) in enumerate(figures):
+            words += self._stretch(text, at, f_start)
+            cls = "date" if kind == "date" else "figure"
+            words.append(_Word(text[f_start:f_end], f_start, f_end, cls, index))
+            at = f_end
+        words += self._stretch(text, at, end)
+        return words
+
+    def _stretch(self, text: str, start: int, end: int) -> list[_Word]:
+        if start >= end:
+            return []
+        out = []
+        at = start
+        for word, cls in self._words_of(text[start:end]):
+            out.append(_Word(word, at, at + len(word), cls))
+            at += len(word)
+        return [w for w in out if w.tag != "space"]
+
+    # ---- subject and event -------------------------------------------------------
+    def read(
+        self, text: str, figures: Sequence[tuple[int, int, str, str]]
+    ) -> list[tuple[str, str]]:
+        """``(subject, event)`` of each figure ``(start, end, kind, unit)`` of
+        ``text``, in order (``("", "")`` for dates)."""
+        out: list[tuple[str, str]] = [("", "")] * len(figures)
+        index = 0
+        while index < len(figures):
+            start = _sentence_start(text, figures[index][0])
+            end = _sentence_end(text, figures[index][1])
+            last = index
+            while last + 1 < len(figures) and figures[last + 1][0] < end:
+                last += 1
+            group = figures[index : last + 1]
+            if any(f[2] != "date" for f in group):
+                spans = [(f[0], f[1], f[2]) for f in group]
+                words = self.sentence_words(text, start, end, spans)
+                facts = _Sentence(words, [f[3] for f in group], [f[2] for f in group]).facts()
+                out[index : last + 1] = facts
+            index = last + 1
+        return out
+
+
+def _sentence_start(text: str, at: int) -> int:
+    start = at
+    while start > 0 and not _SENTENCE_END.match(text, start - 1):
+        start -= 1
+    return start
+
+
+def _sentence_end(text: str, at: int) -> int:
+    found = _SENTENCE_END.search(text, at)
+    return found.start() if found else len(text)
+
+
+class _Sentence:
+    """The words of one sentence and the subject and event of its figures."""
+
+    def __init__(self, words: list[_Word], units: list[str], kinds: list[str]) -> None:
+        self.words = words
+        self.units = units
+        self.kinds = kinds
+        self.at = {w.figure: i for i, w in enumerate(words) if w.figure >= 0}
+
+    def facts(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        previous_subject = ""
+        for figure in range(len(self.units)):
+            if self.kinds[figure] == "date":
+                out.append(("", ""))
+                continue
+            subject, event = self._fact(figure, out, previous_subject)
+            if subject:
+                previous_subject = subject
+            out.append((subject, event))
+        return out
+
+    def _clause(self, i: int) -> tuple[int, int]:
+        """Word indices ``[a, b)`` of the clause around word ``i``."""
+        a = i
+        while a > 0 and self.words[a - 1].tag != "punct":
+            a -= 1
+        b = i + 1
+        while b < len(self.words) and self.words[b].tag != "punct":
+            b += 1
+        return a, b
+
+    def _fact(
+        self, figure: int, done: list[tuple[str, str]], previous_subject: str
+    ) -> tuple[str, str]:
+        words = self.words
+        i = self.at[figure]
+        a, b = self._clause(i)
+        unit = self.units[figure]
+        kind = self.kinds[figure]
+        # ---- event: the nearest verb before the figure in its clause
+        event, verb_at, frame = self._event_left(i, a)
+        streak = i > a and words[i - 1].tag == "streak"
+        if frame == "means" and not streak:
+            event = ""
+        elif verb_at is None or streak:
+            event = self._event_right(i, b) or ("" if streak else event)
+        # ---- subject: the noun phrase next to the figure
+        left = _trim(words, self._chain_left(i - 1, a))
+        right = _trim(words, self._chain_right(i + 1, b))
+        subject = ""
+        if right and (unit in _CLASSIFIERS or not left) and kind in ("count", "money"):
+            subject = right
+        elif left:
+            subject = left
+        elif right and kind not in ("percent", "ratio", "rank"):
+            subject = right
+        if not subject and i > a and words[i - 1].tag == "figure" and done:
+            subject = done[-1][0]  # 340笔1374.43万元: the figure before it counts the same
+        if not subject and verb_at is not None:
+            subject = self._subject_before_verb(verb_at, a, figure)
+        if not subject and frame == "frame":
+            subject = self._subject_before_verb(self._frame_at(i, a), a, figure)
+        if not subject and self._inherits(kind, event, verb_at):
+            subject = previous_subject
+        if streak:
+            subject = left if left else ""
+        return subject, event
+
+    # ---- events
+    def _event_left(self, i: int, a: int) -> tuple[str, int | None, str]:
+        """The verb before word ``i`` in its clause ``[a, …)``, its index, and the
+        class of a preposition met first (frame or means), if any."""
+        words = self.words
+        j = i - 1
+        while j >= a:
+            w = words[j]
+            if w.tag in ("verb", "change", "light"):
+                return self._verb_as_reported(j), j, ""
+            if w.tag == "verbish" and not self._in_chain(j, a):
+                return self._verb_as_reported(j), j, ""
+            if w.tag == "result":
+                if j > a and words[j - 1].tag in ("verb", "change", "verbish"):
+                    return self._verb_as_reported(j - 1), j - 1, ""
+                if w.text == "为" and (j == a or words[j - 1].tag in ("noun", "quote")):
+                    return "为", j, ""  # a copula: 注册量为225.76万人
+            if w.tag in ("frame", "means") and w.text != "为":
+                return "", None, w.tag
+            if w.tag == "result" and w.text == "为":
+                return "", None, "frame"
+            j -= 1
+        return "", None, ""
+
+    def _frame_at(self, i: int, a: int) -> int:
+        j = i - 1
+        while j >= a and self.words[j].tag not in ("frame", "result"):
+            j -= 1
+        return max(j, a)
+
+    def _in_chain(self, j: int, a: int) -> bool:
+        """A verb-tagged word between two nouns is part of a noun phrase (发案数)."""
+        words = self.words
+        return (
+            j > a
+            and j + 1 < len(words)
+            and words[j - 1].tag == "noun"
+            and words[j + 1].tag in ("noun", "verbish")
+            and len(words[j].text) <= 2
+        )
+
+    def _verb_as_reported(self, j: int) -> str:
+        words = self.words
+        word = words[j].text
+        if words[j].tag == "light" and j + 1 < len(words) and words[j + 1].tag != "punct":
+            return words[j + 1].text  # 进行共建 → 共建
+        for ending in _VERB_ENDINGS:
+            if len(word) > 1 and word.endswith(ending):
+                return word[: -len(ending)]
+        return word
+
+    def _event_right(self, i: int, b: int) -> str:
+        """The verb after a figure that is its clause's subject or an adverbial."""
+        words = self.words
+        j = i + 1
+        passive = False
+        while j < b:
+            w = words[j]
+            if w.tag in ("verb", "change", "light", "verbish"):
+                if w.tag == "verbish" and j + 1 < b and words[j + 1].tag == "noun" and not passive:
+                    if self._in_chain(j, i + 1):
+                        j += 1
+                        continue
+                return self._verb_as_reported(j)
+            if w.text == "被":
+                passive = True
+            elif w.tag in ("means",) and w.text in ("在", "于"):
+                pass
+            j += 1
+        return ""
+
+    # ---- subjects
+    def _chain_left(self, j: int, a: int) -> tuple[int, int]:
+        """The noun phrase ending at word ``j`` (skip words between it and the figure
+        passed over), as word indices ``[start, end)``."""
+        words = self.words
+        while j >= a and words[j].tag == "skip":
+            j -= 1
+        end = j + 1
+        while j >= a:
+            w = words[j]
+            if w.tag in ("noun", "place", "quote", "scope", "time"):
+                j -= 1
+                continue
+            if w.tag == "verbish" and self._in_chain(j, a):
+                j -= 1
+                continue
+            break
+        return j + 1, end
+
+    def _chain_right(self, j: int, b: int) -> tuple[int, int]:
+        words = self.words
+        start = j
+        while j < b:
+            w = words[j]
+            if w.tag in ("noun", "place", "quote"):
+                j += 1
+                continue
+            if w.tag == "verbish" and self._in_chain(j, start):
+                j += 1
+                continue
+            break
+        return start, j
+
+    def _subject_before_verb(self, verb_at: int, a: int, figure: int) -> str:
+        """The noun phrase before the figure's verb (刑事案件发案数同比下降6.9%); a
+        list of them pairs in order with the list of figures under the verb."""
+        words = self.words
+        j = verb_at - 1
+        while j >= a and words[j].tag in ("skip", "time", "means", "other", "scope") and (
+            words[j].tag != "means" or words[j].text in ("比", "较")
+        ):
+            j -= 1
+        chains: list[str] = []
+        while j >= a:
+            start, end = self._chain_left(j, a)
+            if start >= end:
+                break
+            chains.append(_trim(words, (start, end)))
+            j = start - 1
+            if j >= a and words[j].tag == "list":
+                j -= 1
+                continue
+            break
+        chains = [c for c in reversed(chains)]
+        if not chains:
+            return ""
+        if len(chains) > 1:
+            listed = self._listed_figures(verb_at, figure)
+            if len(listed) == len(chains) and figure in listed:
+                return chains[listed.index(figure)]
+            return "、".join(chains) if all(chains) else chains[-1]
+        return chains[0]
+
+    def _listed_figures(self, verb_at: int, figure: int) -> list[int]:
+        """The figures after the verb joined by list marks: 分别下降6.5%、41%."""
+        words = self.words
+        listed: list[int] = []
+        j = verb_at + 1
+        while j < len(words) and words[j].tag in ("skip",):
+            j += 1
+        while j < len(words) and words[j].tag == "figure":
+            listed.append(words[j].figure)
+            j += 1
+            if j < len(words) and words[j].tag == "list":
+                j += 1
+                continue
+            break
+        return listed
+
+    def _inherits(self, kind: str, event: str, verb_at: int | None) -> bool:
+        """A figure with no noun of its own takes the quantity named before it in
+        the sentence when it is a change, a share, a copula or a verbless figure."""
+        if kind in ("percent", "ratio"):
+            return True
+        if verb_at is None:
+            return not event
+        return self.words[verb_at].tag == "change"
+
+
+def _trim(words: list[_Word], span: tuple[int, int]) -> str:
+    """A noun phrase's text without the scope words, places and times it opens with."""
+    start, end = span
+    while start < end and words[start].tag in ("scope", "place", "time", "skip", "quote") and not (
+        words[start].tag == "quote" and words[start].text in "“‘「《"
+    ):
+        start += 1
+    while start < end and words[end - 1].tag in ("scope", "place", "time", "skip"):
+        end -= 1
+    if start >= end:
+        return ""
+    return "".join(w.text for w in words[start:end]) if _contiguous(words, start, end) else ""
+
+
+def _contiguous(words: list[_Word], start: int, end: int) -> bool:
+    return all(words[k].end == words[k + 1].start for k in range(start, end - 1))
+
+
+# ---- the whole document ---------------------------------------------------------------
+def annotate(
+    records: Sequence[Any],
+    text: str,
+    reader: FactReader | None,
+    document_date: str | None = None,
+) -> list[Any]:
+    """Figure records with ``subject``, ``event``, ``when``, ``iso`` and ``repeat``
+    filled in (``reader`` ``None``: subject and event left empty)."""
+    if not records:
+        return []
+    isos = resolve_dates(text, records, document_date)
+    whens = resolve_when(text, records, isos, document_date)
+    if reader is not None:
+        facts = reader.read(text, [(r.start, r.end, r.kind, r.unit) for r in records])
+    else:
+        facts = [("", "")] * len(records)
+    out = []
+    seen: set[tuple[Any, str, str]] = set()
+    for record, iso, when, (subject, event) in zip(records, isos, whens, facts, strict=True):
+        if record.kind == "date":
+            out.append(replace(record, iso=iso, subject="", event="", when="", repeat=False))
+            continue
+        key = (record.value, record.unit, subject)
+        repeat = key in seen
+        seen.add(key)
+        out.append(
+            replace(record, subject=subject, event=event, when=when, iso=None, repeat=repeat)
+        )
+    return out
+
+
+def document_date_of(text: str) -> str | None:
+    """The page's own date read from a normalised text's head."""
+    from policetext.dates import document_date_lines
+
+    return read_document_date(document_date_lines(text))
+
+
+def normalise_term(term: str, normalise: Callable[[str], str] | None = None) -> str:
+    """A filter word as the text it is compared with is written (traditional →
+    simplified by ``normalise``, when given)."""
+    term = term.strip()
+    return normalise(term) if normalise else term
+
+
+def matching(rows: Iterable[dict[str, Any]], field: str, term: str) -> Iterable[dict[str, Any]]:
+    """Rows whose ``field`` holds ``term`` (a substring match)."""
+    return (row for row in rows if term in (row.get(field) or ""))

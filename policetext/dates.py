@@ -307,11 +307,13 @@ def _lunar_iso(
 
 
 # ---- when: the period a figure is reported for -----------------------------------------
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+#: what ends a sentence for ``when`` (a ；-list of clauses shares its date)
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 #: words that may stand before a date that opens a sentence (据了解，截至…)
 _LEAD_IN = re.compile(
-    r"(?:[“\"（(]?(?:据了解|据悉|据统计|据介绍|另据统计|经查|目前|其中|同时|此外|另外|而|在|于|自|从|截至|截止|截止到|截至到|至|到)[，,]?)*"
+    r"(?:[^，,。（(\n]{0,8}[讯电]|[（(][^）)\n]{0,24}[）)]|\s+|"
+    r"[“\"（(]?(?:据了解|据悉|据统计|据介绍|另据统计|经查|目前|其中|同时|此外|另外|而|在|于|自|从|截至|截止|截止到|截至到|至|到)[，,]?)*"
 )
 #: after a date, a word that makes it the time of a report, not of what is reported
 _REPORTING = re.compile(
@@ -321,8 +323,12 @@ _REPORTING = re.compile(
 _FRAME_WITHOUT_DATE = re.compile(r"(?:[一二两三四五六七八九十\d]+|近|多|近几|这几|几)年(?:来|以来)")
 #: bare relative periods that govern like a date: 今年, 去年, 今年以来, 上半年
 _BARE_PERIOD = re.compile(
-    r"(?P<rel>今年|去年|前年|本年|上年)?(?P<half>上半年|下半年|前三季度)?(?![\d一二三四五六七八九十])"
+    r"(?P<rel>今年|去年|前年|本年|上年)?(?P<half>上半年|下半年|前三季度)?"
+    r"(?![\d一二三四五六七八九十]|同期|底|初|末)"
 )
+#: how many characters (a place, a short subject) may stand before a date that
+#: still opens its sentence: 本港去年…
+_SHORT_LEAD = 2
 
 
 def resolve_when(
@@ -408,15 +414,17 @@ def _governors(
         )
         clause_start = max(clause_start, start)
         lead = _LEAD_IN.match(text, clause_start, figure.start)
-        at_start = lead is not None and lead.end() == figure.start
+        at_start = lead is not None and figure.start - lead.end() <= _SHORT_LEAD
+        first = _LEAD_IN.match(text, start, figure.start)
+        opens = first is not None and figure.start - first.end() <= _SHORT_LEAD
         found.append((figure.start, first_end, iso, at_start))
-        if at_start and clause_start == start and opening is None:
+        if opens and opening is None:
             opening = iso
     if not found:
         period = _bare_period(text, start, end, doc_year)
         if period is not None:
             found.append(period)
-            if period[3]:
+            if period[3] and period[2]:
                 opening = period[2]
     frame = _FRAME_WITHOUT_DATE.search(text, start, end)
     return _Governors(found, opening, frame.start() if frame else None)
@@ -425,16 +433,26 @@ def _governors(
 def _bare_period(
     text: str, start: int, end: int, doc_year: int | None
 ) -> tuple[int, int, str, bool] | None:
-    """今年, 去年, 上半年 opening a sentence, resolved against the document's year."""
-    lead = _LEAD_IN.match(text, start, end)
-    at = lead.end() if lead else start
-    found = _BARE_PERIOD.match(text, at, end)
-    if found is None or not (found["rel"] or found["half"]):
-        return None
+    """今年, 去年, 上半年 in a sentence (not a baseline: 较去年), resolved against
+    the document's year; ``""`` when the document's year is unknown."""
+    at = start
+    while True:
+        found = _BARE_WORDS.search(text, at, end)
+        if found is None:
+            return None
+        at = found.end()
+        period = _BARE_PERIOD.match(text, found.start(), end)
+        if period is None or not (period["rel"] or period["half"]):
+            continue
+        if _BASELINE_BEFORE.search(text[max(start, found.start() - 3) : found.start()]):
+            continue
+        break
+    lead = _LEAD_IN.match(text, start, found.start())
+    opens = lead is not None and found.start() - lead.end() <= _SHORT_LEAD
     if doc_year is None:
-        return (at, found.end(), "", True)
-    year = doc_year + (_RELATIVE_YEARS[found["rel"]] or 0 if found["rel"] else 0)
-    half = found["half"]
+        return (found.start(), period.end(), "", opens)
+    year = doc_year + (_RELATIVE_YEARS[period["rel"]] or 0 if period["rel"] else 0)
+    half = period["half"]
     if half == "上半年":
         iso = f"{year}-01/{year}-06"
     elif half == "下半年":
@@ -443,7 +461,10 @@ def _bare_period(
         iso = f"{year}-01/{year}-09"
     else:
         iso = f"{year}"
-    return (at, found.end(), iso, True)
+    return (found.start(), period.end(), iso, opens)
+
+
+_BARE_WORDS = re.compile(r"今年|去年|前年|本年|上年|上半年|下半年|前三季度")
 
 
 def _when_of(

@@ -94,13 +94,34 @@ class FactReader:
         return self._cuts.recall(stretch, self._classify)
 
     def _classify(self, stretch: str) -> tuple[tuple[str, str], ...]:
-        return tuple((word, self._class_of(word)) for word in self._cut(stretch))
+        return tuple((word, self._class_of(word)) for word in self._words(self._cut(stretch)))
+
+    def _words(self, cut: list[str]) -> list[str]:
+        """The cut, two words joined where the word list knows them as one (打 掉 →
+        打掉), an adverb or localizer split off a one-character verb (连破 → 连 破)."""
+        classes = self.classes
+        out: list[str] = []
+        for word in cut:
+            if out and out[-1] + word in classes:
+                out[-1] += word
+                continue
+            if (
+                len(word) == 2
+                and word not in classes
+                and "prefix" in classes.get(word[0], ())
+                and classes.get(word[1], frozenset()) & {"verb", "change"}
+                and self._tag(word) is None
+            ):
+                out += [word[0], word[1]]
+                continue
+            out.append(word)
+        return out
 
     def _class_of(self, word: str) -> str:
         """One class per word: verb, change, noun, skip, scope, frame, means,
         result, light, streak, time, punct, other."""
         kinds = self.classes.get(word, frozenset())
-        for kind in ("light", "verb", "change", "noun", "streak", "frame", "means", "scope"):
+        for kind in ("light", "verb", "change", "measure", "noun", "streak", "frame", "means", "scope"):
             if kind in kinds:
                 return kind
         if "skip" in kinds or "noverb" in kinds:
@@ -177,7 +198,9 @@ class FactReader:
             if any(f[2] != "date" for f in group):
                 spans = [(f[0], f[1], f[2]) for f in group]
                 words = self.sentence_words(text, start, end, spans)
-                facts = _Sentence(words, [f[3] for f in group], [f[2] for f in group]).facts()
+                facts = _Sentence(
+                    words, [f[3] for f in group], [f[2] for f in group], self.classes
+                ).facts()
                 out[index : last + 1] = facts
             index = last + 1
         return out
@@ -198,7 +221,14 @@ def _sentence_end(text: str, at: int) -> int:
 class _Sentence:
     """The words of one sentence and the subject and event of its figures."""
 
-    def __init__(self, words: list[_Word], units: list[str], kinds: list[str]) -> None:
+    def __init__(
+        self,
+        words: list[_Word],
+        units: list[str],
+        kinds: list[str],
+        classes: dict[str, frozenset[str]],
+    ) -> None:
+        self.classes = classes
         self.words = words
         self.units = units
         self.kinds = kinds
@@ -243,22 +273,37 @@ class _Sentence:
         elif verb_at is None or streak:
             event = self._event_right(i, b) or ("" if streak else event)
         # ---- subject: the noun phrase next to the figure
-        left = _trim(words, self._chain_left(i - 1, a))
-        right = _trim(words, self._chain_right(i + 1, b))
+        left_span = self._chain_left(i - 1, a)
+        left = _trim(words, left_span)
+        right_span = self._chain_right(i + 1, b)
+        right = _trim(words, right_span)
+        if kind == "rank" or (left_span[0] > a and words[left_span[0] - 1].tag == "figure"):
+            left = ""  # 列全省36个市直部门第一: the rank's neighbour is counted, not ranked
+        measured = i > a and words[i - 1].tag == "measure"
+        if measured:
+            left = right = ""
+            event = ""  # 降幅34.3%: verbless, it measures the quantity named before
+        after_right = right_span[1]
+        if right and after_right < len(words) and (
+            words[after_right].text in ("中", "之一", "当中", "之中")
+            or words[after_right].tag == "figure"
+            and self.kinds[words[after_right].figure] == "rank"
+        ):
+            event = ""  # 在两次…测评中, 列36个部门第一: a figure inside a noun phrase
         subject = ""
         if right and (unit in _CLASSIFIERS or not left) and kind in ("count", "money"):
             subject = right
         elif left:
             subject = left
-        elif right and kind not in ("percent", "ratio", "rank"):
+        elif right:
             subject = right
         if not subject and i > a and words[i - 1].tag == "figure" and done:
             subject = done[-1][0]  # 340笔1374.43万元: the figure before it counts the same
-        if not subject and verb_at is not None:
+        if not subject and verb_at is not None and words[verb_at].tag == "change":
             subject = self._subject_before_verb(verb_at, a, figure)
         if not subject and frame == "frame":
             subject = self._subject_before_verb(self._frame_at(i, a), a, figure)
-        if not subject and self._inherits(kind, event, verb_at):
+        if not subject and (measured or self._inherits(kind, event, verb_at)):
             subject = previous_subject
         if streak:
             subject = left if left else ""
@@ -297,13 +342,13 @@ class _Sentence:
     def _in_chain(self, j: int, a: int) -> bool:
         """A verb-tagged word between two nouns is part of a noun phrase (发案数)."""
         words = self.words
-        return (
-            j > a
-            and j + 1 < len(words)
-            and words[j - 1].tag == "noun"
-            and words[j + 1].tag in ("noun", "verbish")
-            and len(words[j].text) <= 2
-        )
+        if not (j > a and j + 1 < len(words) and len(words[j].text) <= 2):
+            return False
+        before, after = words[j - 1].tag, words[j + 1].tag
+        if before == "noun":  # 刑事案件发案数, 社会组织154家
+            return after in ("noun", "verbish", "figure")
+        # 查扣涉案车辆: a verb's object opens with a verb-like modifier
+        return before in ("verb", "change") and after == "noun"
 
     def _verb_as_reported(self, j: int) -> str:
         words = self.words
@@ -313,6 +358,13 @@ class _Sentence:
         for ending in _VERB_ENDINGS:
             if len(word) > 1 and word.endswith(ending):
                 return word[: -len(ending)]
+        if (
+            len(word) == 2
+            and words[j].tag != "verb"
+            and self.classes.get(word[1], frozenset()) & {"complement"}
+            and self.classes.get(word[0], frozenset()) & {"verb", "change"}
+        ):
+            return word[0]  # 救起 → 救
         return word
 
     def _event_right(self, i: int, b: int) -> str:
@@ -359,11 +411,16 @@ class _Sentence:
         start = j
         while j < b:
             w = words[j]
-            if w.tag in ("noun", "place", "quote"):
+            if w.tag in ("noun", "place", "quote") or (
+                j == start and w.tag in ("scope", "time") and j + 1 < b
+            ):
                 j += 1
                 continue
-            if w.tag == "verbish" and self._in_chain(j, start):
-                j += 1
+            if w.tag == "verbish" and (
+                self._in_chain(j, start)
+                or (j + 1 < b and words[j + 1].tag == "noun" and len(w.text) <= 2)
+            ):
+                j += 1  # 9个联合指挥部: a verb-like modifier of the noun
                 continue
             break
         return start, j
@@ -433,9 +490,12 @@ def _trim(words: list[_Word], span: tuple[int, int]) -> str:
         start += 1
     while start < end and words[end - 1].tag in ("scope", "place", "time", "skip"):
         end -= 1
-    if start >= end:
+    if start >= end or not _contiguous(words, start, end):
         return ""
-    return "".join(w.text for w in words[start:end]) if _contiguous(words, start, end) else ""
+    text = "".join(w.text for w in words[start:end])
+    if len(text) > 2 and text[0] in "“‘「" and text[-1] in "”’」" and text.count(text[0]) == 1:
+        text = text[1:-1]  # “偷渡客”: the quoted noun as a whole
+    return text
 
 
 def _contiguous(words: list[_Word], start: int, end: int) -> bool:

@@ -39,6 +39,10 @@ _CLASSIFIERS = frozenset(
     "名 个 起 家 件 辆 条 项 处 所 宗 部 台 支 批 种 只 头 把 张 份 套 座 间 位 户 笔 块 枚 "
     "艘 架 类 场 场次 次 队 组 辆次 万名 万个 万件 万起 万条 万家 万辆 个次".split()
 )
+#: units of how often something was done (7次批示: the figure times the verb after it)
+_FREQUENCY = frozenset(("次", "遍", "回"))
+#: approximation words that are the verb of a threshold (用工超过5000人的企业)
+_THRESHOLD_VERBS = ("超过", "逾", "过", "超")
 #: where a figure's sentence and clause end
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_ENDS = frozenset("，,；;：:。！？!?\n()（）")
@@ -114,6 +118,11 @@ class FactReader:
             ):
                 out += [word[0], word[1]]
                 continue
+            if len(word) >= 3 and word not in classes and "verb" in classes.get(word[:2], ()):
+                rest = self._tag(word[2:])
+                if rest is not None and rest.startswith("n"):
+                    out += [word[:2], word[2:]]  # 破获案件 → 破获 案件
+                    continue
             out.append(word)
         return out
 
@@ -147,6 +156,8 @@ class FactReader:
             return "verbish"  # a verb, or the verb part of a noun phrase (发案数)
         if tag in _NOUN_TAGS:
             return "noun"
+        if tag in ("a", "ad", "an"):
+            return "adj"
         if tag in ("d", "zg"):
             return "skip"
         if tag == "p":
@@ -307,6 +318,11 @@ class _Sentence:
             subject = previous_subject
         if streak:
             subject = left if left else ""
+        if unit in _FREQUENCY and i + 1 < b and words[i + 1].tag in ("verb", "verbish", "change"):
+            subject, event = "", self._verb_as_reported(i + 1)  # 7次批示: how often
+        text = words[i].text
+        if text.startswith(_THRESHOLD_VERBS) and i > a and words[i - 1].tag == "noun":
+            event = next(v for v in _THRESHOLD_VERBS if text.startswith(v))  # 用工超过5000人
         return subject, event
 
     # ---- events
@@ -324,7 +340,7 @@ class _Sentence:
             if w.tag == "result":
                 if j > a and words[j - 1].tag in ("verb", "change", "verbish"):
                     return self._verb_as_reported(j - 1), j - 1, ""
-                if w.text == "为" and (j == a or words[j - 1].tag in ("noun", "quote")):
+                if w.text == "为" and j > a and words[j - 1].tag in ("noun", "quote"):
                     return "为", j, ""  # a copula: 注册量为225.76万人
             if w.tag in ("frame", "means") and w.text != "为":
                 return "", None, w.tag
@@ -345,8 +361,12 @@ class _Sentence:
         if not (j > a and j + 1 < len(words) and len(words[j].text) <= 2):
             return False
         before, after = words[j - 1].tag, words[j + 1].tag
+        if words[j].tag == "verb":  # 行政案件查处率: a verb before a one-character noun
+            return before == "noun" and after == "noun" and len(words[j + 1].text) == 1
         if before == "noun":  # 刑事案件发案数, 社会组织154家
             return after in ("noun", "verbish", "figure")
+        if before == "list":  # 起数、死亡人数
+            return after == "noun"
         # 查扣涉案车辆: a verb's object opens with a verb-like modifier
         return before in ("verb", "change") and after == "noun"
 
@@ -360,7 +380,7 @@ class _Sentence:
                 return word[: -len(ending)]
         if (
             len(word) == 2
-            and words[j].tag != "verb"
+            and word not in self.classes
             and self.classes.get(word[1], frozenset()) & {"complement"}
             and self.classes.get(word[0], frozenset()) & {"verb", "change"}
         ):
@@ -400,7 +420,10 @@ class _Sentence:
             if w.tag in ("noun", "place", "quote", "scope", "time"):
                 j -= 1
                 continue
-            if w.tag == "verbish" and self._in_chain(j, a):
+            if w.tag in ("verbish", "verb") and self._in_chain(j, a):
+                j -= 1
+                continue
+            if w.tag == "adj" and j + 1 < end:
                 j -= 1
                 continue
             break
@@ -412,13 +435,13 @@ class _Sentence:
         while j < b:
             w = words[j]
             if w.tag in ("noun", "place", "quote") or (
-                j == start and w.tag in ("scope", "time") and j + 1 < b
-            ):
+                w.tag == "adj" or j == start and w.tag in ("scope", "time")
+            ) and j + 1 < b and words[j + 1].tag in ("noun", "adj", "place"):
                 j += 1
                 continue
             if w.tag == "verbish" and (
                 self._in_chain(j, start)
-                or (j + 1 < b and words[j + 1].tag == "noun" and len(w.text) <= 2)
+                or (j == start and j + 1 < b and words[j + 1].tag == "noun" and len(w.text) <= 2)
             ):
                 j += 1  # 9个联合指挥部: a verb-like modifier of the noun
                 continue
@@ -434,6 +457,8 @@ class _Sentence:
             words[j].tag != "means" or words[j].text in ("比", "较")
         ):
             j -= 1
+        if j >= a and words[j].text in ("中", "内", "里", "上", "当中", "之中"):
+            return ""  # 在…考核中列第一: the phrase before the verb is an occasion
         chains: list[str] = []
         while j >= a:
             start, end = self._chain_left(j, a)

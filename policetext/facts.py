@@ -39,6 +39,8 @@ _CLASSIFIERS = frozenset(
     "名 个 起 家 件 辆 条 项 处 所 宗 部 台 支 批 种 只 头 把 张 份 套 座 间 位 户 笔 块 枚 "
     "艘 架 类 场 场次 次 队 组 辆次 万名 万个 万件 万起 万条 万家 万辆 个次".split()
 )
+#: one-character tails of place names that jieba cuts off the name (沾化 区)
+_ADMIN_TAILS = frozenset("区 市 县 省 镇 乡 州 旗 盟 村".split())
 #: units of how often something was done (7次批示: the figure times the verb after it)
 _FREQUENCY = frozenset(("次", "遍", "回"))
 #: approximation words that are the verb of a threshold (用工超过5000人的企业)
@@ -154,6 +156,10 @@ class FactReader:
             return "place"
         if tag in _VERB_TAGS:
             return "verbish"  # a verb, or the verb part of a noun phrase (发案数)
+        if tag == "vn":
+            return "vn"  # a verbal noun: a noun in a phrase, a verb opening one (检查车辆)
+        if tag == "s":
+            return "noun"  # a place word that modifies (网上在逃人员)
         if tag in _NOUN_TAGS:
             return "noun"
         if tag in ("a", "ad", "an"):
@@ -333,8 +339,13 @@ class _Sentence:
         j = i - 1
         while j >= a:
             w = words[j]
+            if j + 1 < len(words) and words[j + 1].text == "的":
+                j -= 1
+                continue  # 被骗的2.2万元: a relative clause, not the predicate
             if w.tag in ("verb", "change", "light"):
                 return self._verb_as_reported(j), j, ""
+            if w.tag == "vn" and self._opens_phrase(j, a):
+                return w.text, j, ""
             if w.tag == "verbish" and not self._in_chain(j, a):
                 return self._verb_as_reported(j), j, ""
             if w.tag == "result":
@@ -348,6 +359,13 @@ class _Sentence:
                 return "", None, "frame"
             j -= 1
         return "", None, ""
+
+    def _opens_phrase(self, j: int, a: int) -> bool:
+        """A verbal noun that opens its clause's noun phrase is its verb (检查车辆148辆)."""
+        words = self.words
+        if j + 1 >= len(words) or words[j + 1].tag not in ("noun", "adj"):
+            return False
+        return j == a or words[j - 1].tag in ("skip", "scope", "time", "place", "punct")
 
     def _frame_at(self, i: int, a: int) -> int:
         j = i - 1
@@ -363,7 +381,7 @@ class _Sentence:
         before, after = words[j - 1].tag, words[j + 1].tag
         if words[j].tag == "verb":  # 行政案件查处率: a verb before a one-character noun
             return before == "noun" and after == "noun" and len(words[j + 1].text) == 1
-        if before == "noun":  # 刑事案件发案数, 社会组织154家
+        if before in ("noun", "vn"):  # 刑事案件发案数, 社会组织154家
             return after in ("noun", "verbish", "figure")
         if before == "list":  # 起数、死亡人数
             return after == "noun"
@@ -417,7 +435,9 @@ class _Sentence:
         end = j + 1
         while j >= a:
             w = words[j]
-            if w.tag in ("noun", "place", "quote", "scope", "time"):
+            if w.tag == "vn" and j + 1 < end and self._opens_phrase(j, a):
+                break  # 检查车辆: the verbal noun is the verb
+            if w.tag in ("noun", "vn", "place", "quote", "scope", "time"):
                 j -= 1
                 continue
             if w.tag in ("verbish", "verb") and self._in_chain(j, a):
@@ -434,7 +454,7 @@ class _Sentence:
         start = j
         while j < b:
             w = words[j]
-            if w.tag in ("noun", "place", "quote") or (
+            if w.tag in ("noun", "vn", "place", "quote") or (
                 w.tag == "adj" or j == start and w.tag in ("scope", "time")
             ) and j + 1 < b and words[j + 1].tag in ("noun", "adj", "place"):
                 j += 1
@@ -515,6 +535,8 @@ def _trim(words: list[_Word], span: tuple[int, int]) -> str:
         start += 1
     while start < end and words[end - 1].tag in ("scope", "place", "time", "skip"):
         end -= 1
+    while end - start > 1 and words[start].text in _ADMIN_TAILS:
+        start += 1  # 沾化 区 道路交通事故: the tail of a place name cut off it
     if start >= end or not _contiguous(words, start, end):
         return ""
     text = "".join(w.text for w in words[start:end])

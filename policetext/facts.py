@@ -327,38 +327,45 @@ class _Sentence:
         if unit in _FREQUENCY and i + 1 < b and words[i + 1].tag in ("verb", "verbish", "change"):
             subject, event = "", self._verb_as_reported(i + 1)  # 7次批示: how often
         text = words[i].text
-        if text.startswith(_THRESHOLD_VERBS) and i > a and words[i - 1].tag == "noun":
+        if text.startswith(_THRESHOLD_VERBS) and i > a and words[i - 1].tag in ("noun", "vn"):
             event = next(v for v in _THRESHOLD_VERBS if text.startswith(v))  # 用工超过5000人
         return subject, event
 
     # ---- events
     def _event_left(self, i: int, a: int) -> tuple[str, int | None, str]:
         """The verb before word ``i`` in its clause ``[a, …)``, its index, and the
-        class of a preposition met first (frame or means), if any."""
+        class of a preposition met first (frame or means), if any.
+
+        A listed verb is taken at once; a word that only jieba tags a verb is
+        taken when no preposition stands before it in the clause (对…执法岗位
+        100余名民辅警进行: the 对 phrase takes the verb after it)."""
         words = self.words
+        weak: tuple[str, int | None, str] | None = None
         j = i - 1
         while j >= a:
             w = words[j]
-            if j + 1 < len(words) and words[j + 1].text == "的":
-                j -= 1
-                continue  # 被骗的2.2万元: a relative clause, not the predicate
-            if w.tag in ("verb", "change", "light"):
-                return self._verb_as_reported(j), j, ""
-            if w.tag == "vn" and self._opens_phrase(j, a):
-                return w.text, j, ""
-            if w.tag == "verbish" and not self._in_chain(j, a):
+            relative = j + 1 < len(words) and words[j + 1].text in ("的", "等")
+            if w.text == "为":
+                before = words[j - 1].tag if j > a else ""
+                if before in ("noun", "vn", "quote"):
+                    return "为", j, ""  # a copula: 注册量为225.76万人
+                if before in ("verb", "change", "verbish"):
+                    return self._verb_as_reported(j - 1), j - 1, ""  # 表彰为
+                return "", None, "frame"  # 为192名民警晋升职级
+            if w.tag in ("verb", "change", "light") and not (relative and w.tag == "change"):
                 return self._verb_as_reported(j), j, ""
             if w.tag == "result":
                 if j > a and words[j - 1].tag in ("verb", "change", "verbish"):
                     return self._verb_as_reported(j - 1), j - 1, ""
-                if w.text == "为" and j > a and words[j - 1].tag in ("noun", "quote"):
-                    return "为", j, ""  # a copula: 注册量为225.76万人
-            if w.tag in ("frame", "means") and w.text != "为":
+            elif w.tag in ("frame", "means"):
                 return "", None, w.tag
-            if w.tag == "result" and w.text == "为":
-                return "", None, "frame"
+            elif weak is None and not relative:
+                if w.tag == "vn" and self._opens_phrase(j, a):
+                    weak = (w.text, j, "")
+                elif w.tag == "verbish" and not self._in_chain(j, a):
+                    weak = (self._verb_as_reported(j), j, "")
             j -= 1
-        return "", None, ""
+        return weak if weak is not None else ("", None, "")
 
     def _opens_phrase(self, j: int, a: int) -> bool:
         """A verbal noun that opens its clause's noun phrase is its verb (检查车辆148辆)."""
@@ -384,7 +391,7 @@ class _Sentence:
         if before in ("noun", "vn"):  # 刑事案件发案数, 社会组织154家
             return after in ("noun", "verbish", "figure")
         if before == "list":  # 起数、死亡人数
-            return after == "noun"
+            return after == "noun" and j > 1 and words[j - 2].tag in ("noun", "vn")
         # 查扣涉案车辆: a verb's object opens with a verb-like modifier
         return before in ("verb", "change") and after == "noun"
 
@@ -406,22 +413,32 @@ class _Sentence:
         return word
 
     def _event_right(self, i: int, b: int) -> str:
-        """The verb after a figure that is its clause's subject or an adverbial."""
+        """The verb after a figure that is its clause's subject or an adverbial;
+        of verbs in series the last (走访排查 → 排查); after 被 the verb of the
+        passive (被公安部表彰 → 表彰)."""
         words = self.words
         j = i + 1
-        passive = False
         while j < b:
             w = words[j]
-            if w.tag in ("verb", "change", "light", "verbish"):
-                if w.tag == "verbish" and j + 1 < b and words[j + 1].tag == "noun" and not passive:
+            if w.text == "被":
+                k = j + 1
+                while k < b and words[k].tag in ("noun", "place", "scope"):
+                    k += 1  # the agent: 被公安部
+                if k < b and words[k].tag not in ("punct", "figure"):
+                    return self._verb_as_reported(k)
+                return words[j + 1].text if j + 1 < b else ""
+            if w.tag in ("verb", "change", "light", "verbish") or (
+                w.tag == "vn" and j + 1 < b and words[j + 1].tag in ("noun", "figure")
+            ):
+                if w.tag == "verbish" and j + 1 < b and words[j + 1].tag == "noun":
                     if self._in_chain(j, i + 1):
                         j += 1
                         continue
+                while j + 1 < b and words[j + 1].tag in ("verb", "verbish") and (
+                    words[j].tag != "light"
+                ):
+                    j += 1  # verbs in series: the last takes the object
                 return self._verb_as_reported(j)
-            if w.text == "被":
-                passive = True
-            elif w.tag in ("means",) and w.text in ("在", "于"):
-                pass
             j += 1
         return ""
 
@@ -460,7 +477,7 @@ class _Sentence:
                 j += 1
                 continue
             if w.tag == "verbish" and (
-                self._in_chain(j, start)
+                (self._in_chain(j, start) and len(words[j + 1].text) == 1)
                 or (j == start and j + 1 < b and words[j + 1].tag == "noun" and len(w.text) <= 2)
             ):
                 j += 1  # 9个联合指挥部: a verb-like modifier of the noun

@@ -114,9 +114,12 @@ class FactReader:
             if (
                 len(word) == 2
                 and word not in classes
-                and "prefix" in classes.get(word[0], ())
-                and classes.get(word[1], frozenset()) & {"verb", "change"}
                 and self._tag(word) is None
+                and classes.get(word[1], frozenset()) & {"verb", "change", "frame", "means"}
+                and (
+                    "prefix" in classes.get(word[0], ())
+                    or (self._tag(word[0]) or "").startswith("n")
+                )
             ):
                 out += [word[0], word[1]]
                 continue
@@ -195,7 +198,8 @@ class FactReader:
         for word, cls in self._words_of(text[start:end]):
             out.append(_Word(word, at, at + len(word), cls))
             at += len(word)
-        return [w for w in out if w.tag != "space"]
+        # whitespace between words separates them as a comma would (a headline's parts)
+        return [replace(w, tag="punct") if w.tag == "space" else w for w in out]
 
     # ---- subject and event -------------------------------------------------------
     def read(
@@ -284,7 +288,9 @@ class _Sentence:
         kind = self.kinds[figure]
         # ---- event: the nearest verb before the figure in its clause
         event, verb_at, frame = self._event_left(i, a)
-        streak = i > a and words[i - 1].tag == "streak"
+        streak = (i > a and words[i - 1].tag == "streak") or (
+            i + 1 < b and words[i + 1].text in ("来", "以来") and kind == "duration"
+        )
         if frame == "means" and not streak:
             event = ""
         elif verb_at is None or streak:
@@ -298,8 +304,8 @@ class _Sentence:
             left = ""  # 列全省36个市直部门第一: the rank's neighbour is counted, not ranked
         measured = i > a and words[i - 1].tag == "measure"
         if measured:
-            left = right = ""
-            event = ""  # 降幅34.3%: verbless, it measures the quantity named before
+            # 降幅34.3%: verbless, it measures the quantity named before (…人数降幅15.1%)
+            left, right, event = _trim(words, self._chain_left(i - 2, a)), "", ""
         after_right = right_span[1]
         if right and after_right < len(words) and (
             words[after_right].text in ("中", "之一", "当中", "之中")
@@ -393,7 +399,7 @@ class _Sentence:
         if before == "list":  # 起数、死亡人数
             return after == "noun" and j > 1 and words[j - 2].tag in ("noun", "vn")
         # 查扣涉案车辆: a verb's object opens with a verb-like modifier
-        return before in ("verb", "change") and after == "noun"
+        return before in ("verb", "change", "verbish") and after == "noun"
 
     def _verb_as_reported(self, j: int) -> str:
         words = self.words

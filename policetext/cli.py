@@ -25,7 +25,9 @@ from policetext.config import CONVERSIONS, EXECUTORS, Config
 from policetext.document import Document
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
+from policetext.facts import normalise_term
 from policetext.figures import KINDS, figure_rows
+from policetext.groups import GROUP_COLUMNS, group_figures, parse_group_fields
 from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources
 from policetext.keywords import (
     METHODS,
@@ -684,9 +686,28 @@ FIGURE_COLUMNS = (
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only these kinds.")
 @click.option("--min", "minimum", type=float, default=None, help="Only values at least this.")
 @click.option("--unit", "units", multiple=True, help="Only these units (as output: 人, 元, % …).")
+@click.option("--event", "event", default=None, help="Only figures whose event holds this word.")
+@click.option("--subject", "subject", default=None, help="Only figures whose subject holds this.")
+@click.option(
+    "--group-by",
+    "group_by",
+    default=None,
+    metavar="FIELDS",
+    help="One row per group (doc, event, subject, unit, kind, year, meta fields): "
+    "figures, sum, min, max, docs.",
+)
+@click.option("--with-repeats", is_flag=True, help="With --group-by: count restated facts too.")
 @format_option()
 def figures(
-    kinds: tuple[str, ...], minimum: float | None, units: tuple[str, ...], fmt: str, **opts: Any
+    kinds: tuple[str, ...],
+    minimum: float | None,
+    units: tuple[str, ...],
+    event: str | None,
+    subject: str | None,
+    group_by: str | None,
+    with_repeats: bool,
+    fmt: str,
+    **opts: Any,
 ) -> None:
     """Every figure an article reports: number, unit, kind and the clause around it.
 
@@ -696,22 +717,33 @@ def figures(
     Numerals in names and slogans (二十大, 一等功, “四个第一”), hotlines (拨打110),
     clock times and idioms are not figures. start:end index the normalised text
     (policetext normalize); change is up/down and base the comparison (同比) where
-    the text says so.
+    the text says so. subject is what a figure counts and event the verb that
+    reports it (抓获逃犯10人: 逃犯, 抓获), when the period it holds for, iso a
+    date's calendar value, repeat a fact the document stated before.
 
     \b
     Examples:
       policetext figures seeds/
       policetext figures --kind money --min 10000 seeds/ --format csv
       policetext figures --kind percent --format jsonl seeds/ | jq -r .context
+      policetext figures --event 抓获 --group-by year,subject,unit seeds/
     """
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
     wanted_units = set(units)
+    fields = parse_group_fields(group_by, opts.get("meta_fields", ())) if group_by else ()
+    terms = {
+        name: normalise_term(term, pipeline.normalizer)
+        for name, term in (("event", event), ("subject", subject))
+        if term is not None
+    }
 
     def keep(row: dict[str, Any]) -> bool:
         if kinds and row["kind"] not in kinds:
             return False
         if minimum is not None and row["value"] < minimum:
+            return False
+        if any(term not in (row[name] or "") for name, term in terms.items()):
             return False
         return not wanted_units or row["unit"] in wanted_units
 
@@ -723,6 +755,17 @@ def figures(
         progress=track(opts),
     )
     rows = (row for doc_rows in per_doc for row in doc_rows if keep(row))
+    if fields:
+        groups = group_figures(rows, fields, with_repeats=with_repeats)
+        keys = [f for f in groups[0] if f not in GROUP_COLUMNS] if groups else list(fields)
+        columns = (*keys, *GROUP_COLUMNS)
+        out = stdout()
+        if resolve_format(fmt, out) == "table":
+            title = "figures by " + ", ".join(keys)
+            write_sections([Section(title, columns, groups, "figures")], out)
+        else:
+            write_rows(groups, columns, fmt, out)
+        sys.exit(reporter.exit_status())
     write_rows(rows, with_meta(FIGURE_COLUMNS, opts), fmt, stdout(), title="figures")
     sys.exit(reporter.exit_status())
 

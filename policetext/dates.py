@@ -57,7 +57,9 @@ _DOCUMENT_DATE_SHAPES = (
         re.IGNORECASE,
     ),
     # a line that is a time stamp: 2023-05-12 09:31:07, 2018-10-12来源:…
-    re.compile(rf"^[\s\W]*(?:date\s*)?{_YMD}(?:\s*{_CLOCK}(?::\d{{2}})?|(?=\s*(?:来源|作者|星期|$)))"),
+    re.compile(
+        rf"^[\s\W]*(?:date\s*)?{_YMD}(?:\s*{_CLOCK}(?::\d{{2}})?|(?=\s*(?:来源|作者|星期|$)))"
+    ),
     # a masthead issue date on a short line: 2024年3月15日 星期五
     re.compile(rf"^\s*{_Y}年{_M}月{_D}日\s*(?:星期|周)[一二三四五六日天]\s*$"),
     # a dateline: 新华社北京3月5日电, 台海网1月11日讯, 中新网南宁5月21日电
@@ -136,8 +138,10 @@ def _split_iso(iso: str | None) -> tuple[int | None, int | None, int | None]:
         parts = iso[2:].split("-")
         return None, int(parts[0]), _int(parts[1] if len(parts) > 1 else None)
     parts = iso.split("-")
-    return int(parts[0]), _int(parts[1] if len(parts) > 1 else None), _int(
-        parts[2] if len(parts) > 2 else None
+    return (
+        int(parts[0]),
+        _int(parts[1] if len(parts) > 1 else None),
+        _int(parts[2] if len(parts) > 2 else None),
     )
 
 
@@ -251,7 +255,7 @@ def _resolve_one(
         explicit_year = True
     month, month2 = _number(found["m"]), _number(found["m2"])
     day = _number(found["d"])
-    if month is not None and not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
+    if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
         return None
     if not explicit_year and month is not None:
         year = frame.year if frame.year is not None else doc_year
@@ -275,9 +279,13 @@ def _resolve_one(
     return iso
 
 
+#: what may follow a year that times what comes after it (2021年，… 2021年以来 2021年全市…)
+_HANDED_AFTER_YEAR = "，,、。；：:以至到起前后间内上中下全我该各初底"
+
+
 def _labels_a_statistic(after: str, month: int | None) -> bool:
     """A bare year straight before a noun (2021年刑事案件立案数) labels a statistic."""
-    return month is None and bool(after) and after[0] not in "，,、。；：:以至到起前后间内上中下全我该各初底"
+    return month is None and bool(after) and after[0] not in _HANDED_AFTER_YEAR
 
 
 def _lunar_iso(

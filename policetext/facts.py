@@ -25,13 +25,13 @@ own, so the figures are tokens of their own. The rules follow ``GUIDELINES.md``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from policetext.dates import read_document_date, resolve_dates, resolve_when
 from policetext.datafiles import shipped_lines
+from policetext.dates import read_document_date, resolve_dates, resolve_when
 from policetext.memo import Memo
 
 #: measure words after which the noun counted may follow the figure (6名逃犯)
@@ -48,7 +48,7 @@ _THRESHOLD_VERBS = ("超过", "逾", "过", "超")
 #: where a figure's sentence and clause end
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_ENDS = frozenset("，,；;：:。！？!?\n()（）")
-_QUOTES = frozenset("“”‘’「」《》\"")
+_QUOTES = frozenset('“”‘’「」《》"')
 _LIST_MARKS = frozenset(("、", "和", "及", "以及", "与", "或"))
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 #: the tags of jieba's dictionary read as nouns (n, nr, ns, nt, nz, ng, vn, l, j …)
@@ -57,6 +57,8 @@ _VERB_TAGS = frozenset("v vd vi vg vq".split())
 _TIME_TAGS = frozenset("t tg".split())
 #: aspect and result endings taken off a verb as written (降至 → 降, 承担着 → 承担)
 _VERB_ENDINGS = ("了", "着", "过", "至")
+#: a word's class when the word list gives it several, first first
+_FIRST_CLASSES = ("light", "verb", "change", "measure", "noun", "streak", "frame", "means", "scope")
 #: distinct stretches of text cut and remembered before the memory starts afresh
 _KEPT_CUTS = 50_000
 
@@ -135,7 +137,7 @@ class FactReader:
         """One class per word: verb, change, noun, skip, scope, frame, means,
         result, light, streak, time, punct, other."""
         kinds = self.classes.get(word, frozenset())
-        for kind in ("light", "verb", "change", "measure", "noun", "streak", "frame", "means", "scope"):
+        for kind in _FIRST_CLASSES:
             if kind in kinds:
                 return kind
         if "skip" in kinds or "noverb" in kinds:
@@ -307,10 +309,16 @@ class _Sentence:
             # 降幅34.3%: verbless, it measures the quantity named before (…人数降幅15.1%)
             left, right, event = _trim(words, self._chain_left(i - 2, a)), "", ""
         after_right = right_span[1]
-        if right and after_right < len(words) and (
-            words[after_right].text in ("中", "之一", "当中", "之中")
-            or words[after_right].tag == "figure"
-            and self.kinds[words[after_right].figure] == "rank"
+        if (
+            right
+            and after_right < len(words)
+            and (
+                words[after_right].text in ("中", "之一", "当中", "之中")
+                or (
+                    words[after_right].tag == "figure"
+                    and self.kinds[words[after_right].figure] == "rank"
+                )
+            )
         ):
             event = ""  # 在两次…测评中, 列36个部门第一: a figure inside a noun phrase
         subject = ""
@@ -440,8 +448,10 @@ class _Sentence:
                     if self._in_chain(j, i + 1):
                         j += 1
                         continue
-                while j + 1 < b and words[j + 1].tag in ("verb", "verbish") and (
-                    words[j].tag != "light"
+                while (
+                    j + 1 < b
+                    and words[j + 1].tag in ("verb", "verbish")
+                    and (words[j].tag != "light")
                 ):
                     j += 1  # verbs in series: the last takes the object
                 return self._verb_as_reported(j)
@@ -478,8 +488,10 @@ class _Sentence:
         while j < b:
             w = words[j]
             if w.tag in ("noun", "vn", "place", "quote") or (
-                w.tag == "adj" or j == start and w.tag in ("scope", "time")
-            ) and j + 1 < b and words[j + 1].tag in ("noun", "adj", "place"):
+                (w.tag == "adj" or (j == start and w.tag in ("scope", "time")))
+                and j + 1 < b
+                and words[j + 1].tag in ("noun", "adj", "place")
+            ):
                 j += 1
                 continue
             if w.tag == "verbish" and (
@@ -496,8 +508,10 @@ class _Sentence:
         list of them pairs in order with the list of figures under the verb."""
         words = self.words
         j = verb_at - 1
-        while j >= a and words[j].tag in ("skip", "time", "means", "other", "scope") and (
-            words[j].tag != "means" or words[j].text in ("比", "较")
+        while (
+            j >= a
+            and words[j].tag in ("skip", "time", "means", "other", "scope")
+            and (words[j].tag != "means" or words[j].text in ("比", "较"))
         ):
             j -= 1
         if j >= a and words[j].text in ("中", "内", "里", "上", "当中", "之中"):
@@ -552,8 +566,10 @@ class _Sentence:
 def _trim(words: list[_Word], span: tuple[int, int]) -> str:
     """A noun phrase's text without the scope words, places and times it opens with."""
     start, end = span
-    while start < end and words[start].tag in ("scope", "place", "time", "skip", "quote") and not (
-        words[start].tag == "quote" and words[start].text in "“‘「《"
+    while (
+        start < end
+        and words[start].tag in ("scope", "place", "time", "skip", "quote")
+        and not (words[start].tag == "quote" and words[start].text in "“‘「《")
     ):
         start += 1
     while start < end and words[end - 1].tag in ("scope", "place", "time", "skip"):
@@ -611,13 +627,10 @@ def document_date_of(text: str) -> str | None:
     return read_document_date(document_date_lines(text))
 
 
-def normalise_term(term: str, normalise: Callable[[str], str] | None = None) -> str:
-    """A filter word as the text it is compared with is written (traditional →
-    simplified by ``normalise``, when given)."""
+def normalise_term(term: str, normalizer: Any = None) -> str:
+    """A filter word written as the text it is compared with (traditional →
+    simplified, by ``normalizer``'s ``normalize``, when given): ``抓獲`` → ``抓获``."""
     term = term.strip()
-    return normalise(term) if normalise else term
-
-
-def matching(rows: Iterable[dict[str, Any]], field: str, term: str) -> Iterable[dict[str, Any]]:
-    """Rows whose ``field`` holds ``term`` (a substring match)."""
-    return (row for row in rows if term in (row.get(field) or ""))
+    if normalizer is None or not term:
+        return term
+    return str(normalizer.normalize(term).text).strip()

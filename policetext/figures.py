@@ -435,4 +435,6 @@ def figure_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
     if document.offset:  # a part of a huge input: offsets into the whole
         shift = document.offset
         records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
-    return [{**f.as_row(), **document.meta} for f in records]
+    # the document's date travels with each row (not a column: --group-by year
+    # reads it where a figure has no when); a table's own date field overrides it
+    return [{**f.as_row(), "date": document.date, **document.meta} for f in records]

@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 
 from policetext.cache import NormalizedCache
 from policetext.config import Config
+from policetext.dates import document_date_lines, read_document_date
 from policetext.document import Document, Tokens
 from policetext.errors import InputError
-from policetext.dates import document_date_lines, read_document_date
 from policetext.facts import FactReader
 from policetext.figures import FigureExtractor
 from policetext.io import Source, decode_bytes, iter_records, iter_sources

@@ -22,6 +22,7 @@ ISO forms: ``2021``, ``2021-06``, ``2021-06-24``; without a year ``--06-24``,
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -316,7 +317,8 @@ def _lunar_iso(
 
 # ---- when: the period a figure is reported for -----------------------------------------
 #: what ends a sentence for ``when`` (a ；-list of clauses shares its date)
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_MARKS = "。！？!?\n"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_MARKS}]")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 #: words that may stand before a date that opens a sentence (据了解，截至…)
 _LEAD_IN = re.compile(
@@ -352,15 +354,16 @@ def resolve_when(
     dates = [(f, iso) for f, iso in zip(figures, isos, strict=True) if f.kind == "date"]
     out: list[str] = []
     cache: dict[tuple[int, int], _Governors] = {}
+    index = _SentenceIndex(text)
     for figure in figures:
         if figure.kind == "date":
             out.append("")
             continue
-        sentence = _sentence_bounds(text, figure.start)
+        sentence = index.bounds(figure.start)
         governors = cache.get(sentence)
         if governors is None:
             governors = cache[sentence] = _governors(text, sentence, dates, doc_year)
-        out.append(_when_of(text, figure, sentence, governors, dates, doc_year, cache))
+        out.append(_when_of(text, figure, sentence, governors, dates, doc_year, cache, index))
     return out
 
 
@@ -376,12 +379,19 @@ class _Governors:
     frame_at: int | None
 
 
-def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
-    start = at
-    while start > 0 and not _SENTENCE_END.match(text, start - 1):
-        start -= 1
-    found = _SENTENCE_END.search(text, at)
-    return start, found.start() if found else len(text)
+class _SentenceIndex:
+    """Where a text's sentences end, found once: the sentence of any offset by
+    binary search (a walk back from each figure would rescan long paragraphs)."""
+
+    def __init__(self, text: str) -> None:
+        self.ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        self.size = len(text)
+
+    def bounds(self, at: int) -> tuple[int, int]:
+        """``[start, end)`` of the sentence holding offset ``at`` (its mark excluded)."""
+        k = bisect_left(self.ends, at)
+        start = self.ends[k - 1] + 1 if k else 0
+        return start, self.ends[k] if k < len(self.ends) else self.size
 
 
 def _governors(
@@ -392,7 +402,13 @@ def _governors(
 ) -> _Governors:
     start, end = sentence
     found: list[tuple[int, int, str, bool]] = []
-    inside = [(f, iso) for f, iso in dates if start <= f.start < end and iso]
+    first = bisect_left(dates, start, key=lambda pair: pair[0].start)
+    inside = []
+    for f, iso in dates[first:]:
+        if f.start >= end:
+            break
+        if iso:
+            inside.append((f, iso))
     i = 0
     opening: str | None = None
     while i < len(inside):
@@ -483,6 +499,7 @@ def _when_of(
     dates: list[tuple[DatedFigure, str | None]],
     doc_year: int | None,
     cache: dict[tuple[int, int], _Governors],
+    index: _SentenceIndex,
 ) -> str:
     start, _ = sentence
     if governors.frame_at is not None and governors.frame_at < figure.start:
@@ -498,7 +515,7 @@ def _when_of(
     if governors.dates and governors.dates[0][0] < figure.start:
         return ""  # a date after the subject times its own clause only
     # a date that opened the paragraph's first sentence, handed on to its end
-    return _paragraph_date(text, start, dates, doc_year, cache)
+    return _paragraph_date(text, start, dates, doc_year, cache, index)
 
 
 def _paragraph_date(
@@ -507,13 +524,14 @@ def _paragraph_date(
     dates: list[tuple[DatedFigure, str | None]],
     doc_year: int | None,
     cache: dict[tuple[int, int], _Governors],
+    index: _SentenceIndex,
 ) -> str:
     """The date that opens the paragraph's first sentence, unless a frame that is
     no date (一年来) stands between it and the sentence at ``sentence_start``."""
     paragraph_start = text.rfind("\n", 0, sentence_start) + 1
     at = sentence_start
     while at > paragraph_start:
-        previous = _sentence_bounds(text, at - 1)
+        previous = index.bounds(at - 1)
         governors = cache.get(previous)
         if governors is None:
             governors = cache[previous] = _governors(text, previous, dates, doc_year)

@@ -25,10 +25,10 @@ own, so the figures are tokens of their own. The rules follow ``GUIDELINES.md``
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from policetext.datafiles import shipped_lines
 from policetext.dates import read_document_date, resolve_dates, resolve_when
@@ -63,10 +63,10 @@ _FIRST_CLASSES = ("light", "verb", "change", "measure", "noun", "streak", "frame
 _KEPT_CUTS = 50_000
 
 
-@dataclass(frozen=True)
-class _Word:
-    """A word of a figure's sentence: its text, offsets, class and tag; a figure
-    of the sentence is one word with ``figure`` its index."""
+class _Word(NamedTuple):
+    """A word of a figure's sentence: its text, offsets and class (``tag``); a
+    figure of the sentence is one word with ``figure`` its index. A named tuple:
+    made by the thousand."""
 
     text: str
     start: int
@@ -86,6 +86,7 @@ class FactReader:
         self._cut = cut
         self._tag = tag
         self._cuts: Memo[str, tuple[tuple[str, str], ...]] = Memo(_KEPT_CUTS)
+        self._known: dict[str, str] = {}  # word → class (bounded by the vocabulary)
 
     @cached_property
     def classes(self) -> dict[str, frozenset[str]]:
@@ -102,7 +103,14 @@ class FactReader:
         return self._cuts.recall(stretch, self._classify)
 
     def _classify(self, stretch: str) -> tuple[tuple[str, str], ...]:
-        return tuple((word, self._class_of(word)) for word in self._words(self._cut(stretch)))
+        known = self._known
+        out = []
+        for word in self._words(self._cut(stretch)):
+            cls = known.get(word)
+            if cls is None:
+                cls = known[word] = self._class_of(word)
+            out.append((word, cls))
+        return tuple(out)
 
     def _words(self, cut: list[str]) -> list[str]:
         """The cut, two words joined where the word list knows them as one (打 掉 →
@@ -198,10 +206,10 @@ class FactReader:
         out = []
         at = start
         for word, cls in self._words_of(text[start:end]):
-            out.append(_Word(word, at, at + len(word), cls))
+            # whitespace between words separates them as a comma would (a headline's parts)
+            out.append(_Word(word, at, at + len(word), "punct" if cls == "space" else cls))
             at += len(word)
-        # whitespace between words separates them as a comma would (a headline's parts)
-        return [replace(w, tag="punct") if w.tag == "space" else w for w in out]
+        return out
 
     # ---- subject and event -------------------------------------------------------
     def read(
@@ -210,10 +218,13 @@ class FactReader:
         """``(subject, event)`` of each figure ``(start, end, kind, unit)`` of
         ``text``, in order (``("", "")`` for dates)."""
         out: list[tuple[str, str]] = [("", "")] * len(figures)
+        ends = [m.start() for m in _SENTENCE_END.finditer(text)] if figures else []
         index = 0
         while index < len(figures):
-            start = _sentence_start(text, figures[index][0])
-            end = _sentence_end(text, figures[index][1])
+            k = bisect_left(ends, figures[index][0])
+            start = ends[k - 1] + 1 if k else 0
+            k = bisect_left(ends, figures[index][1])
+            end = ends[k] if k < len(ends) else len(text)
             last = index
             while last + 1 < len(figures) and figures[last + 1][0] < end:
                 last += 1
@@ -227,18 +238,6 @@ class FactReader:
                 out[index : last + 1] = facts
             index = last + 1
         return out
-
-
-def _sentence_start(text: str, at: int) -> int:
-    start = at
-    while start > 0 and not _SENTENCE_END.match(text, start - 1):
-        start -= 1
-    return start
-
-
-def _sentence_end(text: str, at: int) -> int:
-    found = _SENTENCE_END.search(text, at)
-    return found.start() if found else len(text)
 
 
 class _Sentence:
@@ -609,15 +608,22 @@ def annotate(
     seen: set[tuple[Any, str, str]] = set()
     for record, iso, when, (subject, event) in zip(records, isos, whens, facts, strict=True):
         if record.kind == "date":
-            out.append(replace(record, iso=iso, subject="", event="", when="", repeat=False))
+            out.append(_with(record, iso=iso))
             continue
         key = (record.value, record.unit, subject)
         repeat = key in seen
         seen.add(key)
-        out.append(
-            replace(record, subject=subject, event=event, when=when, iso=None, repeat=repeat)
-        )
+        out.append(_with(record, subject=subject, event=event, when=when, repeat=repeat))
     return out
+
+
+def _with(record: Any, **fields: Any) -> Any:
+    """``dataclasses.replace`` for a frozen record of plain fields, without its
+    per-call field introspection (a figure each: it showed in profiles)."""
+    new = object.__new__(type(record))
+    new.__dict__.update(record.__dict__)
+    new.__dict__.update(fields)
+    return new
 
 
 def document_date_of(text: str) -> str | None:

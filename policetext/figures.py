@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
 from functools import cached_property
 from typing import Any
 
@@ -86,7 +87,12 @@ class FigureRecord:
     repeat: bool = False
 
     def as_row(self) -> dict[str, Any]:
-        return asdict(self)
+        # every field holds a plain value: a shallow dict is asdict() without its
+        # deep copies (a third of the time of figures on a large corpus)
+        return {name: getattr(self, name) for name in _ROW_FIELDS}
+
+
+_ROW_FIELDS = tuple(f.name for f in dataclass_fields(FigureRecord))
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from policetext.cache import NormalizedCache
 from policetext.config import Config
 from policetext.dates import document_date_lines, read_document_date
 from policetext.document import Document, Tokens
 from policetext.errors import InputError
-from policetext.facts import FactReader
 from policetext.figures import FigureExtractor
 from policetext.io import Source, decode_bytes, iter_records, iter_sources
 from policetext.keywords import KeywordExtractor
 from policetext.normalize import Normalizer
 from policetext.segment import Segmenter
 from policetext.units import UnitExtractor
+
+if TYPE_CHECKING:
+    from policetext.facts import FactReader
 
 ErrorHandler = Callable[[InputError], None]
 R = TypeVar("R")
@@ -71,6 +73,8 @@ class Pipeline:
     @cached_property
     def facts(self) -> FactReader:
         """Subject and event of figures, from the segmenter's words and tags."""
+        from policetext.facts import FactReader  # only commands that read facts need it
+
         return FactReader(self.segmenter.cut, self.segmenter.word_tag)
 
     @cached_property

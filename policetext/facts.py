@@ -57,6 +57,7 @@ _VERB_TAGS = frozenset("v vd vi vg vq".split())
 _TIME_TAGS = frozenset("t tg".split())
 #: aspect and result endings taken off a verb as written (降至 → 降, 承担着 → 承担)
 _VERB_ENDINGS = ("了", "着", "过", "至")
+_VERBS = frozenset(("verb", "change"))
 #: a word's class when the word list gives it several, first first
 _FIRST_CLASSES = ("light", "verb", "change", "measure", "noun", "streak", "frame", "means", "scope")
 #: distinct stretches of text cut and remembered before the memory starts afresh
@@ -133,6 +134,19 @@ class FactReader:
             ):
                 out += [word[0], word[1]]
                 continue
+            if len(word) >= 4 and word not in classes and self._tag(word) is None:
+                head, tail = word[:2], word[2:]
+                if classes.get(head, frozenset()) & _VERBS and tail in classes:
+                    out += [head, tail]  # 止付冻结 → 止付 冻结
+                    continue
+            if (
+                len(word) >= 4
+                and word not in classes
+                and classes.get(word[-2:], frozenset()) & _VERBS
+                and (self._tag(word[:-2]) or "").startswith("n")
+            ):
+                out += [word[:-2], word[-2:]]  # 成绩排名 → 成绩 排名
+                continue
             if len(word) >= 3 and word not in classes and "verb" in classes.get(word[:2], ()):
                 rest = self._tag(word[2:])
                 if rest is not None and rest.startswith("n"):
@@ -160,6 +174,8 @@ class FactReader:
             return "list"
         if len(word) == 1 and not _HAN.match(word):
             return "punct" if word in _CLAUSE_ENDS else "other"
+        if word.isascii() and word.isalnum():
+            return "noun"  # App, 110: part of a name (反诈App注册量)
         tag = self._tag(word)
         if tag is None:
             return "noun" if _HAN.match(word) else "other"
@@ -233,7 +249,7 @@ class FactReader:
                 spans = [(f[0], f[1], f[2]) for f in group]
                 words = self.sentence_words(text, start, end, spans)
                 facts = _Sentence(
-                    words, [f[3] for f in group], [f[2] for f in group], self.classes
+                    words, [f[3] for f in group], [f[2] for f in group], self.classes, self._tag
                 ).facts()
                 out[index : last + 1] = facts
             index = last + 1
@@ -249,8 +265,10 @@ class _Sentence:
         units: list[str],
         kinds: list[str],
         classes: dict[str, frozenset[str]],
+        tag: Callable[[str], str | None],
     ) -> None:
         self.classes = classes
+        self._tag = tag
         self.words = words
         self.units = units
         self.kinds = kinds
@@ -383,7 +401,7 @@ class _Sentence:
     def _opens_phrase(self, j: int, a: int) -> bool:
         """A verbal noun that opens its clause's noun phrase is its verb (检查车辆148辆)."""
         words = self.words
-        if j + 1 >= len(words) or words[j + 1].tag not in ("noun", "adj"):
+        if j + 1 >= len(words) or words[j + 1].tag not in ("noun", "adj", "verbish", "vn"):
             return False
         return j == a or words[j - 1].tag in ("skip", "scope", "time", "place", "punct")
 
@@ -394,17 +412,24 @@ class _Sentence:
         return max(j, a)
 
     def _in_chain(self, j: int, a: int) -> bool:
-        """A verb-tagged word between two nouns is part of a noun phrase (发案数)."""
+        """A verb-like word inside a noun phrase (发案数, 涉案车辆, 起数、死亡人数)."""
         words = self.words
         if not (j > a and j + 1 < len(words) and len(words[j].text) <= 2):
             return False
         before, after = words[j - 1].tag, words[j + 1].tag
-        if words[j].tag == "verb":  # 行政案件查处率: a verb before a one-character noun
-            return before == "noun" and after == "noun" and len(words[j + 1].text) == 1
-        if before in ("noun", "vn"):  # 刑事案件发案数, 社会组织154家
-            return after in ("noun", "verbish", "figure")
-        if before == "list":  # 起数、死亡人数
+        if before == "list":  # 起数、死亡人数, 破案数和抓获人数
             return after == "noun" and j > 1 and words[j - 2].tag in ("noun", "vn")
+        if words[j].tag == "verb":
+            # a listed verb the dictionary also reads as a noun (案件办理时间), or one
+            # before a one-character noun (行政案件查处率)
+            nounish = (self._tag(words[j].text) or "").startswith(("n", "vn"))
+            return (
+                before in ("noun", "vn")
+                and after == "noun"
+                and (nounish or len(words[j + 1].text) == 1)
+            )
+        if before in ("noun", "vn"):  # 刑事案件发案数, 社会组织154家
+            return after in ("noun", "figure")
         # 查扣涉案车辆: a verb's object opens with a verb-like modifier
         return before in ("verb", "change", "verbish") and after == "noun"
 
@@ -430,13 +455,13 @@ class _Sentence:
         of verbs in series the last (走访排查 → 排查); after 被 the verb of the
         passive (被公安部表彰 → 表彰)."""
         words = self.words
-        j = i + 1
+        j = self._chain_right(i + 1, b)[1]  # past the noun it counts: 6名违法人员
         while j < b:
             w = words[j]
             if w.text == "被":
                 k = j + 1
-                while k < b and words[k].tag in ("noun", "place", "scope"):
-                    k += 1  # the agent: 被公安部
+                while k < b and words[k].tag in ("noun", "place", "scope", "skip"):
+                    k += 1  # the agent and adverbs: 被公安部, 被依法
                 if k < b and words[k].tag not in ("punct", "figure"):
                     return self._verb_as_reported(k)
                 return words[j + 1].text if j + 1 < b else ""
@@ -448,17 +473,17 @@ class _Sentence:
                         j += 1
                         continue
                 while (
-                    j + 1 < b
+                    j + 2 < b
                     and words[j + 1].tag in ("verb", "verbish")
-                    and (words[j].tag != "light")
+                    and words[j].tag != "light"
                 ):
-                    j += 1  # verbs in series: the last takes the object
+                    j += 1  # verbs in series: the last takes the object (受到表彰: a noun)
                 return self._verb_as_reported(j)
             j += 1
         return ""
 
     # ---- subjects
-    def _chain_left(self, j: int, a: int) -> tuple[int, int]:
+    def _chain_left(self, j: int, a: int, object_chain: bool = True) -> tuple[int, int]:
         """The noun phrase ending at word ``j`` (skip words between it and the figure
         passed over), as word indices ``[start, end)``."""
         words = self.words
@@ -467,7 +492,7 @@ class _Sentence:
         end = j + 1
         while j >= a:
             w = words[j]
-            if w.tag == "vn" and j + 1 < end and self._opens_phrase(j, a):
+            if object_chain and w.tag == "vn" and j + 1 < end and self._opens_phrase(j, a):
                 break  # 检查车辆: the verbal noun is the verb
             if w.tag in ("noun", "vn", "place", "quote", "scope", "time"):
                 j -= 1
@@ -482,22 +507,26 @@ class _Sentence:
         return j + 1, end
 
     def _chain_right(self, j: int, b: int) -> tuple[int, int]:
+        """The noun phrase after a figure's measure word (抓获6名逃犯), as word
+        indices ``[start, end)``."""
         words = self.words
         start = j
+        if j + 2 < b and words[j].text == "被" and words[j + 2].tag == "noun":
+            j += 2  # 12名被拐妇女: a passive participle modifies the noun
         while j < b:
             w = words[j]
+            following = words[j + 1].tag if j + 1 < b else ""
             if w.tag in ("noun", "vn", "place", "quote") or (
                 (w.tag == "adj" or (j == start and w.tag in ("scope", "time")))
-                and j + 1 < b
-                and words[j + 1].tag in ("noun", "adj", "place")
+                and following in ("noun", "adj", "place", "verbish")
             ):
                 j += 1
                 continue
-            if w.tag == "verbish" and (
-                (self._in_chain(j, start) and len(words[j + 1].text) == 1)
-                or (j == start and j + 1 < b and words[j + 1].tag == "noun" and len(w.text) <= 2)
+            if w.tag == "verbish" and len(w.text) <= 2 and following == "noun" and (
+                j == start or words[j - 1].tag in ("adj", "scope")
+                or (self._in_chain(j, start) and len(words[j + 1].text) == 1)
             ):
-                j += 1  # 9个联合指挥部: a verb-like modifier of the noun
+                j += 1  # 9个联合指挥部, 5辆非法改装车辆: a verb-like modifier of the noun
                 continue
             break
         return start, j
@@ -517,7 +546,7 @@ class _Sentence:
             return ""  # 在…考核中列第一: the phrase before the verb is an occasion
         chains: list[str] = []
         while j >= a:
-            start, end = self._chain_left(j, a)
+            start, end = self._chain_left(j, a, object_chain=False)
             if start >= end:
                 break
             chains.append(_trim(words, (start, end)))
@@ -571,7 +600,7 @@ def _trim(words: list[_Word], span: tuple[int, int]) -> str:
         and not (words[start].tag == "quote" and words[start].text in "“‘「《")
     ):
         start += 1
-    while start < end and words[end - 1].tag in ("scope", "place", "time", "skip"):
+    while start < end and words[end - 1].tag in ("scope", "place", "time", "skip", "adj"):
         end -= 1
     while end - start > 1 and words[start].text in _ADMIN_TAILS:
         start += 1  # 沾化 区 道路交通事故: the tail of a place name cut off it

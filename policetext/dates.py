@@ -54,7 +54,7 @@ _CLOCK = r"\d{1,2}[:：]\d{2}"
 _DOCUMENT_DATE_SHAPES = (
     # a labelled publication line: 发布时间：2024-03-15, 发表于 2020-8-1, 日期:2024-09-25
     re.compile(
-        r"(?:发布|发表|更新|录入|刊发|出版|日期|时间|date)[^\d\n]{0,6}?\s*" + _YMD,
+        r"(?:发布|发表|更新|录入|刊发|出版|日期|时间|發布|發表|時間|date)[^\d\n]{0,6}?\s*" + _YMD,
         re.IGNORECASE,
     ),
     # a line that is a time stamp: 2023-05-12 09:31:07, 2018-10-12来源:…
@@ -70,6 +70,7 @@ _DOCUMENT_DATE_SHAPES = (
     # a month-day stamp with a clock time, no year: 09月07日 21:04
     re.compile(rf"^\s*{_M}月{_D}日\s+{_CLOCK}\s*$"),
 )
+_WIDE = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
 #: how many lines of a text's head and tail are read for its date
 HEAD_LINES = 80
 
@@ -89,7 +90,9 @@ def read_document_date(lines: Iterable[str]) -> str | None:
     >>> read_document_date(["首页 > 新闻", "发布时间：2024-03-15 10:00", "正文"])
     '2024-03-15'
     """
-    lines = [line for line in lines if line.strip()]
+    # raw lines too (publication lines are page furniture, gone from the normalised
+    # text): full-width digits and colons read as ASCII
+    lines = [line.translate(_WIDE) for line in lines if line.strip()]
     for shape in _DOCUMENT_DATE_SHAPES:
         for line in lines:
             found = shape.search(line)
@@ -230,11 +233,11 @@ def _resolve_one(
     text: str, figure: DatedFigure, frame: _Frame, doc_year: int | None, doc_month: int | None
 ) -> str | None:
     written = figure.text
-    if written[-1:] in _CN_NUM or written[-1:].isdigit():
-        written += "月"  # 九、十月份: the first month of a pair is written without 月
     lunar = _LUNAR_TEXT.search(written)
     if lunar is not None and not _DATE_TEXT.match(written):
         return _lunar_iso(text, figure, lunar, frame, doc_year)
+    if written[-1:] in _CN_NUM or written[-1:].isdigit():
+        written += "月"  # 九、十月份: the first month of a pair is written without 月
     found = _DATE_TEXT.match(written)
     if found is None:
         return None
@@ -281,7 +284,10 @@ def _resolve_one(
 
 
 #: what may follow a year that times what comes after it (2021年，… 2021年以来 2021年全市…)
-_HANDED_AFTER_YEAR = "，,、。；：:以至到起前后间内上中下全我该各初底"
+_HANDED_AFTER_YEAR = (
+    "，,、。；：:以至到起前后间内上中下全我该各初底"  # punctuation, frames, scope words
+    "0123456789一二三四五六七八九十正"  # a month (2021年1至6月)
+)
 
 
 def _labels_a_statistic(after: str, month: int | None) -> bool:

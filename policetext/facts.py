@@ -134,9 +134,12 @@ class FactReader:
             ):
                 out += [word[0], word[1]]
                 continue
-            if len(word) >= 4 and word not in classes and self._tag(word) is None:
+            if len(word) == 4 and word not in classes:
                 head, tail = word[:2], word[2:]
-                if classes.get(head, frozenset()) & _VERBS and tail in classes:
+                if (
+                    classes.get(head, frozenset()) & _VERBS
+                    and classes.get(tail, frozenset()) & _VERBS
+                ):
                     out += [head, tail]  # 止付冻结 → 止付 冻结
                     continue
             if (
@@ -193,7 +196,9 @@ class FactReader:
             return "noun"
         if tag in ("a", "ad", "an"):
             return "adj"
-        if tag in ("d", "zg"):
+        if tag == "zg":
+            return "noun"  # 车 (5辆车): jieba's tag of some one-character nouns
+        if tag == "d":
             return "skip"
         if tag == "p":
             return "means"
@@ -422,7 +427,7 @@ class _Sentence:
         if words[j].tag == "verb":
             # a listed verb the dictionary also reads as a noun (案件办理时间), or one
             # before a one-character noun (行政案件查处率)
-            nounish = (self._tag(words[j].text) or "").startswith(("n", "vn"))
+            nounish = (self._tag(words[j].text) or "").startswith("n")
             return (
                 before in ("noun", "vn")
                 and after == "noun"
@@ -500,6 +505,15 @@ class _Sentence:
             if w.tag in ("verbish", "verb") and self._in_chain(j, a):
                 j -= 1
                 continue
+            if (
+                not object_chain
+                and w.tag == "verbish"
+                and j + 1 < end
+                and words[j + 1].tag == "noun"
+                and (j == a or words[j - 1].tag in ("punct", "scope", "place", "time"))
+            ):
+                j -= 1  # 盗窃案件发案率…下降: a verb-like modifier opening the subject
+                continue
             if w.tag == "adj" and j + 1 < end:
                 j -= 1
                 continue
@@ -522,9 +536,15 @@ class _Sentence:
             ):
                 j += 1
                 continue
-            if w.tag == "verbish" and len(w.text) <= 2 and following == "noun" and (
-                j == start or words[j - 1].tag in ("adj", "scope")
-                or (self._in_chain(j, start) and len(words[j + 1].text) == 1)
+            if (
+                w.tag == "verbish"
+                and len(w.text) <= 2
+                and following == "noun"
+                and (
+                    j == start
+                    or words[j - 1].tag in ("adj", "scope")
+                    or (self._in_chain(j, start) and len(words[j + 1].text) == 1)
+                )
             ):
                 j += 1  # 9个联合指挥部, 5辆非法改装车辆: a verb-like modifier of the noun
                 continue

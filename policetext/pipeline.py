@@ -145,7 +145,9 @@ class Pipeline:
             editor=tuple(result.byline.editor),
             changes=result.counts.as_dict(),
             tokens=tokens,
-            date=read_document_date(document_date_lines(body)),
+            # the page's date: publication lines are furniture, so the raw head too
+            date=read_document_date(document_date_lines(body))
+            or read_document_date(document_date_lines(text)),
         )
 
     def parse_parts(
@@ -257,7 +259,9 @@ class Pipeline:
             editor=tuple(entry["editor"]),
             changes=dict(entry["changes"]),
             tokens=tokens,
-            date=read_document_date(document_date_lines(body)),
+            date=entry["date"]
+            if "date" in entry
+            else read_document_date(document_date_lines(body)),
         )
 
     def parse_path(self, path: str | Path, *, segment: bool = False, pos: bool = False) -> Document:
@@ -397,6 +401,7 @@ def _cache_entry(document: Document) -> dict[str, Any]:
         "correspondents": list(document.correspondents),
         "editor": list(document.editor),
         "changes": dict(document.changes),
+        "date": document.date,
     }
 
 

@@ -41,6 +41,8 @@ _CLASSIFIERS = frozenset(
 )
 #: one-character tails of place names that jieba cuts off the name (沾化 区)
 _ADMIN_TAILS = frozenset("区 市 县 省 镇 乡 州 旗 盟 村".split())
+#: verbs of a share: the noun after them names the whole, not what is measured
+_SHARE_VERBS = frozenset(("占", "约占", "占到"))
 #: units of how often something was done (7次批示: the figure times the verb after it)
 _FREQUENCY = frozenset(("次", "遍", "回"))
 #: approximation words that are the verb of a threshold (用工超过5000人的企业)
@@ -126,7 +128,8 @@ class FactReader:
                 len(word) == 2
                 and word not in classes
                 and self._tag(word) is None
-                and classes.get(word[1], frozenset()) & {"verb", "change", "frame", "means"}
+                and classes.get(word[1], frozenset())
+                & {"verb", "change", "frame", "means", "noverb"}
                 and (
                     "prefix" in classes.get(word[0], ())
                     or (self._tag(word[0]) or "").startswith("n")
@@ -356,8 +359,33 @@ class _Sentence:
             subject = self._subject_before_verb(verb_at, a, figure)
         if not subject and frame == "frame":
             subject = self._subject_before_verb(self._frame_at(i, a), a, figure)
+        if verb_at is not None and event in _SHARE_VERBS:
+            # 诈骗案占整体罪案约4成: the noun after 占 is the whole, the share is the subject
+            subject = self._subject_before_verb(verb_at, a, figure) or subject
+        if not subject and verb_at is not None:
+            subject = self._paired_with_earlier(verb_at, figure, done)
+        previous = self._previous_figure(figure)
+        if (
+            not subject
+            and previous is not None
+            and verb_at is not None
+            and i > 0
+            and words[i - 1].tag != "skip"
+            and self.units[previous] == unit
+        ):
+            subject = done[previous][0]  # 发现隐患2092个，督导整改1787个: the same thing
         if not subject and (measured or self._inherits(kind, event, verb_at)):
-            subject = previous_subject
+            subject = previous_subject or self._sentence_subject()
+        if (
+            not event
+            and verb_at is None
+            and frame == ""
+            and kind in ("count", "money")
+            and previous is not None
+            and not streak
+            and not measured
+        ):
+            event = done[previous][1]  # 查处酒驾10起，其他违法行为32起 / 其中，醉驾两起
         if streak:
             subject = left if left else ""
         if unit in _FREQUENCY and i + 1 < b and words[i + 1].tag in ("verb", "verbish", "change"):
@@ -548,6 +576,18 @@ class _Sentence:
             ):
                 j += 1  # 9个联合指挥部, 5辆非法改装车辆: a verb-like modifier of the noun
                 continue
+            if (
+                w.tag == "verbish"
+                and j > start
+                and words[j - 1].tag == "noun"
+                and following
+                in (
+                    "punct",
+                    "",
+                )
+            ):
+                j += 1  # 六起饮酒驾驶，: a verb read as a noun closes the phrase
+                continue
             break
         return start, j
 
@@ -600,6 +640,39 @@ class _Sentence:
                 continue
             break
         return listed
+
+    def _previous_figure(self, figure: int) -> int | None:
+        """The figure before this one in the sentence, dates left out."""
+        for earlier in range(figure - 1, -1, -1):
+            if self.kinds[earlier] != "date":
+                return earlier
+        return None
+
+    def _paired_with_earlier(self, verb_at: int, figure: int, done: list[tuple[str, str]]) -> str:
+        """破获案件10.1万起，抓获嫌疑人9.2万名，同比分别上升73.7%、78.4%: figures listed
+        under 分别 with no nouns of their own pair with the figures before them."""
+        words = self.words
+        if not any(w.text == "分别" for w in words[max(0, verb_at - 3) : verb_at]):
+            return ""
+        listed = self._listed_figures(verb_at, figure)
+        if len(listed) < 2 or figure not in listed:
+            return ""
+        earlier = [f for f in range(listed[0]) if self.kinds[f] != "date" and done[f][0]]
+        if len(earlier) < len(listed):
+            return ""
+        return done[earlier[len(earlier) - len(listed) + listed.index(figure)]][0]
+
+    def _sentence_subject(self) -> str:
+        """The noun phrase a sentence opens with, when a verb or phrase follows it
+        (刑事警情在…的基础上，今年同比再降47.38%)."""
+        words = self.words
+        j = 0
+        while j < len(words) and words[j].tag in ("scope", "time", "place", "skip", "date"):
+            j += 1
+        start, end = self._chain_right(j, len(words))
+        if end >= len(words) or words[end].tag not in ("means", "frame", "verb", "change", "skip"):
+            return ""
+        return _trim(words, (start, end))
 
     def _inherits(self, kind: str, event: str, verb_at: int | None) -> bool:
         """A figure with no noun of its own takes the quantity named before it in

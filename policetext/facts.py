@@ -598,7 +598,7 @@ class _Sentence:
         j = verb_at - 1
         while (
             j >= a
-            and words[j].tag in ("skip", "time", "means", "other", "scope")
+            and words[j].tag in ("skip", "time", "means", "other", "scope", "date")
             and (words[j].tag != "means" or words[j].text in ("比", "较"))
         ):
             j -= 1

@@ -314,6 +314,7 @@ class _Sentence:
         unit = self.units[figure]
         kind = self.kinds[figure]
         # ---- event: the nearest verb before the figure in its clause
+        self.weak = None
         event, verb_at, frame = self._event_left(i, a)
         streak = (i > a and words[i - 1].tag == "streak") or (
             i + 1 < b and words[i + 1].text in ("来", "以来") and kind == "duration"
@@ -321,7 +322,9 @@ class _Sentence:
         if frame == "means" and not streak:
             event = ""
         elif verb_at is None or streak:
-            event = self._event_right(i, b) or ("" if streak else event)
+            event = self._event_right(i, b, streak) or ("" if streak else event)
+            if not event and frame == "frame" and self.weak is not None:
+                event = self.weak[0]
         # ---- subject: the noun phrase next to the figure
         left_span = self._chain_left(i - 1, a)
         left = _trim(words, left_span)
@@ -422,6 +425,7 @@ class _Sentence:
                 if j > a and words[j - 1].tag in ("verb", "change", "verbish"):
                     return self._verb_as_reported(j - 1), j - 1, ""
             elif w.tag in ("frame", "means"):
+                self.weak = weak  # 向社会公开承诺…十条措施: the verb after the phrase
                 return "", None, w.tag
             elif weak is None and not relative:
                 if w.tag == "vn" and self._opens_phrase(j, a):
@@ -470,7 +474,14 @@ class _Sentence:
         words = self.words
         word = words[j].text
         if words[j].tag == "light" and j + 1 < len(words) and words[j + 1].tag != "punct":
-            return words[j + 1].text  # 进行共建 → 共建
+            carried = words[j + 1].text  # 进行共建 → 共建, 进行轮岗交流 → 轮岗交流
+            if (
+                j + 2 < len(words)
+                and words[j + 2].tag in ("vn", "verbish", "verb")
+                and words[j + 1].end == words[j + 2].start
+            ):
+                carried += words[j + 2].text
+            return carried
         for ending in _VERB_ENDINGS:
             if len(word) > 1 and word.endswith(ending):
                 return word[: -len(ending)]
@@ -483,12 +494,13 @@ class _Sentence:
             return word[0]  # 救起 → 救
         return word
 
-    def _event_right(self, i: int, b: int) -> str:
+    def _event_right(self, i: int, b: int, streak: bool = False) -> str:
         """The verb after a figure that is its clause's subject or an adverbial;
         of verbs in series the last (走访排查 → 排查); after 被 the verb of the
         passive (被公安部表彰 → 表彰)."""
         words = self.words
-        j = self._chain_right(i + 1, b)[1]  # past the noun it counts: 6名违法人员
+        # past the noun it counts (6名违法人员); a duration counts none
+        j = i + 1 if streak else self._chain_right(i + 1, b)[1]
         while j < b:
             w = words[j]
             if w.text == "被":
@@ -498,13 +510,11 @@ class _Sentence:
                 if k < b and words[k].tag not in ("punct", "figure"):
                     return self._verb_as_reported(k)
                 return words[j + 1].text if j + 1 < b else ""
+            if streak and len(w.text) == 4 and self._tag(w.text) in ("i", "l"):
+                return w.text  # 连续60多天加班加点: an idiom as the predicate
             if w.tag in ("verb", "change", "light", "verbish") or (
                 w.tag == "vn" and j + 1 < b and words[j + 1].tag in ("noun", "figure")
             ):
-                if w.tag == "verbish" and j + 1 < b and words[j + 1].tag == "noun":
-                    if self._in_chain(j, i + 1):
-                        j += 1
-                        continue
                 while (
                     j + 2 < b
                     and words[j + 1].tag in ("verb", "verbish")

@@ -391,6 +391,8 @@ class _Sentence:
             event = done[previous][1]  # 查处酒驾10起，其他违法行为32起 / 其中，醉驾两起
         if streak:
             subject = left if left else ""
+        if kind == "rank" and i + 1 < b and words[i + 1].tag in ("verb", "change"):
+            event = self._verb_as_reported(i + 1)  # 在全省第一个实现: an adverbial rank
         if unit in _FREQUENCY and i + 1 < b and words[i + 1].tag in ("verb", "verbish", "change"):
             subject, event = "", self._verb_as_reported(i + 1)  # 7次批示: how often
         text = words[i].text
@@ -459,7 +461,12 @@ class _Sentence:
         if words[j].tag == "verb":
             # a listed verb the dictionary also reads as a noun (案件办理时间), or one
             # before a one-character noun (行政案件查处率)
-            nounish = (self._tag(words[j].text) or "").startswith("n")
+            tag = self._tag(words[j].text) or ""
+            # 垫付道路交通事故救助资金: a verbal noun after the clause's verb
+            nounish = tag.startswith("n") or (
+                tag == "vn"
+                and any(w.tag in ("verb", "verbish", "change") for w in words[a : j - 1])
+            )
             return (
                 before in ("noun", "vn")
                 and after == "noun"
@@ -477,7 +484,7 @@ class _Sentence:
             carried = words[j + 1].text  # 进行共建 → 共建, 进行轮岗交流 → 轮岗交流
             if (
                 j + 2 < len(words)
-                and words[j + 2].tag in ("vn", "verbish", "verb")
+                and words[j + 2].tag in ("vn", "verbish", "verb", "noun")
                 and words[j + 1].end == words[j + 2].start
             ):
                 carried += words[j + 2].text
@@ -510,8 +517,13 @@ class _Sentence:
                 if k < b and words[k].tag not in ("punct", "figure"):
                     return self._verb_as_reported(k)
                 return words[j + 1].text if j + 1 < b else ""
-            if streak and len(w.text) == 4 and self._tag(w.text) in ("i", "l"):
-                return w.text  # 连续60多天加班加点: an idiom as the predicate
+            if (
+                streak
+                and j == i + 1
+                and len(w.text) == 4
+                and (j + 1 == b or words[j + 1].tag == "punct")
+            ):
+                return w.text  # 连续60多天加班加点: a four-character predicate
             if w.tag in ("verb", "change", "light", "verbish") or (
                 w.tag == "vn" and j + 1 < b and words[j + 1].tag in ("noun", "figure")
             ):

@@ -41,6 +41,10 @@ _CLASSIFIERS = frozenset(
 )
 #: one-character tails of place names that jieba cuts off the name (沾化 区)
 _ADMIN_TAILS = frozenset("区 市 县 省 镇 乡 州 旗 盟 村".split())
+#: one-character nouns of a quantity (起诉数, 破案率): the verbs before them name it
+_QUANTITY_NOUNS = frozenset(("数", "率", "量", "额", "值"))
+#: verbs that only say a figure exists (共有253名辅警殉职: the verb after reports it)
+_EXISTENTIAL = frozenset(("有", "共有", "还有", "另有"))
 #: verbs of a share: the noun after them names the whole, not what is measured
 _SHARE_VERBS = frozenset(("占", "约占", "占到"))
 #: units of how often something was done (7次批示: the figure times the verb after it)
@@ -391,12 +395,22 @@ class _Sentence:
             event = done[previous][1]  # 查处酒驾10起，其他违法行为32起 / 其中，醉驾两起
         if streak:
             subject = left if left else ""
+        if event in _EXISTENTIAL and verb_at is not None:
+            later = self._event_right(i, b)
+            if later:
+                event = later  # 共有253名辅警因公殉职: what the figure did, not that it was
         if kind == "rank" and i + 1 < b and words[i + 1].tag in ("verb", "change"):
             event = self._verb_as_reported(i + 1)  # 在全省第一个实现: an adverbial rank
         if unit in _FREQUENCY and i + 1 < b and words[i + 1].tag in ("verb", "verbish", "change"):
             subject, event = "", self._verb_as_reported(i + 1)  # 7次批示: how often
         text = words[i].text
-        if text.startswith(_THRESHOLD_VERBS) and i > a and words[i - 1].tag in ("noun", "vn"):
+        if (
+            text.startswith(_THRESHOLD_VERBS)
+            and i > a
+            and words[i - 1].tag in ("noun", "vn")
+            and i + 1 < len(words)
+            and words[i + 1].text == "的"
+        ):
             event = next(v for v in _THRESHOLD_VERBS if text.startswith(v))  # 用工超过5000人
         return subject, event
 
@@ -496,9 +510,19 @@ class _Sentence:
             len(word) == 2
             and word not in self.classes
             and self.classes.get(word[1], frozenset()) & {"complement"}
-            and self.classes.get(word[0], frozenset()) & {"verb", "change"}
+            and (
+                self.classes.get(word[0], frozenset()) & {"verb", "change"}
+                or self._tag(word[0]) == "v"
+            )
         ):
-            return word[0]  # 救起 → 救
+            return word[0]  # 救起 → 救, 接到 → 接
+        if (
+            len(word) >= 2
+            and word not in self.classes
+            and "prefix" in self.classes.get(word[0], frozenset())
+            and self.classes.get(word[1:], frozenset()) & {"verb", "change"}
+        ):
+            return word[1:]  # 还有 → 有, 再降 → 降: adverbs go
         return word
 
     def _event_right(self, i: int, b: int, streak: bool = False) -> str:
@@ -554,6 +578,16 @@ class _Sentence:
                 continue
             if w.tag in ("verbish", "verb") and self._in_chain(j, a):
                 j -= 1
+                continue
+            if (
+                w.tag in ("verbish", "verb")
+                and j + 1 < end
+                and words[j + 1].text in _QUANTITY_NOUNS
+                and not object_chain
+            ):
+                j -= 1  # 移送起诉数: the verbs a count of acts is named by
+                while j >= a and words[j].tag in ("verbish", "verb") and j + 2 < end:
+                    j -= 1
                 continue
             if (
                 not object_chain

@@ -804,6 +804,18 @@ def _with(record: Any, **fields: Any) -> Any:
     return new
 
 
+def document_figures(extractor: Any, reader: FactReader | None, document: Any) -> list[Any]:
+    """The figures of a document with their facts (offsets into the whole
+    input for a part of a huge one): what ``figures`` and the API report."""
+    records = annotate(
+        extractor.find(document.text, document.doc), document.text, reader, document.date
+    )
+    if document.offset:  # a part of a huge input: offsets into the whole
+        shift = document.offset
+        records = [_with(r, start=r.start + shift, end=r.end + shift) for r in records]
+    return records
+
+
 def document_date_of(text: str) -> str | None:
     """The page's own date read from a normalised text's head."""
     from policetext.dates import document_date_lines

@@ -430,17 +430,9 @@ def _record(
 def figure_rows(pipeline: Any, document: Document) -> list[dict[str, Any]]:
     """The figures of one document as rows (a task for :meth:`Pipeline.run`), with
     what each counts, when it holds and the ``iso`` of dates (see facts.py)."""
-    from policetext.facts import annotate
+    from policetext.facts import document_figures
 
-    records = annotate(
-        pipeline.figures.find(document.text, document.doc),
-        document.text,
-        pipeline.facts,
-        document.date,
-    )
-    if document.offset:  # a part of a huge input: offsets into the whole
-        shift = document.offset
-        records = [replace(r, start=r.start + shift, end=r.end + shift) for r in records]
+    records = document_figures(pipeline.figures, pipeline.facts, document)
     # the document's date travels with each row (not a column: --group-by year
     # reads it where a figure has no when); a table's own date field overrides it
     return [{**f.as_row(), "date": document.date, **document.meta} for f in records]

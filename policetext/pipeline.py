@@ -98,12 +98,13 @@ class Pipeline:
 
     def analyse(self, document: Document, top: int = 50) -> Document:
         """A segmented document with its figures, units and keyword ranking attached."""
+        from policetext.facts import document_figures
         from policetext.keywords import Keyword
 
         ranked = self.keywords.tfidf(Counter(self.keywords.terms(document)), top)
         return dataclasses.replace(
             document,
-            figures=tuple(self.figures.figures(document)),
+            figures=tuple(document_figures(self.figures, self.facts, document)),
             units=tuple(self.units.units(document)),
             keyword_ranking=tuple(
                 Keyword(document.doc, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)

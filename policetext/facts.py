@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, NamedTuple
 
 from policetext.datafiles import shipped_lines
@@ -94,6 +94,7 @@ class FactReader:
         self._tag = tag
         self._cuts: Memo[str, tuple[tuple[str, str], ...]] = Memo(_KEPT_CUTS)
         self._known: dict[str, str] = {}  # word → class (bounded by the vocabulary)
+        self._sentences: Memo[tuple[Any, ...], list[tuple[str, str]]] = Memo(_KEPT_CUTS)
 
     @cached_property
     def classes(self) -> dict[str, frozenset[str]]:
@@ -258,14 +259,30 @@ class FactReader:
                 last += 1
             group = figures[index : last + 1]
             if any(f[2] != "date" for f in group):
-                spans = [(f[0], f[1], f[2]) for f in group]
-                words = self.sentence_words(text, start, end, spans)
-                facts = _Sentence(
-                    words, [f[3] for f in group], [f[2] for f in group], self.classes, self._tag
-                ).facts()
-                out[index : last + 1] = facts
+                # the facts depend on the sentence and its figures alone: a sentence
+                # met again (a restated headline, a copied page) is read once
+                key = (
+                    text[start:end],
+                    tuple((f[0] - start, f[1] - start, f[2], f[3]) for f in group),
+                )
+                read = partial(self._read_sentence, text, start, end, group)
+                out[index : last + 1] = self._sentences.recall(key, read)
             index = last + 1
         return out
+
+    def _read_sentence(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        group: Sequence[tuple[int, int, str, str]],
+        _key: object = None,
+    ) -> list[tuple[str, str]]:
+        spans = [(f[0], f[1], f[2]) for f in group]
+        words = self.sentence_words(text, start, end, spans)
+        return _Sentence(
+            words, [f[3] for f in group], [f[2] for f in group], self.classes, self._tag
+        ).facts()
 
 
 class _Sentence:

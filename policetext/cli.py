@@ -25,9 +25,7 @@ from policetext.config import CONVERSIONS, EXECUTORS, Config
 from policetext.document import Document
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
-from policetext.facts import normalise_term
 from policetext.figures import KINDS, figure_rows
-from policetext.groups import GROUP_COLUMNS, group_figures, parse_group_fields
 from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources
 from policetext.keywords import (
     METHODS,
@@ -728,6 +726,10 @@ def figures(
       policetext figures --kind percent --format jsonl seeds/ | jq -r .context
       policetext figures --event 抓获 --group-by year,subject,unit seeds/
     """
+    # imported here: the other commands' start-up does not pay for them
+    from policetext.facts import normalise_term
+    from policetext.groups import GROUP_COLUMNS, group_figures, parse_group_fields
+
     pipeline = Pipeline(build_config(opts))
     reporter = Reporter.from_options(opts)
     wanted_units = set(units)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from policetext.cache import NormalizedCache
 from policetext.config import Config
-from policetext.dates import document_date_lines, read_document_date
 from policetext.document import Document, Tokens
 from policetext.errors import InputError
 from policetext.figures import FigureExtractor
@@ -147,8 +146,7 @@ class Pipeline:
             changes=result.counts.as_dict(),
             tokens=tokens,
             # the page's date: publication lines are furniture, so the raw head too
-            date=read_document_date(document_date_lines(body))
-            or read_document_date(document_date_lines(text)),
+            date=_page_date(body, text),
         )
 
     def parse_parts(
@@ -260,9 +258,7 @@ class Pipeline:
             editor=tuple(entry["editor"]),
             changes=dict(entry["changes"]),
             tokens=tokens,
-            date=entry["date"]
-            if "date" in entry
-            else read_document_date(document_date_lines(body)),
+            date=entry["date"] if "date" in entry else _page_date(body),
         )
 
     def parse_path(self, path: str | Path, *, segment: bool = False, pos: bool = False) -> Document:
@@ -389,6 +385,17 @@ def _size_of(item: Source | InputError) -> int:
         return item.path.stat().st_size if item.path else 0
     except OSError:
         return 0
+
+
+def _page_date(*texts: str) -> str | None:
+    """The page's own date, read from the first of ``texts`` that gives one."""
+    from policetext.dates import document_date_lines, read_document_date  # compiled on use
+
+    for text in texts:
+        found = read_document_date(document_date_lines(text))
+        if found is not None:
+            return found
+    return None
 
 
 def _cache_entry(document: Document) -> dict[str, Any]:

@@ -142,6 +142,15 @@ class FactReader:
             ):
                 out += [word[0], word[1]]
                 continue
+            if (
+                len(word) >= 3
+                and word[0] == "被"
+                and word not in classes
+                and self._tag(word) is None
+                and (classes.get(word[1:], frozenset()) & _VERBS or self._tag(word[1:]) == "v")
+            ):
+                out += ["被", word[1:]]  # 被查获 → 被 查获: a passive
+                continue
             if len(word) == 4 and word not in classes:
                 head, tail = word[:2], word[2:]
                 if (
@@ -487,8 +496,10 @@ class _Sentence:
         if not (j > a and j + 1 < len(words) and len(words[j].text) <= 2):
             return False
         before, after = words[j - 1].tag, words[j + 1].tag
-        if before == "list":  # 起数、死亡人数, 破案数和抓获人数
-            return after == "noun" and j > 1 and words[j - 2].tag in ("noun", "vn")
+        if before == "list":  # 起数、死亡人数, 破案数和抓获人数, …2147件、警示标志
+            return after == "noun" and j > 1 and words[j - 2].tag in ("noun", "vn", "figure")
+        if words[j - 1].text == "等" and words[j].tag == "verbish":
+            return after == "noun"  # 救生圈、救生绳等救生设施: the head of a list
         if words[j].tag == "verb":
             # a listed verb the dictionary also reads as a noun (案件办理时间), or one
             # before a one-character noun (行政案件查处率)
@@ -500,7 +511,7 @@ class _Sentence:
             )
             return (
                 before in ("noun", "vn")
-                and after == "noun"
+                and after in ("noun", "vn")
                 and (nounish or len(words[j + 1].text) == 1)
             )
         if before in ("noun", "vn"):  # 刑事案件发案数, 社会组织154家

@@ -365,7 +365,11 @@ class _Sentence:
         measured = i > a and words[i - 1].tag == "measure"
         if measured:
             # 降幅34.3%: verbless, it measures the quantity named before (…人数降幅15.1%)
-            left, right, event = _trim(words, self._chain_left(i - 2, a)), "", ""
+            left, right, event = (
+                _trim(words, self._chain_left(i - 2, a, object_chain=False)),
+                "",
+                "",
+            )
         after_right = right_span[1]
         if (
             right
@@ -477,6 +481,11 @@ class _Sentence:
             j -= 1
         return weak if weak is not None else ("", None, "")
 
+    def _predicate_before(self, j: int, a: int) -> bool:
+        """A verb stands before word ``j`` in its clause: a verb-like word at ``j``
+        may then modify the object (为群众垫付…资金340笔: 垫付 is the predicate)."""
+        return any(w.tag in ("verb", "change", "verbish", "light") for w in self.words[a:j])
+
     def _opens_phrase(self, j: int, a: int) -> bool:
         """A verbal noun that opens its clause's noun phrase is its verb (检查车辆148辆)."""
         words = self.words
@@ -497,7 +506,8 @@ class _Sentence:
             return False
         before, after = words[j - 1].tag, words[j + 1].tag
         if before == "list":  # 起数、死亡人数, 破案数和抓获人数, …2147件、警示标志
-            return after == "noun" and j > 1 and words[j - 2].tag in ("noun", "vn", "figure")
+            listed = ("noun", "vn", "figure") if words[j].tag == "verbish" else ("noun", "vn")
+            return after == "noun" and j > 1 and words[j - 2].tag in listed
         if words[j - 1].text == "等" and words[j].tag == "verbish":
             return after == "noun"  # 救生圈、救生绳等救生设施: the head of a list
         if words[j].tag == "verb":
@@ -604,7 +614,11 @@ class _Sentence:
             if w.tag in ("noun", "vn", "place", "quote", "scope", "time"):
                 j -= 1
                 continue
-            if w.tag in ("verbish", "verb") and self._in_chain(j, a):
+            if (
+                w.tag in ("verbish", "verb")
+                and self._in_chain(j, a)
+                and (not object_chain or self._predicate_before(j, a))
+            ):
                 j -= 1
                 continue
             if (

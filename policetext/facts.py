@@ -186,6 +186,8 @@ class FactReader:
             return "skip"
         if "result" in kinds:
             return "result"
+        if word == "被":
+            return "passive"
         if word.isspace():
             return "space"
         if word in _QUOTES:
@@ -346,9 +348,8 @@ class _Sentence:
         # ---- event: the nearest verb before the figure in its clause
         self.weak = None
         event, verb_at, frame = self._event_left(i, a)
-        streak = (i > a and words[i - 1].tag == "streak") or (
-            i + 1 < b and words[i + 1].text in ("来", "以来") and kind == "duration"
-        )
+        framed = i + 1 < b and words[i + 1].text in ("来", "以来") and kind == "duration"
+        streak = (i > a and words[i - 1].tag == "streak") or framed
         if frame == "means" and not streak:
             event = ""
         elif verb_at is None or streak:
@@ -424,7 +425,7 @@ class _Sentence:
         ):
             event = done[previous][1]  # 查处酒驾10起，其他违法行为32起 / 其中，醉驾两起
         if streak:
-            subject = left if left else ""
+            subject = left if left and not framed else ""
         if event in _EXISTENTIAL and verb_at is not None:
             later = self._event_right(i, b)
             if later:
@@ -457,6 +458,9 @@ class _Sentence:
         j = i - 1
         while j >= a:
             w = words[j]
+            if w.tag == "passive":
+                j -= 1
+                continue  # 找回失踪被拐儿童: a passive inside the object
             relative = j + 1 < len(words) and words[j + 1].text in ("的", "等")
             if w.text == "为":
                 before = words[j - 1].tag if j > a else ""
@@ -508,6 +512,8 @@ class _Sentence:
         if before == "list":  # 起数、死亡人数, 破案数和抓获人数, …2147件、警示标志
             listed = ("noun", "vn", "figure") if words[j].tag == "verbish" else ("noun", "vn")
             return after == "noun" and j > 1 and words[j - 2].tag in listed
+        if before == "passive":
+            return after == "noun" and words[j].tag == "verbish"  # 被拐儿童
         if words[j - 1].text == "等" and words[j].tag == "verbish":
             return after == "noun"  # 救生圈、救生绳等救生设施: the head of a list
         if words[j].tag == "verb":
@@ -568,8 +574,10 @@ class _Sentence:
         of verbs in series the last (走访排查 → 排查); after 被 the verb of the
         passive (被公安部表彰 → 表彰)."""
         words = self.words
-        # past the noun it counts (6名违法人员); a duration counts none
+        # past the noun it counts (6名违法人员); a duration counts none (五年来: past 来)
         j = i + 1 if streak else self._chain_right(i + 1, b)[1]
+        if streak and j < b and words[j].text in ("来", "以来"):
+            j += 1
         while j < b:
             w = words[j]
             if w.text == "被":
@@ -613,6 +621,9 @@ class _Sentence:
                 break  # 检查车辆: the verbal noun is the verb
             if w.tag in ("noun", "vn", "place", "quote", "scope", "time"):
                 j -= 1
+                continue
+            if w.tag == "passive" and j + 1 < end and words[j + 1].tag == "verbish":
+                j -= 1  # 被拐儿童
                 continue
             if (
                 w.tag in ("verbish", "verb")
@@ -661,6 +672,16 @@ class _Sentence:
                 and following in ("noun", "adj", "place", "verbish")
             ):
                 j += 1
+                continue
+            if (
+                w.tag == "verbish"
+                and len(w.text) <= 2
+                and j == start
+                and following == "verbish"
+                and j + 2 < b
+                and words[j + 2].tag == "noun"
+            ):
+                j += 2  # 13起藏匿禁运物品案件: two verb-like modifiers of the noun
                 continue
             if (
                 w.tag == "verbish"

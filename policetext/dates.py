@@ -274,7 +274,8 @@ def _resolve_one(
     # what a later date without a year or month takes from this one
     hands_on = not baseline and not (found["suf"] and _NOT_HANDED_AFTER.match(found["suf"]))
     if hands_on and explicit_year and year is None:
-        frame.year, frame.month = None, None  # 今年 without a document date: unknown
+        # 今年7月 without a document date: the year is unknown, the month is not
+        frame.year, frame.month = None, (month2 or month)
     elif hands_on and not _labels_a_statistic(after, month):
         if year is not None:
             frame.year = year
@@ -313,8 +314,10 @@ def _lunar_iso(
     day = _number(day_text[1:]) if day_text.startswith("初") else _number(day_text)
     if month is None or day is None:
         return None
-    from lunardate import LunarDate  # imported only for a lunar date
-
+    try:
+        from lunardate import LunarDate  # imported only for a lunar date
+    except ImportError:  # a dependency of the package; without it no lunar date is read
+        return None
     try:
         return LunarDate(year, month, day).to_solar_date().isoformat()
     except ValueError:

@@ -595,7 +595,10 @@ class _Sentence:
             ):
                 return w.text  # 连续60多天加班加点: a four-character predicate
             if w.tag in ("verb", "change", "light", "verbish") or (
-                w.tag == "vn" and j + 1 < b and words[j + 1].tag in ("noun", "figure")
+                w.tag == "vn"
+                and not streak
+                and j + 1 < b
+                and words[j + 1].tag in ("noun", "figure")
             ):
                 while (
                     j + 2 < b

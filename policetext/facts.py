@@ -42,7 +42,9 @@ _CLASSIFIERS = frozenset(
 #: one-character tails of place names that jieba cuts off the name (沾化 区)
 _ADMIN_TAILS = frozenset("区 市 县 省 镇 乡 州 旗 盟 村".split())
 #: one-character nouns of a quantity (起诉数, 破案率): the verbs before them name it
-_QUANTITY_NOUNS = frozenset(("数", "率", "量", "额", "值"))
+_QUANTITY_NOUNS = frozenset(
+    ("数", "率", "量", "额", "值", "人数", "次数", "件数", "起数", "宗数", "户数", "金额")
+)
 #: verbs that only say a figure exists (共有253名辅警殉职: the verb after reports it)
 _EXISTENTIAL = frozenset(("有", "共有", "还有", "另有"))
 #: verbs of a share: the noun after them names the whole, not what is measured
@@ -625,7 +627,7 @@ class _Sentence:
             if w.tag in ("noun", "vn", "place", "quote", "scope", "time"):
                 j -= 1
                 continue
-            if w.tag == "passive" and j + 1 < end and words[j + 1].tag == "verbish":
+            if w.tag == "passive" and j + 1 < end:
                 j -= 1  # 被拐儿童
                 continue
             if (

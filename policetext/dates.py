@@ -52,9 +52,11 @@ _YMD = rf"{_Y}{_SEP}{_M}(?:{_SEP}{_D}日?)?"
 _CLOCK = r"\d{1,2}[:：]\d{2}"
 #: each shape the page's date is written in, best first; tried line by line
 _DOCUMENT_DATE_SHAPES = (
-    # a labelled publication line: 发布时间：2024-03-15, 发表于 2020-8-1, 日期:2024-09-25
+    # a labelled publication line: 发布时间：2024-03-15, 发表于 2020-8-1, 日期:2024-09-25;
+    # the label opens the line or follows a space or bar (not 作案时间：… in a sentence)
     re.compile(
-        r"(?:发布|发表|更新|录入|刊发|出版|日期|时间|發布|發表|時間|date)[^\d\n]{0,6}?\s*" + _YMD,
+        r"(?:^|[\s|｜\]】)）>])(?:(?:发布|发表|更新|录入|刊发|发稿|出版|發布|發表)"
+        r"(?:时间|日期|時間|于|於)?|时间|日期|時間|date)\s*[:：]?\s*" + _YMD,
         re.IGNORECASE,
     ),
     # a line that is a time stamp: 2023-05-12 09:31:07, 2018-10-12来源:…

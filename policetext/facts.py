@@ -649,7 +649,7 @@ class _Sentence:
                 continue
             if (
                 not object_chain
-                and w.tag == "verbish"
+                and w.tag in ("verbish", "verb")
                 and j + 1 < end
                 and words[j + 1].tag == "noun"
                 and (j == a or words[j - 1].tag in ("punct", "scope", "place", "time"))

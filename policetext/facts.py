@@ -148,7 +148,6 @@ class FactReader:
                 len(word) >= 3
                 and word[0] == "被"
                 and word not in classes
-                and self._tag(word) is None
                 and (classes.get(word[1:], frozenset()) & _VERBS or self._tag(word[1:]) == "v")
             ):
                 out += ["被", word[1:]]  # 被查获 → 被 查获: a passive
@@ -471,7 +470,14 @@ class _Sentence:
                 if before in ("verb", "change", "verbish"):
                     return self._verb_as_reported(j - 1), j - 1, ""  # 表彰为
                 return "", None, "frame"  # 为192名民警晋升职级
-            if w.tag in ("verb", "change", "light") and not (relative and w.tag == "change"):
+            inside = (
+                w.tag == "verb" and self._in_chain(j, a) and self._predicate_before(j, a)
+            )  # 开展水域救援行动194起: a verbal noun of the object
+            if (
+                w.tag in ("verb", "change", "light")
+                and not (relative and w.tag == "change")
+                and not inside
+            ):
                 return self._verb_as_reported(j), j, ""
             if w.tag == "result":
                 if j > a and words[j - 1].tag in ("verb", "change", "verbish"):

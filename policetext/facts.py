@@ -45,6 +45,8 @@ _ADMIN_TAILS = frozenset("区 市 县 省 镇 乡 州 旗 盟 村".split())
 _QUANTITY_NOUNS = frozenset(
     ("数", "率", "量", "额", "值", "人数", "次数", "件数", "起数", "宗数", "户数", "金额")
 )
+#: what follows a clause's subject: a verb, a preposition, an adverb
+_AFTER_A_SUBJECT = frozenset(("means", "frame", "verb", "change", "skip", "verbish"))
 #: verbs that only say a figure exists (共有253名辅警殉职: the verb after reports it)
 _EXISTENTIAL = frozenset(("有", "共有", "还有", "另有"))
 #: verbs of a share: the noun after them names the whole, not what is measured
@@ -386,8 +388,13 @@ class _Sentence:
         ):
             event = ""  # 在两次…测评中, 列36个部门第一: a figure inside a noun phrase
         subject = ""
+        if not right and i + 2 < b and words[i + 1].text == "的" and not left:
+            # 约重1公斤的怀疑可卡因砖, 价值5万元的手机: the noun the figure describes
+            right = _trim(words, self._chain_right(i + 2, b))
         if right and (unit in _CLASSIFIERS or not left) and kind in ("count", "money"):
             subject = right
+        elif right and kind == "duration":
+            subject = right  # 80年辉煌历程: a noun naming the time itself
         elif left:
             subject = left
         elif right:
@@ -793,16 +800,20 @@ class _Sentence:
         return done[earlier[len(earlier) - len(listed) + listed.index(figure)]][0]
 
     def _sentence_subject(self) -> str:
-        """The noun phrase a sentence opens with, when a verb or phrase follows it
-        (刑事警情在…的基础上，今年同比再降47.38%)."""
+        """The noun phrase the sentence's first clauses open with, when a verb or a
+        phrase follows it (半年来，刑事警情在…的基础上，今年同比再降47.38%)."""
         words = self.words
         j = 0
-        while j < len(words) and words[j].tag in ("scope", "time", "place", "skip", "date"):
+        for _ in range(2):  # the first clause may be a frame of time (半年来，)
+            while j < len(words) and words[j].tag in ("scope", "time", "place", "skip", "date"):
+                j += 1
+            start, end = self._chain_right(j, len(words))
+            if end < len(words) and end > start and words[end].tag in _AFTER_A_SUBJECT:
+                return _trim(words, (start, end))
+            while j < len(words) and words[j].tag != "punct":
+                j += 1
             j += 1
-        start, end = self._chain_right(j, len(words))
-        if end >= len(words) or words[end].tag not in ("means", "frame", "verb", "change", "skip"):
-            return ""
-        return _trim(words, (start, end))
+        return ""
 
     def _inherits(self, kind: str, event: str, verb_at: int | None) -> bool:
         """A figure with no noun of its own takes the quantity named before it in

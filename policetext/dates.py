@@ -331,6 +331,7 @@ def _lunar_iso(
 _SENTENCE_MARKS = "。！？!?\n"
 _SENTENCE_END = re.compile(f"[{_SENTENCE_MARKS}]")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
+_CLAUSES_APART = re.compile(r"[；;]")
 #: words that may stand before a date that opens a sentence (据了解，截至…)
 _LEAD_IN = re.compile(
     r"(?:[^，,。（(\n]{0,8}[讯电]|[（(][^）)\n]{0,24}[）)]|\s+|"
@@ -456,7 +457,9 @@ def _governors(
         if opens and opening is None:
             opening = iso
     if not found:
-        period = _bare_period(text, start, end, doc_year)
+        # 上半年 without a document date takes the year of the paragraph's dates
+        year = doc_year if doc_year is not None else _paragraph_year(text, start, dates, first)
+        period = _bare_period(text, start, end, year)
         if period is not None:
             found.append(period)
             if period[3] and period[2]:
@@ -499,6 +502,20 @@ def _bare_period(
     return (found.start(), period.end(), iso, opens)
 
 
+def _paragraph_year(
+    text: str, start: int, dates: list[tuple[DatedFigure, str | None]], first: int
+) -> int | None:
+    """The year of the nearest date with one before ``start`` in its paragraph."""
+    paragraph_start = text.rfind("\n", 0, start) + 1
+    for figure, iso in reversed(dates[:first]):
+        if figure.start < paragraph_start:
+            return None
+        year = year_of(iso)
+        if year is not None:
+            return year
+    return None
+
+
 _BARE_WORDS = re.compile(r"今年|去年|前年|本年|上年|上半年|下半年|前三季度")
 
 
@@ -523,8 +540,9 @@ def _when_of(
             best = iso  # the nearest date before it that reaches it
     if best is not None:
         return best
-    if governors.dates and governors.dates[0][0] < figure.start:
-        return ""  # a date after the subject times its own clause only
+    earlier = [d for d in governors.dates if d[0] < figure.start]
+    if earlier and not _CLAUSES_APART.search(text, earlier[0][1], figure.start):
+        return ""  # a date after the subject times its own clause only (to a ；)
     # a date that opened the paragraph's first sentence, handed on to its end
     return _paragraph_date(text, start, dates, doc_year, cache, index)
 

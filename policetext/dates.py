@@ -383,8 +383,10 @@ def resolve_when(
 class _Governors:
     """The dates a sentence holds that may time its figures."""
 
-    #: (start, end, iso, whole sentence?) of each date that times what follows it
-    dates: list[tuple[int, int, str, bool]]
+    #: (start, end, iso, reach) of each date: it times what follows it up to ``reach``
+    #: (the sentence's end, or a ；, when it opens the sentence or a clause) and the
+    #: rest of its own clause
+    dates: list[tuple[int, int, str, int]]
     #: the date the sentence opens with (handed on to its paragraph), or None
     opening: str | None
     #: a date-less frame (五年来) that stops a paragraph's date: its offset
@@ -413,7 +415,7 @@ def _governors(
     doc_year: int | None,
 ) -> _Governors:
     start, end = sentence
-    found: list[tuple[int, int, str, bool]] = []
+    found: list[tuple[int, int, str, int]] = []
     first = bisect_left(dates, start, key=lambda pair: pair[0].start)
     inside = []
     for f, iso in dates[first:]:
@@ -453,7 +455,7 @@ def _governors(
         at_start = lead is not None and figure.start - lead.end() <= _SHORT_LEAD
         first = _LEAD_IN.match(text, start, figure.start)
         opens = first is not None and figure.start - first.end() <= _SHORT_LEAD
-        found.append((figure.start, first_end, iso, at_start))
+        found.append((figure.start, first_end, iso, _reach(text, first_end, end, opens, at_start)))
         if opens and opening is None:
             opening = iso
     if not found:
@@ -461,8 +463,8 @@ def _governors(
         year = doc_year if doc_year is not None else _paragraph_year(text, start, dates, first)
         period = _bare_period(text, start, end, year)
         if period is not None:
-            found.append(period)
-            if period[3] and period[2]:
+            found.append(period[:4])
+            if period[4] and period[2]:
                 opening = period[2]
     frame = _FRAME_WITHOUT_DATE.search(text, start, end)
     return _Governors(found, opening, frame.start() if frame else None)
@@ -470,7 +472,7 @@ def _governors(
 
 def _bare_period(
     text: str, start: int, end: int, doc_year: int | None
-) -> tuple[int, int, str, bool] | None:
+) -> tuple[int, int, str, int, bool] | None:
     """今年, 去年, 上半年 in a sentence (not a baseline: 较去年), resolved against
     the document's year; ``""`` when the document's year is unknown."""
     at = start
@@ -485,10 +487,15 @@ def _bare_period(
         if _BASELINE_BEFORE.search(text[max(start, found.start() - 3) : found.start()]):
             continue
         break
-    lead = _LEAD_IN.match(text, start, found.start())
-    opens = lead is not None and found.start() - lead.end() <= _SHORT_LEAD
+    # like a date: opening the sentence or a clause it times what follows (…，今年以来，…)
+    clause_start = max(start, *(text.rfind(m, start, found.start()) + 1 for m in "，,；;：:"))
+    lead = _LEAD_IN.match(text, clause_start, found.start())
+    at_start = lead is not None and found.start() - lead.end() <= _SHORT_LEAD
+    first = _LEAD_IN.match(text, start, found.start())
+    opens = first is not None and found.start() - first.end() <= _SHORT_LEAD
+    reach = _reach(text, period.end(), end, opens, at_start)
     if doc_year is None:
-        return (found.start(), period.end(), "", opens)
+        return (found.start(), period.end(), "", reach, opens)
     year = doc_year + (_RELATIVE_YEARS[period["rel"]] or 0 if period["rel"] else 0)
     half = period["half"]
     if half == "上半年":
@@ -499,7 +506,20 @@ def _bare_period(
         iso = f"{year}-01/{year}-09"
     else:
         iso = f"{year}"
-    return (found.start(), period.end(), iso, opens)
+    return (found.start(), period.end(), iso, reach, opens)
+
+
+def _reach(text: str, after: int, end: int, opens: bool, at_start: bool) -> int:
+    """How far a date ending at ``after`` times what follows: to the sentence's
+    ``end`` when it opens the sentence, to the next ；when it opens a clause
+    (…；上半年该县…第九；…第二: the next ；-clause takes the paragraph's date),
+    else only its own clause (-1)."""
+    if opens:
+        return end
+    if at_start:
+        found = _CLAUSES_APART.search(text, after, end)
+        return found.start() if found else end
+    return -1
 
 
 def _paragraph_year(
@@ -533,10 +553,10 @@ def _when_of(
     if governors.frame_at is not None and governors.frame_at < figure.start:
         return ""  # 五年来…: a frame that is no date
     best: str | None = None
-    for date_start, date_end, iso, whole in governors.dates:
+    for date_start, date_end, iso, reach in governors.dates:
         if date_start >= figure.start:
             break
-        if whole or not _CLAUSE_END.search(text, date_end, figure.start):
+        if figure.start <= reach or not _CLAUSE_END.search(text, date_end, figure.start):
             best = iso  # the nearest date before it that reaches it
     if best is not None:
         return best

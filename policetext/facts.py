@@ -633,10 +633,28 @@ class _Sentence:
         while j >= a and words[j].tag == "skip":
             j -= 1
         end = j + 1
+        if (
+            not object_chain
+            and j >= a
+            and words[j].tag in ("verb", "verbish")
+            and j + 1 < len(words)
+            and words[j + 1].tag == "list"
+        ):
+            return j, j + 1  # 移诉、逮捕人数…分别上升: a verb named as one of a list
         while j >= a:
             w = words[j]
             if object_chain and w.tag == "vn" and j + 1 < end and self._opens_phrase(j, a):
                 break  # 检查车辆: the verbal noun is the verb
+            if (
+                not object_chain
+                and w.tag in ("verb", "verbish")
+                and j + 1 < end
+                and j > a
+                and words[j - 1].tag in ("noun", "vn")
+                and words[j + 1].tag in ("noun", "vn")
+            ):
+                j -= 1  # 乡镇处警速度…降至: before the predicate a verb between nouns modifies
+                continue
             if w.tag in ("noun", "vn", "place", "quote", "scope", "time"):
                 j -= 1
                 continue

@@ -471,6 +471,8 @@ class _Sentence:
                 continue  # 找回失踪被拐儿童: a passive inside the object
             relative = j + 1 < len(words) and words[j + 1].text in ("的", "等")
             if w.text == "为":
+                if weak is not None:
+                    return weak  # 公安机关为群众垫付…资金340笔: 为 opens a phrase
                 before = words[j - 1].tag if j > a else ""
                 if before in ("noun", "vn", "quote"):
                     return "为", j, ""  # a copula: 注册量为225.76万人
@@ -495,7 +497,9 @@ class _Sentence:
             elif weak is None and not relative:
                 if w.tag == "vn" and self._opens_phrase(j, a):
                     weak = (w.text, j, "")
-                elif w.tag == "verbish" and not self._in_chain(j, a):
+                elif w.tag == "verbish" and not (
+                    self._in_chain(j, a) and self._predicate_before(j, a)
+                ):
                     weak = (self._verb_as_reported(j), j, "")
             j -= 1
         return weak if weak is not None else ("", None, "")
@@ -503,7 +507,10 @@ class _Sentence:
     def _predicate_before(self, j: int, a: int) -> bool:
         """A verb stands before word ``j`` in its clause: a verb-like word at ``j``
         may then modify the object (为群众垫付…资金340笔: 垫付 is the predicate)."""
-        return any(w.tag in ("verb", "change", "verbish", "light") for w in self.words[a:j])
+        return any(
+            w.tag in ("verb", "change", "verbish", "light") and w.text != "为"  # 为 opens a phrase
+            for w in self.words[a:j]
+        )
 
     def _opens_phrase(self, j: int, a: int) -> bool:
         """A verbal noun that opens its clause's noun phrase is its verb (检查车辆148辆)."""

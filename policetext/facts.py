@@ -388,7 +388,13 @@ class _Sentence:
         ):
             event = ""  # 在两次…测评中, 列36个部门第一: a figure inside a noun phrase
         subject = ""
-        if not right and i + 2 < b and words[i + 1].text == "的" and not left:
+        if (
+            not right
+            and not left
+            and kind in ("count", "money", "duration")
+            and i + 2 < b
+            and words[i + 1].text == "的"
+        ):
             # 约重1公斤的怀疑可卡因砖, 价值5万元的手机: the noun the figure describes
             right = _trim(words, self._chain_right(i + 2, b))
         if right and (unit in _CLASSIFIERS or not left) and kind in ("count", "money"):

@@ -31,7 +31,7 @@ from functools import cached_property, partial
 from typing import Any, NamedTuple
 
 from policetext.datafiles import shipped_lines
-from policetext.dates import read_document_date, resolve_dates, resolve_when
+from policetext.dates import resolve_dates, resolve_when
 from policetext.memo import Memo
 
 #: measure words after which the noun counted may follow the figure (6名逃犯)
@@ -930,13 +930,6 @@ def document_figures(extractor: Any, reader: FactReader | None, document: Any) -
         shift = document.offset
         records = [_with(r, start=r.start + shift, end=r.end + shift) for r in records]
     return records
-
-
-def document_date_of(text: str) -> str | None:
-    """The page's own date read from a normalised text's head."""
-    from policetext.dates import document_date_lines
-
-    return read_document_date(document_date_lines(text))
 
 
 def normalise_term(term: str, normalizer: Any = None) -> str:

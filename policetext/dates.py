@@ -48,14 +48,15 @@ _Y = r"(?P<y>(?:19|20)\d{2})"
 _M = r"(?P<m>1[0-2]|0?[1-9])"
 _D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
 _SEP = r"\s*[-/.年]\s*"
-_YMD = rf"{_Y}{_SEP}{_M}(?:{_SEP}{_D}日?)?"
+_SEP_DAY = r"\s*[-/.月]\s*"
+_YMD = rf"{_Y}{_SEP}{_M}(?:{_SEP_DAY}{_D}[日号]?|月)?"
 _CLOCK = r"\d{1,2}[:：]\d{2}"
 #: each shape the page's date is written in, best first; tried line by line
 _DOCUMENT_DATE_SHAPES = (
     # a labelled publication line: 发布时间：2024-03-15, 发表于 2020-8-1, 日期:2024-09-25;
     # the label opens the line or follows a space or bar (not 作案时间：… in a sentence)
     re.compile(
-        r"(?:^|[\s|｜\]】)）>])(?:(?:发布|发表|更新|录入|刊发|发稿|出版|發布|發表)"
+        r"(?:^|[\s|｜\]】)）>])(?:(?:发布|发表|更新|录入|刊发|发稿|出版|發布|發佈|發表)"
         r"(?:时间|日期|時間|于|於)?|时间|日期|時間|date)\s*[:：]?\s*" + _YMD,
         re.IGNORECASE,
     ),

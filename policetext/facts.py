@@ -773,11 +773,13 @@ class _Sentence:
         if j >= a and words[j].text in ("中", "内", "里", "上", "当中", "之中"):
             return ""  # 在…考核中列第一: the phrase before the verb is an occasion
         chains: list[str] = []
+        first = last = -1
         while j >= a:
             start, end = self._chain_left(j, a, object_chain=False)
             if start >= end:
                 break
             chains.append(_trim(words, (start, end)))
+            first, last = start, max(last, end)
             j = start - 1
             if j >= a and words[j].tag == "list":
                 j -= 1
@@ -790,7 +792,8 @@ class _Sentence:
             listed = self._listed_figures(verb_at, figure)
             if len(listed) == len(chains) and figure in listed:
                 return chains[listed.index(figure)]
-            return "、".join(chains) if all(chains) else chains[-1]
+            # one figure over the whole list (警种指挥中心、派出所勤务室23处): the list as written
+            return _trim(words, (first, last)) if all(chains) else chains[-1]
         return chains[0]
 
     def _listed_figures(self, verb_at: int, figure: int) -> list[int]:

@@ -135,3 +135,13 @@ def test_figures_rows_carry_the_fields(tmp_path) -> None:
         "iso",
         "repeat",
     ]
+
+
+def test_seed_subjects_and_events_are_written_in_the_text(
+    pipeline: Pipeline, seed_docs: dict
+) -> None:
+    for document in seed_docs.values():
+        text = document.text
+        for record in annotate(pipeline.figures.find(text), text, pipeline.facts):
+            assert record.subject in text, record
+            assert record.event in text, record

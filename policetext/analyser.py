@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from policetext.cache import NormalizedCache
 from policetext.config import Config
@@ -43,6 +43,9 @@ from policetext.normalize import Normalizer, check_skip
 from policetext.segment import Segmenter
 from policetext.text import count_han, script_of
 from policetext.units import UnitExtractor
+
+if TYPE_CHECKING:
+    from policetext.facts import FactReader
 
 R = TypeVar("R")
 
@@ -135,6 +138,20 @@ class Analyser:
         )
 
     @cached_property
+    def facts(self) -> FactReader:
+        """Subject and event of figures, from the segmenter's words and tags."""
+        from policetext.facts import FactReader  # only commands that read facts need it
+
+        return FactReader(self.segmenter.cut, self.segmenter.word_tag)
+
+    def figures_of(self, document: Document) -> list[Any]:
+        """A document's figures with what each counts (subject, event), when it
+        holds, the ``iso`` of dates and repeats: what ``figures`` reports."""
+        from policetext.facts import document_figures
+
+        return document_figures(self.figures, self.facts, document)
+
+    @cached_property
     def cache(self) -> NormalizedCache | None:
         return NormalizedCache(self.config) if self.config.use_cache else None
 
@@ -153,7 +170,7 @@ class Analyser:
         ranked = self.keywords.tfidf(Counter(self.keywords.terms(document)), top)
         return dataclasses.replace(
             document,
-            figures=tuple(self.figures.figures(document)),
+            figures=tuple(self.figures_of(document)),
             units=tuple(self.units.units(document)),
             keyword_ranking=tuple(
                 Keyword(document.doc, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)
@@ -194,6 +211,8 @@ class Analyser:
             script=result.script,
             title=result.byline.title,
             furniture=tuple(result.byline.furniture),
+            # the page's own date: publication lines are furniture, so those first
+            date=page_date(result.byline.furniture, body, text),
             source=result.byline.source,
             reporters=tuple(result.byline.reporters),
             correspondents=tuple(result.byline.correspondents),
@@ -240,6 +259,7 @@ class Analyser:
         offset = lines = 0
         raw_line = 1
         new_line = False
+        date: str | None = None  # the page's date is read in its head: the first part
         path = str(source.path) if source.path else None
         for piece in pieces:
             separator = "\n" if new_line and offset else ""
@@ -249,6 +269,9 @@ class Analyser:
                 raw_line=raw_line,
             )  # fmt: skip
             raw_line += piece.count("\n")
+            if offset == 0 and date is None:
+                date = document.date
+            document = dataclasses.replace(document, date=date)
             if document.text:
                 document = dataclasses.replace(document, separator=separator)
                 offset += len(separator) + len(document.text)
@@ -304,6 +327,7 @@ class Analyser:
             changes=dict(entry["changes"]),
             tokens=tokens,
             furniture=tuple(entry.get("furniture", ())),
+            date=entry.get("date"),
             line_map=_line_map_of(entry.get("line_map")),
         )
 
@@ -320,6 +344,17 @@ class Analyser:
             task.work(self, document) for document in self.parts(source, segment=segment, pos=pos)
         )
         return task.merge(parts)
+
+
+def page_date(furniture: Iterable[str], body: str, raw: str = "") -> str | None:
+    """The page's own date: from its publication lines (taken out as furniture),
+    else the head of its text, else the head of the raw text."""
+    from policetext.dates import document_date_lines, read_document_date  # compiled on use
+
+    found = read_document_date([*furniture, *document_date_lines(body)])
+    if found is None and raw:
+        found = read_document_date(document_date_lines(raw))
+    return found
 
 
 def add_part_facts(whole: dict[str, Any], part: dict[str, Any]) -> None:
@@ -403,6 +438,7 @@ def _cache_entry(document: Document) -> dict[str, Any]:
         "editor": list(document.editor),
         "changes": dict(document.changes),
         "furniture": list(document.furniture),
+        "date": document.date,
         "line_map": _line_map_entry(document.line_map),
     }
 

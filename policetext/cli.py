@@ -626,6 +626,7 @@ STATS_DOC_COLUMNS = ("doc", "title", "reporters", "chars", "tokens", "figures", 
 STATS_ROW_COLUMNS = (
     "doc",
     "title",
+    "date",
     "reporters",
     "chars",
     "han",
@@ -709,6 +710,11 @@ FIGURE_COLUMNS = (
     "approx",
     "change",
     "base",
+    "subject",
+    "event",
+    "when",
+    "iso",
+    "repeat",
     "context",
 )
 
@@ -718,12 +724,27 @@ FIGURE_COLUMNS = (
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only these kinds.")
 @click.option("--min", "minimum", type=float, default=None, help="Only values at least this.")
 @click.option("--unit", "units", multiple=True, help="Only these units (as output: 人, 元, % …).")
+@click.option("--event", "event", default=None, help="Only figures whose event holds this word.")
+@click.option("--subject", "subject", default=None, help="Only figures whose subject holds this.")
+@click.option(
+    "--group-by",
+    "group_by",
+    default=None,
+    metavar="FIELDS",
+    help="One row per group (doc, event, subject, unit, kind, year, meta fields): "
+    "figures, sum, min, max, docs.",
+)
+@click.option("--with-repeats", is_flag=True, help="With --group-by: count restated facts too.")
 @format_option()
 def figures(
     run: CorpusRun,
     kinds: tuple[str, ...],
     minimum: float | None,
     units: tuple[str, ...],
+    event: str | None,
+    subject: str | None,
+    group_by: str | None,
+    with_repeats: bool,
     fmt: str,
 ) -> None:
     """Every figure an article reports: number, unit, kind and the clause around it.
@@ -734,24 +755,51 @@ def figures(
     Numerals in names and slogans (二十大, 一等功, “四个第一”), hotlines (拨打110),
     clock times and idioms are not figures. start:end index the normalised text
     (policetext normalize); change is up/down and base the comparison (同比) where
-    the text says so.
+    the text says so. subject is what a figure counts and event the verb that
+    reports it (抓获逃犯10人: 逃犯, 抓获), when the period it holds for, iso a
+    date's calendar value, repeat a fact the document stated before.
 
     \b
     Examples:
       policetext figures seeds/
       policetext figures --kind money --min 10000 seeds/ --format csv
       policetext figures --kind percent --format jsonl seeds/ | jq -r .context
+      policetext figures --event 抓获 --group-by year,subject,unit seeds/
     """
+    # imported here: the other commands' start-up does not pay for them
+    from policetext.facts import normalise_term
+    from policetext.groups import GROUP_COLUMNS, group_figures, parse_group_fields
+
     wanted_units = set(units)
+    known = (*run.opts.get("meta_fields", ()), *DOCUMENT_FIELDS)
+    fields = parse_group_fields(group_by, known) if group_by else ()
+    terms = {
+        name: normalise_term(term, run.pipeline.normalizer)
+        for name, term in (("event", event), ("subject", subject))
+        if term is not None
+    }
 
     def keep(row: dict[str, Any]) -> bool:
         if kinds and row["kind"] not in kinds:
             return False
         if minimum is not None and row["value"] < minimum:
             return False
+        if any(term not in (row[name] or "") for name, term in terms.items()):
+            return False
         return not wanted_units or row["unit"] in wanted_units
 
     rows = (row for doc_rows in run.run(FIGURE_ROWS) for row in doc_rows if keep(row))
+    if fields:
+        groups = group_figures(rows, fields, with_repeats=with_repeats)
+        keys = [f for f in groups[0] if f not in GROUP_COLUMNS] if groups else list(fields)
+        columns = (*keys, *GROUP_COLUMNS)
+        out = stdout()
+        if resolve_format(fmt, out) == "table":
+            title = "figures by " + ", ".join(keys)
+            write_sections([Section(title, columns, groups, "figures")], out)
+        else:
+            write_rows(groups, columns, fmt, out)
+        return
     write_rows(rows, run.columns(FIGURE_COLUMNS), fmt, stdout(), title="figures")
 
 

@@ -241,6 +241,8 @@ class Document:
     separator: str = ""
     #: with ``Config.line_map``: where this text comes from in the raw input
     line_map: LineMap | None = None
+    #: the page's own date of the article, ISO at the precision given (dates.py)
+    date: str | None = None
 
     def keywords(self, top: int = 10) -> list[Any]:
         """The document's best keywords (TF-IDF with jieba's IDF), from Pipeline.parse."""

@@ -15,6 +15,7 @@ from typing import Any
 from policetext.analyser import Analyser, Task, add_part_facts, part_facts
 from policetext.document import Document, token_words
 from policetext.errors import PolicetextError
+from policetext.facts import mark_repeats
 from policetext.keywords import KeywordExtractor
 
 SCHEMA = """
@@ -24,6 +25,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doc TEXT NOT NULL UNIQUE,
     path TEXT,
     title TEXT,
+    date TEXT,
     source TEXT,
     reporters TEXT,
     metadata TEXT,
@@ -41,7 +43,8 @@ CREATE TABLE IF NOT EXISTS figures (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     start INTEGER, "end" INTEGER, text TEXT, value REAL, max REAL, unit TEXT,
-    currency TEXT, kind TEXT, approx TEXT, change TEXT, base TEXT, context TEXT
+    currency TEXT, kind TEXT, approx TEXT, change TEXT, base TEXT, subject TEXT, event TEXT,
+    "when" TEXT, iso TEXT, repeat INTEGER, context TEXT
 );
 CREATE INDEX IF NOT EXISTS figures_document ON figures(document_id);
 CREATE INDEX IF NOT EXISTS figures_kind_unit ON figures(kind, unit);
@@ -70,6 +73,7 @@ def export_record(analyser: Analyser, document: Document) -> dict[str, Any]:
         "doc": document.doc,
         "path": document.path,
         "title": document.title,
+        "date": document.date,
         "source": document.source,
         "reporters": list(document.reporters),
         "metadata": json.dumps(dict(document.meta), ensure_ascii=False),
@@ -80,7 +84,7 @@ def export_record(analyser: Analyser, document: Document) -> dict[str, Any]:
         "chars": len(document.text),
         "tokens": len(words),
         "segmented": " ".join(words),
-        "figures": [f.as_row() for f in analyser.figures.figures(document)],
+        "figures": [f.as_row() for f in analyser.figures_of(document)],
         "units": [u.as_row() for u in analyser.units.units(document)],
         "terms": Counter(analyser.keywords.terms(document)),
         **part_facts(document),
@@ -100,6 +104,7 @@ def merge_records(parts: Iterator[dict[str, Any]]) -> dict[str, Any]:
         whole["figures"] += part["figures"]
         whole["units"] += part["units"]
         whole["terms"].update(part["terms"])
+    whole["figures"] = list(mark_repeats(whole["figures"]))  # restated in a later part
     whole["text"] = "".join(texts)
     whole["chars"] = len(whole["text"])
     whole["segmented"] = " ".join(filter(None, segmented))
@@ -157,18 +162,34 @@ ADDED_COLUMNS = {
         # document --dedup keeps (NULL without --dedup)
         "cluster": "INTEGER",
         "representative": "INTEGER",
+        "date": "TEXT",
     },
     "units": {"region": "TEXT"},
-    "figures": {"currency": "TEXT"},
+    "figures": {
+        "currency": "TEXT",
+        "subject": "TEXT",
+        "event": "TEXT",
+        '"when"': "TEXT",
+        "iso": "TEXT",
+        "repeat": "INTEGER",
+    },
 }
+
+#: indexes on added columns, made once the columns are there
+ADDED_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS figures_event_subject ON figures(event, subject)",
+    'CREATE INDEX IF NOT EXISTS figures_when ON figures("when")',
+)
 
 
 def _add_columns(connection: sqlite3.Connection, tables: dict[str, dict[str, str]]) -> None:
     for table, columns in tables.items():
         present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
         for name, kind in columns.items():
-            if name not in present:
+            if name.strip('"') not in present:
                 connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+    for statement in ADDED_INDEXES:
+        connection.execute(statement)
 
 
 def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
@@ -184,7 +205,7 @@ def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
 
 
 def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
-    columns = ("doc", "path", "title", "source", "reporters", "metadata", "encoding",
+    columns = ("doc", "path", "title", "date", "source", "reporters", "metadata", "encoding",
                "script", "text", "chars", "tokens")  # fmt: skip
     values = [record[c] for c in columns] + [len(record["figures"]), len(record["units"])]
     values[columns.index("reporters")] = json.dumps(record["reporters"], ensure_ascii=False)
@@ -218,7 +239,7 @@ def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
 #: the columns of a figure's and a unit's row that the export stores, by table
 ROW_TABLES = {
     "figures": ("start", "end", "text", "value", "max", "unit", "currency", "kind", "approx",
-                "change", "base", "context"),
+                "change", "base", "subject", "event", "when", "iso", "repeat", "context"),
     "units": ("start", "end", "text", "name", "type", "level", "parent", "region"),
 }  # fmt: skip
 

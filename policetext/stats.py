@@ -44,11 +44,14 @@ class DocumentStats:
     #: the document's own and meta fields, for grouping (``Document.fields``)
     fields: dict[str, str] = field(default_factory=dict)
     top_keywords: list[str] = field(default_factory=list)
+    #: the page's own date (Document.date)
+    date: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         return {
             "doc": self.doc,
             "title": self.title,
+            "date": self.date,
             "reporters": self.reporters,
             "chars": self.chars,
             "han": self.han,
@@ -123,6 +126,7 @@ def document_stats(
         meta=dict(document.meta),
         fields=document.fields(),
         extra={"figures": found_figures, "units": found_units},
+        date=document.date,
     )
 
 

@@ -20,15 +20,25 @@ Row = dict[str, Any]
 
 
 def _figure_rows(analyser: Analyser, document: Document) -> list[Row]:
-    return [{**f.as_row(), **document.meta} for f in analyser.figures.figures(document)]
+    # the document's fields travel with each row (not columns: --group-by year reads
+    # its date where a figure has no when, --group-by script or a meta field)
+    fields = {**document.fields(), "date": document.date}
+    return [{**fields, **f.as_row(), **document.meta} for f in analyser.figures_of(document)]
 
 
 def _unit_rows(analyser: Analyser, document: Document) -> list[Row]:
     return [{**u.as_row(), **document.meta} for u in analyser.units.units(document)]
 
 
-#: the figures of a document as rows (``figures``)
-FIGURE_ROWS: Task[Any] = Task(_figure_rows, chained)
+def _figure_rows_merged(parts: Iterator[list[Row]]) -> Iterator[Row]:
+    """A huge input's figure rows, a fact restated in a later part marked a repeat."""
+    from policetext.facts import mark_repeats
+
+    return mark_repeats(chained(parts))
+
+
+#: the figures of a document as rows, with what each counts (``figures``)
+FIGURE_ROWS: Task[Any] = Task(_figure_rows, _figure_rows_merged)
 #: the named units of a segmented document as rows (``units``)
 UNIT_ROWS: Task[Any] = Task(_unit_rows, chained)
 

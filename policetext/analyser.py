@@ -79,6 +79,35 @@ class Runner(Protocol):
     def run(self, inputs: Iterable[Any], task: Task[R], **options: Any) -> Iterator[R]: ...
 
 
+class Skipped:
+    """The result of a task over an input that a date filter (``Config.since``,
+    ``until``) left out: ``Pipeline.run`` yields nothing for it."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Skipped, ())
+
+
+def in_period(date: str | None, since: str | None, until: str | None) -> bool:
+    """Whether a document dated ``date`` (ISO at its precision) falls within
+    ``since``…``until`` (either open): a date of a year or month falls within when
+    it overlaps. A document without a dated year is outside any period.
+
+    >>> in_period("2021-06", "2021-01-01", "2021-12-31"), in_period("2020", "2021", None)
+    (True, False)
+    >>> in_period("--03-05", "2021", None), in_period(None, None, None)
+    (False, True)
+    """
+    if since is None and until is None:
+        return True
+    if not date or not date[:4].isdigit():
+        return False
+    first = date + "-01-01"[len(date) - 4 :] if len(date) < 10 else date[:10]
+    last = date + "-12-31"[len(date) - 4 :] if len(date) < 10 else date[:10]
+    if since is not None and last < since + "-01-01"[len(since) - 4 :]:
+        return False
+    return until is None or first <= until + "-12-31"[len(until) - 4 :]
+
+
 def chained(parts: Iterator[Iterable[Any]]) -> Any:
     """The merge of tasks whose result is a sequence of rows: the parts' rows in
     order, lazily (a huge input's rows stream out part by part)."""
@@ -234,7 +263,9 @@ class Analyser:
         """The documents of one input: one, or for a huge input bounded parts whose
         offsets place them in the whole normalised text. Raises :class:`InputError`."""
         if source.size() <= self.config.huge_bytes:
-            yield self.parse_source(source, segment=segment, pos=pos)
+            document = self.parse_source(source, segment=segment, pos=pos)
+            if self._in_period(document):
+                yield document
             return
         encoding = "utf-8"
         if source.text is not None:
@@ -271,6 +302,8 @@ class Analyser:
             raw_line += piece.count("\n")
             if offset == 0 and date is None:
                 date = document.date
+                if not self._in_period(document):
+                    return  # the page's date (read in its head) is outside the period
             document = dataclasses.replace(document, date=date)
             if document.text:
                 document = dataclasses.replace(document, separator=separator)
@@ -280,6 +313,9 @@ class Analyser:
             else:
                 new_line = new_line or piece.endswith("\n")
             yield dataclasses.replace(document, meta=dict(source.meta))
+
+    def _in_period(self, document: Document) -> bool:
+        return in_period(document.date, self.config.since, self.config.until)
 
     def parse_source(self, source: Source, *, segment: bool = False, pos: bool = False) -> Document:
         """Read, decode and parse one input whole; raises :class:`InputError`.
@@ -339,10 +375,13 @@ class Analyser:
         """``task`` over one input: its parts' results merged into one.
 
         Raises :class:`InputError` for an input that cannot be used; a lazy merge
-        (``chained``) raises it while it is iterated, where its parts are read."""
-        parts = (
-            task.work(self, document) for document in self.parts(source, segment=segment, pos=pos)
-        )
+        (``chained``) raises it while it is iterated, where its parts are read. An
+        input outside the configured period gives :class:`Skipped`."""
+        documents = self.parts(source, segment=segment, pos=pos)
+        first = next(documents, None)
+        if first is None:
+            return Skipped()  # type: ignore[return-value]
+        parts = (task.work(self, document) for document in itertools.chain([first], documents))
         return task.merge(parts)
 
 

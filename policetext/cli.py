@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import signal
 import sys
 from collections import Counter
@@ -173,6 +174,20 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Field carried into every output row (repeatable).",
         ),
         click.option(
+            "--since",
+            metavar="DATE",
+            default=None,
+            callback=_iso_date,
+            help="Only documents dated on or after DATE (2021, 2021-06, 2021-06-30).",
+        ),
+        click.option(
+            "--until",
+            metavar="DATE",
+            default=None,
+            callback=_iso_date,
+            help="Only documents dated on or before DATE; undated documents are left out.",
+        ),
+        click.option(
             "--engine",
             "engines",
             type=click.Choice((*SEGMENTERS, *EXECUTORS)),
@@ -206,6 +221,15 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ISO date at year, month or day precision, as --since/--until take it."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?", value):
+        raise click.BadParameter(f"{value!r} is no ISO date (2021, 2021-06, 2021-06-30)")
+    return value
+
+
 def build_config(opts: dict[str, Any]) -> Config:
     """The Config that the shared input options describe."""
     executor = _engine_choice(opts, EXECUTORS, "local")
@@ -218,6 +242,8 @@ def build_config(opts: dict[str, Any]) -> Config:
         glob=opts.get("glob", "*.txt"),
         user_dicts=tuple(opts.get("user_dicts", ())),
         engine=_engine_choice(opts, SEGMENTERS, "auto"),
+        since=opts.get("since"),
+        until=opts.get("until"),
         executor=executor,
         scheduler=opts.get("scheduler"),
         table=TableFields(
@@ -439,6 +465,7 @@ def report_columns() -> tuple[str, ...]:
 DOCUMENT_COLUMNS = (
     "doc",
     "title",
+    "date",
     "source",
     "reporters",
     "correspondents",
@@ -627,6 +654,7 @@ STATS_ROW_COLUMNS = (
     "doc",
     "title",
     "date",
+    "place",
     "reporters",
     "chars",
     "han",

@@ -78,6 +78,10 @@ class Config:
     huge_bytes: int = 16_000_000
     #: characters in one part of a huge input (cut after a line end where one is near)
     part_chars: int = 1_000_000
+    #: only documents whose date (``Document.date``) falls on or after / before this
+    #: ISO date (2021, 2021-06, 2021-06-30); a document without a dated year is left out
+    since: str | None = None
+    until: str | None = None
 
     def __post_init__(self) -> None:
         from policetext.errors import ConfigError

@@ -201,7 +201,7 @@ _SPACE = re.compile(r"\s")
 
 
 #: the fields of every document that ``--by`` and grouping read (besides ``--meta`` ones)
-DOCUMENT_FIELDS = ("title", "source", "encoding", "script")
+DOCUMENT_FIELDS = ("title", "date", "year", "source", "encoding", "script")
 
 
 @dataclass(frozen=True, eq=False)
@@ -269,7 +269,8 @@ class Document:
         >>> Document("a.txt", "", script="traditional", meta={"region": "香港"}).fields()["script"]
         'traditional'
         """
-        own = {name: str(getattr(self, name) or "") for name in DOCUMENT_FIELDS}
+        own = {name: str(getattr(self, name, None) or "") for name in DOCUMENT_FIELDS}
+        own["year"] = (self.date or "")[:4] if (self.date or "")[:4].isdigit() else ""
         return {"doc": self.doc, **own, **{k: v for k, v in self.meta.items() if v}}
 
     def metadata_row(self) -> dict[str, Any]:
@@ -277,6 +278,7 @@ class Document:
         return {
             "doc": self.doc,
             "title": self.title,
+            "date": self.date,
             "source": self.source,
             "reporters": list(self.reporters),
             "correspondents": list(self.correspondents),

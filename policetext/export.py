@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS documents (
     path TEXT,
     title TEXT,
     date TEXT,
+    place TEXT,
     source TEXT,
     reporters TEXT,
     metadata TEXT,
@@ -74,6 +75,7 @@ def export_record(analyser: Analyser, document: Document) -> dict[str, Any]:
         "path": document.path,
         "title": document.title,
         "date": document.date,
+        "place": analyser.units.article_place(document.word_counts),
         "source": document.source,
         "reporters": list(document.reporters),
         "metadata": json.dumps(dict(document.meta), ensure_ascii=False),
@@ -163,6 +165,7 @@ ADDED_COLUMNS = {
         "cluster": "INTEGER",
         "representative": "INTEGER",
         "date": "TEXT",
+        "place": "TEXT",
     },
     "units": {"region": "TEXT"},
     "figures": {
@@ -205,8 +208,8 @@ def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
 
 
 def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
-    columns = ("doc", "path", "title", "date", "source", "reporters", "metadata", "encoding",
-               "script", "text", "chars", "tokens")  # fmt: skip
+    columns = ("doc", "path", "title", "date", "place", "source", "reporters", "metadata",
+               "encoding", "script", "text", "chars", "tokens")  # fmt: skip
     values = [record[c] for c in columns] + [len(record["figures"]), len(record["units"])]
     values[columns.index("reporters")] = json.dumps(record["reporters"], ensure_ascii=False)
     values += [record.get("cluster"), record.get("representative")]

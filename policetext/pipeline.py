@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from policetext.analyser import Analyser, Task, as_task, join_documents, run_item
+from policetext.analyser import Analyser, Skipped, Task, as_task, join_documents, run_item
 from policetext.config import Config
 from policetext.document import Document
 from policetext.errors import InputError
@@ -117,6 +117,10 @@ class Pipeline(Analyser):
         for item, result, error in outcomes:
             if error is not None:
                 on_error(error)
+                continue
+            if isinstance(result, Skipped):  # outside the --since/--until period
+                if progress:
+                    progress(_size_of(item))
                 continue
             if isinstance(result, Iterator):
                 result = _reporting(result, on_error)  # type: ignore[assignment]

@@ -46,12 +46,15 @@ class DocumentStats:
     top_keywords: list[str] = field(default_factory=list)
     #: the page's own date (Document.date)
     date: str | None = None
+    #: where the article is: province and city, as its units resolve (units.py)
+    place: str = ""
 
     def as_row(self) -> dict[str, Any]:
         return {
             "doc": self.doc,
             "title": self.title,
             "date": self.date,
+            "place": self.place,
             "reporters": self.reporters,
             "chars": self.chars,
             "han": self.han,
@@ -127,6 +130,7 @@ def document_stats(
         fields=document.fields(),
         extra={"figures": found_figures, "units": found_units},
         date=document.date,
+        place=analyser.units.article_place(document.word_counts),
     )
 
 

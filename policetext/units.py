@@ -769,6 +769,16 @@ class UnitExtractor:
             return _NAME if word in common_words() else _PLACE
         return _NAME if self._is_name(word) else _OTHER
 
+    def article_place(self, word_counts: Counter[str]) -> str:
+        """Where an article is: its province (or region) and the city it is about, as
+        units resolve short names against it (``山东省滨州市``); ``""`` when no place
+        or a national story."""
+        city = self._article_city(word_counts)
+        if city is None:
+            return ""
+        region = city.region or (city.parent or "")
+        return city.name if not region or city.name.startswith(region) else region + city.name
+
     def _article_city(self, word_counts: Counter[str]) -> _Place | None:
         """The city an article is about: the most mentioned prefecture-level place,
         counting a county as a mention of its city (沾化 points at 滨州)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from pathlib import Path
@@ -81,3 +82,47 @@ def test_notebook_api_parse_and_read() -> None:
     pandas = pytest.importorskip("pandas", reason="pandas is not installed (optional)")
     frame = pandas.DataFrame(f.as_row() for d in documents for f in d.figures)
     assert set(frame["kind"]) >= {"count", "percent", "date"}
+
+
+# ---- documents by their date ----------------------------------------------------------
+DATED_PAGES = {
+    "a.txt": "发布时间：2021-03-15 09:00\n西宁市公安局城中分局抓获嫌疑人12人。",
+    "b.txt": "发布时间：2022-01-05\n拉萨市公安局城关分局破获案件3起。",
+    "c.txt": "昆明市公安局五华分局民警走访群众20户。",  # no date on the page
+}
+
+
+@pytest.mark.parametrize(
+    "since, until, kept",
+    [
+        (None, None, ["a.txt", "b.txt", "c.txt"]),
+        ("2021-01-01", "2021-12-31", ["a.txt"]),
+        ("2021", None, ["a.txt", "b.txt"]),
+        (None, "2021-03", ["a.txt"]),
+        ("2021-03-16", "2021-12", []),
+    ],
+)
+def test_since_and_until_keep_the_documents_dated_within(
+    tmp_path: Path, since: str | None, until: str | None, kept: list[str]
+) -> None:
+    for name, text in DATED_PAGES.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    args = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
+    result = CliRunner().invoke(cli, ["figures", str(tmp_path), "--format", "tsv", *args])
+    assert result.exit_code == 0, result.stderr
+    docs = sorted({Path(line.split("\t")[0]).name for line in result.stdout.splitlines()[1:]})
+    assert docs == kept
+
+
+def test_since_takes_iso_dates_only() -> None:
+    result = CliRunner().invoke(cli, ["stats", str(SEEDS), "--since", "21年"])
+    assert result.exit_code == 2
+    assert "no ISO date" in result.stderr
+
+
+def test_dated_documents_from_a_table_file_and_stats_rows(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(DATED_PAGES["a.txt"], "utf-8")
+    result = CliRunner().invoke(cli, ["stats", str(tmp_path), "--format", "jsonl"])
+    row = json.loads(result.stdout)
+    assert row["date"] == "2021-03-15"
+    assert row["place"] == "青海省西宁市"

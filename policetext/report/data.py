@@ -343,9 +343,9 @@ class YearSums:
     currency: str | None = None
 
 
-def figure_year(figure: FigureRecord, document_year: tuple[int, str] | None) -> int | None:
+def figure_year(when: str, document_year: tuple[int, str] | None) -> int | None:
     """The year a figure holds for: of its ``when``, else its document's year."""
-    year = year_of(figure.when)
+    year = year_of(when)
     if year is not None:
         return year
     return document_year[0] if document_year else None
@@ -354,16 +354,22 @@ def figure_year(figure: FigureRecord, document_year: tuple[int, str] | None) -> 
 def sums_per_year(data: ReportData, top: int = 6) -> list[YearSums]:
     """Counts and sums of money per year, for the ``top`` most frequent (kind, unit,
     currency): each figure in the year it holds for (:func:`figure_year`), a fact
-    restated in its document (``repeat``) once; ranges count their lower bound."""
+    restated in its document (``repeat``) once, in the period any of its statements
+    gives (a headline restating ``2021年…破获120起`` holds for 2021); ranges count
+    their lower bound."""
     sums: dict[tuple[str, str, str | None], Counter[int]] = defaultdict(Counter)
     counts: Counter[tuple[str, str, str | None]] = Counter()
     numbers: dict[tuple[str, str, str | None], Counter[int]] = defaultdict(Counter)
     reporting: dict[int, set[int]] = defaultdict(set)
     for i, (item, document_year) in enumerate(zip(data.documents, data.years, strict=True)):
+        stated: dict[tuple[Any, str, str], str] = {}
+        for f in item.figures:
+            if f.when and f.kind in SUMMABLE_KINDS:
+                stated.setdefault(_fact(f), f.when)
         for f in item.figures:
             if f.kind not in SUMMABLE_KINDS or f.repeat:
                 continue
-            year = figure_year(f, document_year)
+            year = figure_year(f.when or stated.get(_fact(f), ""), document_year)
             if year is None:
                 continue
             key = (f.kind, f.unit, f.currency)

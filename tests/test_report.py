@@ -566,3 +566,21 @@ def test_units_carry_their_region(page: str) -> None:
         region = re.match(r'<span class="region">([^<]*)</span> · ', label)
         assert (region.group(1) if region else "") == shown[name]
     assert any("region" in label for _, label in labelled)
+
+
+def test_money_is_summed_per_currency(tmp_path: Path) -> None:
+    source = tmp_path / "money.txt"
+    source.write_text(
+        "2022年，臺北市政府警察局查扣詐騙集團贓款新台幣1,200萬元。\n"
+        "2022年，广东省某市公安局追回赃款30万元，查扣赃款20万元。\n",
+        "utf-8",
+    )
+    page = run_report([str(source)], tmp_path)
+    charts = over_time(page)
+    assert charts["新台币 (money) per year"] == [(2022, "12000000")]
+    assert charts["元 (money) per year"] == [(2022, "500000")]
+    sums = {
+        (a["data-unit"], a["data-currency"]): sum(float(r[3]) for r in rows)
+        for a, rows in counted_tables(page)
+    }
+    assert sums == {("新台币", "TWD"): 12_000_000, ("元", "CNY"): 500_000}

@@ -417,8 +417,10 @@ def _figures_over_time(data: ReportData) -> str:
 
 
 def _unit_label(unit: str, currency: str | None) -> str:
-    # money of another currency than the yuan says which
-    return f"{unit or '(none)'} {currency}" if currency and currency != "CNY" else unit or "(none)"
+    # units name their currency (港元, 新台币); a bare 元 of another currency says which
+    return (
+        f"{unit} {currency}" if unit == "元" and currency not in (None, "CNY") else unit or "(none)"
+    )
 
 
 def _sentence_links(document_names: Sequence[str], found: Sequence[tuple[int, int]]) -> Markup:

@@ -433,12 +433,12 @@ class CountedUnit:
 
 def what_was_counted(
     data: ReportData, top: int = COUNTED_GROUPS, units: int = COUNTED_UNITS
-) -> tuple[list[CountedUnit], int]:
+) -> tuple[list[CountedUnit], int, int]:
     """Counts and money summed by (event, subject) with ``groups.group_figures``
     (one unit per sum, money per currency, restated facts once), for the ``units``
-    units with most figures, the ``top`` largest sums of each; and the number of
+    units with most figures, the ``top`` largest sums of each; the number of
     figures that name neither event nor subject (left out: nothing says what they
-    count)."""
+    count); and the number of units there are."""
     from policetext.groups import group_figures
 
     rows: list[dict[str, Any]] = []
@@ -481,7 +481,7 @@ def what_was_counted(
         )[:top]
         unit, currency = unit_key
         out.append(CountedUnit(kinds[unit_key], unit, currency or None, totals[unit_key], groups))
-    return out, unnamed
+    return out, unnamed, len(totals)
 
 
 def unit_regions(data: ReportData) -> dict[str, str]:

@@ -440,7 +440,7 @@ _LINKS_SHOWN = 8
 
 
 def _counted_section(data: ReportData) -> str:
-    units, unnamed = what_was_counted(data)
+    units, unnamed, all_units = what_was_counted(data)
     names = [item.stats.doc for item in data.documents]
     blocks = []
     for counted in units:
@@ -481,6 +481,11 @@ def _counted_section(data: ReportData) -> str:
         if unnamed
         else ""
     )
+    if all_units > len(units):
+        left_out += (
+            f'<p class="note">The {len(units)} units with most figures of {all_units}; '
+            "policetext figures --group-by event,subject,unit sums them all.</p>"
+        )
     body = (
         f'<div class="multiples">{"".join(blocks)}</div>'
         if blocks

@@ -1123,7 +1123,8 @@ def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
 @click.option("--compare", "compare_paths", nargs=2, type=click.Path(path_type=str),
               metavar="A B", help="Also read A and B; show keyness of A against B.")  # fmt: skip
 @click.option("--date-field", default="date", show_default=True,
-              help="Field holding each document's date (else the years in its text).")  # fmt: skip
+              help="Field holding each document's date (else the page's own date, "
+                   "else the years in its text).")  # fmt: skip
 @click.option("-n", "--top", type=click.IntRange(min=1), default=15, show_default=True,
               help="Corpus keywords charted, and keyness terms for each side.")  # fmt: skip
 def report(
@@ -1138,8 +1139,9 @@ def report(
 
     The corpus card (the numbers of stats), keywords (the corpus's and each
     document's or group's), figures (a sortable table linked to its sentences,
-    figures per year, kinds and units), the unit hierarchy and units that appear
-    together, and with two groups (--compare A B, or --by META) the keyness of
+    figures per year, kinds and units), what was counted (sums by event and
+    subject, linked to their sentences), the unit hierarchy with regions, units
+    that appear together, and with two groups (--compare A B, or --by META) the keyness of
     compare. Charts are inline SVG, each with a table of its numbers; nothing is
     fetched when the file is opened.
 

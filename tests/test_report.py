@@ -418,3 +418,169 @@ def test_heatmap_writes_only_the_counts_that_fit_their_cells() -> None:
     written = re.findall(r'fill="#(?:fff|222)">([^<]*)</text>', svg)
     assert written == ["12", "3", "3"]
     assert "123,456</title>" in svg  # the count is still there, in the tooltip
+
+
+# ---- figures with their facts (issues 19, 21, 22) ---------------------------------------
+@pytest.fixture(scope="module")
+def seed_figures() -> list[dict]:
+    result = CliRunner().invoke(cli, ["figures", "--format", "jsonl", str(SEEDS)])
+    assert result.exit_code == 0
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_every_figure_carries_its_facts(page: str, seed_figures: list[dict]) -> None:
+    rows = table_with(page, id="figures-table")
+    got = [(r[1], r[9], r[10], r[11], r[12] == "repeat") for r in rows]
+    expected = [(f["text"], f["subject"], f["event"], f["when"], f["repeat"]) for f in seed_figures]
+    assert got == expected
+    assert any(subject for _, subject, _, _, _ in got)
+
+
+def counted_tables(page: str) -> list[tuple[dict, list[list[str]]]]:
+    section = re.search(r'<section id="counted">.*?</section>', page, re.S)
+    assert section, "no counted section"
+    return [(a, rows) for a, rows in tables_of(section.group(0)) if "data-kind" in a]
+
+
+def test_what_was_counted_sums_the_rows_it_groups(page: str, seed_figures: list[dict]) -> None:
+    tables = counted_tables(page)
+    assert tables
+    for attrs, rows in tables:
+        unit, currency = attrs["data-unit"], attrs["data-currency"] or None
+        members: dict[tuple[str, str], list[dict]] = {}
+        for f in seed_figures:
+            if f["kind"] not in ("count", "money") or f["repeat"]:
+                continue
+            if (f["unit"], f["currency"]) != (unit, currency) or not (f["event"] or f["subject"]):
+                continue
+            members.setdefault((f["event"], f["subject"]), []).append(f)
+        expected = sorted(
+            (
+                (e, s, len(fs), sum(f["value"] for f in fs), len({f["doc"] for f in fs}))
+                for (e, s), fs in members.items()
+            ),
+            key=lambda g: (-abs(g[3]), -g[2], g[0], g[1]),
+        )[:10]
+        got = [(r[0], r[1], int(r[2]), float(r[3]), int(r[6])) for r in rows]
+        assert [(e, s, n, pytest.approx(v), d) for e, s, n, v, d in expected] == got
+
+
+def test_what_was_counted_links_each_sentence(page: str) -> None:
+    section = re.search(r'<section id="counted">.*?</section>', page, re.S)
+    assert section
+    targets = set(re.findall(r'href="#(s\d+-\d+)"', section.group(0)))
+    assert targets and targets <= set(re.findall(r'<li id="(s\d+-\d+)"', page))
+    assert '<a href="#counted">What was counted</a>' in page
+
+
+def over_time(page: str) -> dict[str, list[tuple[int, str]]]:
+    """Each chart of figures over time by its caption: (year, sum) of its table."""
+    charts = {}
+    for caption, block in re.findall(
+        r'data-chart="figures-over-time"><figcaption>([^<]*)</figcaption>(.*?)</figure>',
+        page,
+        re.S,
+    ):
+        rows = tables_of(block)[0][1]
+        charts[html.unescape(caption)] = [(int(r[0]), r[2]) for r in rows]
+    return charts
+
+
+@pytest.fixture(scope="module")
+def restated(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Documents whose figures hold for another year than their date; one headline
+    restates its body."""
+    tmp = tmp_path_factory.mktemp("restated")
+    texts = [
+        (
+            "2023-01-10",
+            "云南省某州公安局破获电信诈骗案件120起\n2021年，全州公安机关抓获犯罪嫌疑人"
+            "621人，破获电信诈骗案件120起，挽回经济损失300万元。",
+        ),
+        ("2019-06-01", "2019年，甘肃省某市公安局抓获犯罪嫌疑人45人。"),
+        ("", "今年以来，吉林省某县公安局抓获犯罪嫌疑人7人。"),
+    ]
+    lines = [
+        json.dumps({"id": f"r{i}", "date": date, "text": text}, ensure_ascii=False)
+        for i, (date, text) in enumerate(texts)
+    ]
+    source = tmp / "restated.jsonl"
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    return run_report([str(source), "--id-field", "id"], tmp)
+
+
+def test_sums_per_year_by_when_and_once_per_fact(restated: str) -> None:
+    charts = over_time(restated)
+    # the cases of 2021 are counted once (the headline restates the body), in 2021,
+    # not in the document's 2023; 2020 is a gap; the document of no date and no
+    # year written has no year
+    assert charts["起 (count) per year"] == [(2019, "0"), (2020, ""), (2021, "120")]
+    assert charts["人 (count) per year"] == [(2019, "45"), (2020, ""), (2021, "621")]
+    assert charts["元 (money) per year"] == [(2019, "0"), (2020, ""), (2021, "3000000")]
+
+
+def test_restated_fact_summed_once_in_what_was_counted(restated: str) -> None:
+    tables = {a["data-unit"]: rows for a, rows in counted_tables(restated)}
+    assert [(r[0], r[1], r[2], r[3]) for r in tables["起"]] == [
+        ("破获", "电信诈骗案件", "1", "120")
+    ]
+    people = {(r[0], r[1]): (int(r[2]), int(r[3]), int(r[6])) for r in tables["人"]}
+    assert people[("抓获", "犯罪嫌疑人")] == (3, 621 + 45 + 7, 3)
+
+
+def test_documents_show_their_dates(tmp_path: Path) -> None:
+    dated = tmp_path / "dated.txt"
+    dated.write_text("发布时间：2024-03-15 09:31\n湖南省某市公安局抓获犯罪嫌疑人12人。\n", "utf-8")
+    undated = tmp_path / "undated.txt"
+    undated.write_text("2022年，四川省某县公安局破获案件30起。\n", "utf-8")
+    page = run_report([str(dated), str(undated)], tmp_path)
+    dates = {Path(r[1]).name: r[3] for r in table_with(page, id="documents-table")}
+    assert dates == {"dated.txt": "2024-03-15", "undated.txt": "2022 (text)"}
+    card = card_of(page)
+    assert (card["date_from"], card["date_to"], card["date_source"]) == (
+        "2024-03-15",
+        "2024-03-15",
+        "date",
+    )
+
+
+def test_units_carry_their_region(page: str) -> None:
+    result = CliRunner().invoke(cli, ["units", "--format", "jsonl", str(SEEDS)])
+    assert result.exit_code == 0
+    regions: dict[str, set[str]] = {}
+    for line in result.stdout.splitlines():
+        row = json.loads(line)
+        if row["region"]:
+            regions.setdefault(row["name"], set()).add(row["region"])
+    assert regions
+    shown = {r[0]: r[4] for r in table_with(page, id="units-table")}
+    for name, found in regions.items():
+        assert shown[name] in found
+    assert all(region for name, region in shown.items() if name in regions)
+    tree = re.search(r'<div class="plot tree">(.*?)</div>', page, re.S)
+    assert tree
+    labelled = re.findall(
+        r'<span class="unit">([^<]*)</span> <span class="count"[^>]*>\((.*?)\)', tree.group(1)
+    )
+    for name, label in labelled:
+        region = re.match(r'<span class="region">([^<]*)</span> · ', label)
+        assert (region.group(1) if region else "") == shown[name]
+    assert any("region" in label for _, label in labelled)
+
+
+def test_money_is_summed_per_currency(tmp_path: Path) -> None:
+    source = tmp_path / "money.txt"
+    source.write_text(
+        "2022年，臺北市政府警察局查扣詐騙集團贓款新台幣1,200萬元。\n"
+        "2022年，广东省某市公安局追回赃款30万元，查扣赃款20万元。\n",
+        "utf-8",
+    )
+    page = run_report([str(source)], tmp_path)
+    charts = over_time(page)
+    assert charts["新台币 (money) per year"] == [(2022, "12000000")]
+    assert charts["元 (money) per year"] == [(2022, "500000")]
+    sums = {
+        (a["data-unit"], a["data-currency"]): sum(float(r[3]) for r in rows)
+        for a, rows in counted_tables(page)
+    }
+    assert sums == {("新台币", "TWD"): 12_000_000, ("元", "CNY"): 500_000}

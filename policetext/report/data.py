@@ -10,6 +10,7 @@ charts (``charts.py``) only draw what :class:`ReportData` holds.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policetext.analyser import Analyser, Runner, Task
+from policetext.dates import year_of
 from policetext.document import Document
 from policetext.figures import FigureRecord
 from policetext.keywords import Keyness, keyness
@@ -59,16 +61,28 @@ class DocumentReport:
     def absorb(self, later: DocumentReport) -> None:
         """Add a later part of a huge input (its offsets already index the whole text)."""
         absorb(self.stats, later.stats)
-        self.figures.extend(later.figures)
+        # a fact restated in a later part repeats one of an earlier part, as in the whole
+        seen = {_fact(f) for f in self.figures if f.kind != "date"}
+        for f in later.figures:
+            if f.kind != "date" and not f.repeat and _fact(f) in seen:
+                f = dataclasses.replace(f, repeat=True)
+            if f.kind != "date":
+                seen.add(_fact(f))
+            self.figures.append(f)
         self.figure_sentences.extend(later.figure_sentences)
         self.sentences.update(later.sentences)
         self.units.extend(later.units)
 
 
+def _fact(figure: FigureRecord) -> tuple[Any, str, str]:
+    """What makes two figures of a document one fact (as ``facts.annotate`` marks repeats)."""
+    return (figure.value, figure.unit, figure.subject)
+
+
 def report_document(analyser: Analyser, document: Document) -> DocumentReport:
     """The stats, figures (with their sentences) and units of one document
     (a task for :meth:`Pipeline.run`)."""
-    figures = analyser.figures.figures(document)
+    figures = analyser.figures_of(document)
     units = analyser.units.units(document)
     stats = document_stats(analyser, document, figures=figures, units=units)
     spans = document.sentences
@@ -261,12 +275,16 @@ def _rank_each(
 
 
 def _document_year(item: DocumentReport, date_field: str | None) -> tuple[int, str] | None:
-    """The year of a document: its date field, else the year its text mentions most
-    (ties: the latest)."""
+    """The year of a document: its date field (``meta``: a table's field overrides),
+    else the page's own date (``date``), else the year its text mentions most
+    (``text``; ties: the latest)."""
     if date_field:
         match = _YEAR.search(item.stats.meta.get(date_field, ""))
         if match:
             return int(match.group(1)), "meta"
+    own = year_of(item.stats.date)
+    if own is not None:
+        return own, "date"
     years = Counter(
         int(f.value) for f in item.figures if f.kind == "date" and f.unit == "年" and f.max is None
     )
@@ -283,9 +301,13 @@ def with_sentences(item: DocumentReport) -> Iterator[tuple[FigureRecord, int]]:
 
 
 def date_range(data: ReportData) -> tuple[str, str, str]:
-    """The first and last date and where they come from (``meta``, ``text`` or ``none``)."""
+    """The first and last date and where they come from: the date field (``meta``),
+    the pages' own dates (``date``), the years of the text (``text``) or ``none``."""
     if data.meta_dates:
         return data.meta_dates[0], data.meta_dates[-1], "meta"
+    own = sorted(d for item in data.documents if (d := item.stats.date))
+    if own:
+        return own[0], own[-1], "date"
     years = sorted(
         int(f.value)
         for item in data.documents
@@ -310,45 +332,171 @@ def report_summary(data: ReportData) -> dict[str, Any]:
 
 @dataclass
 class YearSums:
-    """The sum of one kind and unit of figure per year, with the number of figures."""
+    """The sum of one kind, unit (and currency) of figure per year, with the number
+    of figures."""
 
     kind: str
     unit: str
-    #: (year, documents, sum, figures) for every year from the first a document has to
-    #: the last; a year no document has is a gap: 0 documents, sum None
+    #: (year, documents, sum, figures) for every year from the first a figure holds
+    #: for to the last; a year no figure holds for is a gap: 0 documents, sum None
     years: list[tuple[int, int, float | None, int]]
+    currency: str | None = None
+
+
+def figure_year(when: str, document_year: tuple[int, str] | None) -> int | None:
+    """The year a figure holds for: of its ``when``, else its document's year."""
+    year = year_of(when)
+    if year is not None:
+        return year
+    return document_year[0] if document_year else None
 
 
 def sums_per_year(data: ReportData, top: int = 6) -> list[YearSums]:
-    """Counts and sums of money per document year, for the ``top`` most frequent
-    (kind, unit) pairs; ranges count their lower bound."""
-    known = [(item, y[0]) for item, y in zip(data.documents, data.years, strict=True) if y]
-    if not known:
-        return []
-    documents = Counter(year for _, year in known)
-    years = range(min(documents), max(documents) + 1)
-    sums: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
-    counts: Counter[tuple[str, str]] = Counter()
-    numbers: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
-    for item, year in known:
+    """Counts and sums of money per year, for the ``top`` most frequent (kind, unit,
+    currency): each figure in the year it holds for (:func:`figure_year`), a fact
+    restated in its document (``repeat``) once, in the period any of its statements
+    gives (a headline restating ``2021年…破获120起`` holds for 2021); ranges count
+    their lower bound."""
+    sums: dict[tuple[str, str, str | None], Counter[int]] = defaultdict(Counter)
+    counts: Counter[tuple[str, str, str | None]] = Counter()
+    numbers: dict[tuple[str, str, str | None], Counter[int]] = defaultdict(Counter)
+    reporting: dict[int, set[int]] = defaultdict(set)
+    for i, (item, document_year) in enumerate(zip(data.documents, data.years, strict=True)):
+        stated: dict[tuple[Any, str, str], str] = {}
         for f in item.figures:
-            if f.kind in SUMMABLE_KINDS:
-                key = (f.kind, f.unit)
-                sums[key][year] += f.value
-                numbers[key][year] += 1
-                counts[key] += 1
+            if f.when and f.kind in SUMMABLE_KINDS:
+                stated.setdefault(_fact(f), f.when)
+        for f in item.figures:
+            if f.kind not in SUMMABLE_KINDS or f.repeat:
+                continue
+            year = figure_year(f.when or stated.get(_fact(f), ""), document_year)
+            if year is None:
+                continue
+            key = (f.kind, f.unit, f.currency)
+            sums[key][year] += f.value
+            numbers[key][year] += 1
+            counts[key] += 1
+            reporting[year].add(i)
+    if not reporting:
+        return []
+    years = range(min(reporting), max(reporting) + 1)
     return [
         YearSums(
             kind,
             unit,
             [
-                (y, documents[y], round(sums[key][y], 6) if documents[y] else None, numbers[key][y])
+                (
+                    y,
+                    len(reporting.get(y, ())),
+                    round(sums[key][y], 6) if y in reporting else None,
+                    numbers[key][y],
+                )
                 for y in years
             ],
+            currency,
         )
         for key, _ in counts.most_common(top)
-        for kind, unit in [key]
+        for kind, unit, currency in [key]
     ]
+
+
+#: (event, subject) groups shown per unit in "What was counted", and units shown
+COUNTED_GROUPS = 10
+COUNTED_UNITS = 6
+
+
+@dataclass
+class CountedGroup:
+    """Figures of one (event, subject, unit, currency): their sum and their sentences."""
+
+    event: str
+    subject: str
+    figures: int
+    sum: float
+    min: float
+    max: float
+    docs: int
+    #: (document index, sentence start) of each figure summed, in corpus order
+    sentences: list[tuple[int, int]]
+
+
+@dataclass
+class CountedUnit:
+    """The largest groups of one unit (and currency) of count or money."""
+
+    kind: str
+    unit: str
+    currency: str | None
+    figures: int
+    groups: list[CountedGroup]
+
+
+def what_was_counted(
+    data: ReportData, top: int = COUNTED_GROUPS, units: int = COUNTED_UNITS
+) -> tuple[list[CountedUnit], int, int]:
+    """Counts and money summed by (event, subject) with ``groups.group_figures``
+    (one unit per sum, money per currency, restated facts once), for the ``units``
+    units with most figures, the ``top`` largest sums of each; the number of
+    figures that name neither event nor subject (left out: nothing says what they
+    count); and the number of units there are."""
+    from policetext.groups import group_figures
+
+    rows: list[dict[str, Any]] = []
+    sentences: dict[tuple[str, str, str, str], list[tuple[int, int]]] = defaultdict(list)
+    unnamed = 0
+    for i, item in enumerate(data.documents):
+        for f, start in with_sentences(item):
+            if f.kind not in SUMMABLE_KINDS or f.repeat:
+                continue
+            if not f.event and not f.subject:
+                unnamed += 1
+                continue
+            row = f.as_row()
+            row["doc"] = f"{i}\t{item.stats.doc}"  # documents of the same name kept apart
+            rows.append(row)
+            sentences[(f.event, f.subject, f.unit, f.currency or "")].append((i, start))
+    kinds = {(f["unit"], f["currency"] or ""): f["kind"] for f in rows}
+    by_unit: dict[tuple[str, str], list[CountedGroup]] = defaultdict(list)
+    totals: Counter[tuple[str, str]] = Counter()
+    for g in group_figures(rows, ("event", "subject", "unit")):
+        unit_key = (g["unit"], g["currency"] or "")
+        totals[unit_key] += g["figures"]
+        by_unit[unit_key].append(
+            CountedGroup(
+                g["event"],
+                g["subject"],
+                g["figures"],
+                g["sum"],
+                g["min"],
+                g["max"],
+                g["docs"],
+                sentences[(g["event"], g["subject"], g["unit"], g["currency"] or "")],
+            )
+        )
+    shown = sorted(totals, key=lambda k: (-totals[k], k))[:units]
+    out = []
+    for unit_key in shown:
+        groups = sorted(
+            by_unit[unit_key], key=lambda g: (-abs(g.sum), -g.figures, g.event, g.subject)
+        )[:top]
+        unit, currency = unit_key
+        out.append(CountedUnit(kinds[unit_key], unit, currency or None, totals[unit_key], groups))
+    return out, unnamed, len(totals)
+
+
+def unit_regions(data: ReportData) -> dict[str, str]:
+    """Each unit's region (the first a mention of it gives); a parent named only
+    through its units takes theirs."""
+    regions: dict[str, str] = {}
+    for item in data.documents:
+        for u in item.units:
+            if u.region and not regions.get(u.name):
+                regions[u.name] = u.region
+    for item in data.documents:
+        for u in item.units:
+            if u.parent and u.region and not regions.get(u.parent):
+                regions[u.parent] = u.region
+    return regions
 
 
 def documents_per_unit(data: ReportData) -> dict[str, set[int]]:
@@ -361,6 +509,8 @@ def documents_per_unit(data: ReportData) -> dict[str, set[int]]:
 
 
 __all__ = [
+    "CountedGroup",
+    "CountedUnit",
     "DocumentReport",
     "KeynessChart",
     "ReportData",
@@ -371,5 +521,7 @@ __all__ = [
     "report_document",
     "report_summary",
     "sums_per_year",
+    "unit_regions",
+    "what_was_counted",
     "with_sentences",
 ]

@@ -31,12 +31,16 @@ from policetext.report.data import (
     documents_per_unit,
     report_summary,
     sums_per_year,
+    unit_regions,
+    what_was_counted,
     with_sentences,
 )
 from policetext.units import unit_tree
 
 #: the section ids, in page order; tests and links rely on them
-SECTIONS = ("corpus", "keywords", "figures", "units", "keyness", "sentences")
+SECTIONS = ("corpus", "keywords", "figures", "counted", "units", "keyness", "sentences")
+#: the navigation's name of a section whose id alone says too little
+_NAV = {"counted": "What was counted"}
 #: rows of the table of every figure; a bigger corpus says how many were left out
 MAX_FIGURE_ROWS = 2000
 _HERE = Path(__file__).resolve().parent
@@ -107,13 +111,14 @@ def render_report(data: ReportData) -> str:
         _corpus_section(data),
         _keywords_section(data),
         _figures_section(data),
+        _counted_section(data),
         _units_section(data),
     ]
     if data.keyness:
         sections.append(_keyness_section(data))
     sections.append(_sentences_section(data))
     present = [s for s in SECTIONS if s != "keyness" or data.keyness]
-    nav = "".join(f'<a href="#{s}">{s.capitalize()}</a>' for s in present)
+    nav = "".join(f'<a href="#{s}">{_NAV.get(s, s.capitalize())}</a>' for s in present)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="zh-Hans"><head><meta charset="utf-8">'
@@ -144,6 +149,9 @@ def _corpus_section(data: ReportData) -> str:
     if date_source == "meta":
         dates = f"{date_from} – {date_to}" if date_from != date_to else date_from
         dates_note = f"from the {data.date_field} field of {len(data.meta_dates)} documents"
+    elif date_source == "date":
+        dates = f"{date_from} – {date_to}" if date_from != date_to else date_from
+        dates_note = "the pages' own dates"
     elif date_source == "text":
         dates = f"{date_from} – {date_to}" if date_from != date_to else date_from
         dates_note = "years mentioned in the text"
@@ -197,9 +205,12 @@ def _corpus_section(data: ReportData) -> str:
     for i, (stats, item, year) in enumerate(
         zip(data.summary.documents, data.documents, data.years, strict=True)
     ):
+        # the date field, else the page's own date, else the year its text mentions most
         date = (
-            stats.meta.get(data.date_field or "", "") if year and year[1] == "meta" else ""
-        ) or (f"{year[0]} (text)" if year else "")
+            (stats.meta.get(data.date_field or "", "") if year and year[1] == "meta" else "")
+            or stats.date
+            or (f"{year[0]} (text)" if year else "")
+        )
         title = stats.title or ""
         cells: list[Any] = [
             i + 1,
@@ -313,6 +324,10 @@ def _figures_section(data: ReportData) -> str:
                 f.approx,
                 f.change,
                 f.base,
+                f.subject,
+                f.event,
+                f.when,
+                "repeat" if f.repeat else "",
                 f.context,
                 link,
             )
@@ -324,9 +339,25 @@ def _figures_section(data: ReportData) -> str:
         else ""
     )
     every = table(
-        ("doc", "text", "value", "max", "unit", "kind", "approx", "change", "base", "context", ""),
+        (
+            "doc",
+            "text",
+            "value",
+            "max",
+            "unit",
+            "kind",
+            "approx",
+            "change",
+            "base",
+            "subject",
+            "event",
+            "when",
+            "repeat",
+            "context",
+            "",
+        ),
         rows,
-        numeric=(False, False, True, True, False, False, False, False, False, False, False),
+        numeric=(False, False, True, True, *[False] * 11),
         attrs=f' id="figures-table" data-figures="{len(records)}"',
     )
     return (
@@ -352,22 +383,25 @@ def _figures_over_time(data: ReportData) -> str:
     field_name = data.date_field or "date"
     intro = (
         f'<h3>Figures over time</h3><p class="note">The sum of the counts and sums of money '
-        f"each document reports, by the document's year: its {esc(field_name)} field, else "
-        "the year its text mentions most (ranges count their lower bound); a year no "
-        "document has is a gap. A sum mixes "
-        "whatever the documents count in that unit; read it next to the table of figures.</p>"
+        "the documents report, each in the year it holds for: the period its text states "
+        f"(when), else its document's year: the {esc(field_name)} field, else the page's own "
+        "date, else the year its text mentions most. A fact a document restates is counted "
+        "once; ranges count their lower bound; a year no figure holds for is a gap. A sum "
+        "mixes whatever the documents count in that unit; What was counted splits it.</p>"
     )
-    if not any(data.years):
-        return intro + '<p class="note">No document has a known year.</p>' + years_table
+    per_year = sums_per_year(data)
+    if not per_year:
+        return intro + '<p class="note">No figure has a known year.</p>' + years_table
     blocks = []
-    for sums in sums_per_year(data):
+    for sums in per_year:
+        unit = _unit_label(sums.unit, sums.currency)
         series = [(str(y), total) for y, _, total, _ in sums.years]
         rows = [(str(y), documents, total, n) for y, documents, total, n in sums.years]
         blocks.append(
             figure_block(
                 "figures-over-time",
-                f"{sums.unit} ({sums.kind}) per year",
-                column_chart(series, f"sum of {sums.unit} per year"),
+                f"{unit} ({sums.kind}) per year",
+                column_chart(series, f"sum of {unit} per year"),
                 table(
                     ("year", "documents", "sum", "figures"),
                     rows,
@@ -382,23 +416,112 @@ def _figures_over_time(data: ReportData) -> str:
     )
 
 
+def _unit_label(unit: str, currency: str | None) -> str:
+    # units name their currency (港元, 新台币); a bare 元 of another currency says which
+    return (
+        f"{unit} {currency}" if unit == "元" and currency not in (None, "CNY") else unit or "(none)"
+    )
+
+
+def _sentence_links(document_names: Sequence[str], found: Sequence[tuple[int, int]]) -> Markup:
+    """A link to each sentence of a group's figures (one per sentence), the first few
+    shown and the rest folded."""
+    links = [
+        f'<a href="#{_sentence_id(i, start)}" title="{esc(document_names[i])}">¶</a>'
+        for i, start in dict.fromkeys(found)
+    ]
+    shown, rest = links[:_LINKS_SHOWN], links[_LINKS_SHOWN:]
+    more = f"<details><summary>{len(rest)} more</summary>{' '.join(rest)}</details>" if rest else ""
+    return Markup(" ".join(shown) + more)
+
+
+#: sentence links of a group shown before the rest are folded
+_LINKS_SHOWN = 8
+
+
+def _counted_section(data: ReportData) -> str:
+    units, unnamed, all_units = what_was_counted(data)
+    names = [item.stats.doc for item in data.documents]
+    blocks = []
+    for counted in units:
+        unit = _unit_label(counted.unit, counted.currency)
+        labelled = [(f"{g.event or '—'} {g.subject or '—'}", g.sum, g) for g in counted.groups]
+        rows = [
+            (
+                g.event,
+                g.subject,
+                g.figures,
+                g.sum,
+                g.min,
+                g.max,
+                g.docs,
+                _sentence_links(names, g.sentences),
+            )
+            for _, _, g in labelled
+        ]
+        blocks.append(
+            figure_block(
+                "counted",
+                f"{unit} ({counted.kind}): the {len(rows)} largest sums by event and subject",
+                bar_chart([(label, total) for label, total, _ in labelled], f"sums of {unit}"),
+                table(
+                    ("event", "subject", "figures", "sum", "min", "max", "docs", "sentences"),
+                    rows,
+                    numeric=(False, False, True, True, True, True, True, False),
+                    attrs=(
+                        f' data-unit="{esc(counted.unit)}" data-kind="{esc(counted.kind)}"'
+                        f' data-currency="{esc(counted.currency or "")}"'
+                    ),
+                ),
+            )
+        )
+    left_out = (
+        f'<p class="note">{number(unnamed)} counts and sums of money name neither what they '
+        "count nor the act that reports them; they are left out here.</p>"
+        if unnamed
+        else ""
+    )
+    if all_units > len(units):
+        left_out += (
+            f'<p class="note">The {len(units)} units with most figures of {all_units}; '
+            "policetext figures --group-by event,subject,unit sums them all.</p>"
+        )
+    body = (
+        f'<div class="multiples">{"".join(blocks)}</div>'
+        if blocks
+        else '<p class="note">No counts or sums of money with an event or a subject.</p>'
+    )
+    return (
+        '<section id="counted"><h2>What was counted</h2><p class="note">Counts and sums of '
+        "money added up by the act that reports them (event) and what they count (subject), "
+        "one unit to a sum and money by currency; a fact a document restates is counted "
+        "once. ¶ goes to the sentence of each figure summed.</p>"
+        f"{body}{left_out}</section>"
+    )
+
+
 def _units_section(data: ReportData) -> str:
     records = [u.as_row() for item in data.documents for u in item.units]
     entries = unit_tree(records)
     documents_of = documents_per_unit(data)
-    tree = _tree_html(entries)
+    regions = unit_regions(data)
+    tree = _tree_html(entries, regions)
     numbers = table(
-        ("unit", "mentions", "documents", "parent"),
+        ("unit", "mentions", "documents", "parent", "region"),
         sorted(
-            ((n, c, len(documents_of.get(n, ())), p or "") for n, c, p in entries),
+            (
+                (n, c, len(documents_of.get(n, ())), p or "", regions.get(n, ""))
+                for n, c, p in entries
+            ),
             key=lambda r: (-r[1], r[0]),
         ),
-        numeric=(False, True, True, False),
+        numeric=(False, True, True, False, False),
         attrs=f' id="units-table" data-units="{len(records)}"',
     )
     tree_block = (
         f'<figure class="chart wide" data-chart="unit-tree"><figcaption>The unit hierarchy '
-        f"(mentions in brackets; a parent named only through its units has 0)</figcaption>"
+        f"(region and mentions in brackets; a parent named only through its units has 0 "
+        "mentions)</figcaption>"
         f'<div class="pair"><div class="plot tree">{tree}</div>'
         f'<div class="numbers">{numbers}</div></div></figure>'
     )
@@ -429,7 +552,7 @@ def _units_section(data: ReportData) -> str:
     )
 
 
-def _tree_html(entries: list[tuple[str, int, str | None]]) -> str:
+def _tree_html(entries: list[tuple[str, int, str | None]], regions: dict[str, str]) -> str:
     children: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
     names = {name for name, _, _ in entries}
     for name, count, parent in entries:
@@ -445,9 +568,11 @@ def _tree_html(entries: list[tuple[str, int, str | None]]) -> str:
 
     def node(name: str, count: int, depth: int, seen: frozenset[str]) -> str:
         kids = [k for k in children.get(name, []) if k[0] not in seen]
+        region = regions.get(name, "")
+        where = f'<span class="region">{esc(region)}</span> · ' if region else ""
         label = (
             f'<span class="unit">{esc(name)}</span> <span class="count" data-mentions="{count}">'
-            f"({count})</span>"
+            f"({where}{count})</span>"
         )
         if not kids:
             return f"<li>{label}</li>"

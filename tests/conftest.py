@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,13 @@ needs_gold = pytest.mark.skipif(
 def load_cases(name: str) -> list[dict]:
     with open(CASES / name, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def case_param(case: dict) -> Any:
+    """A golden case as a test parameter, with its label as id; a known miss
+    (``"xfail": why``) is a strict expected failure, so fixing it shows."""
+    marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
+    return pytest.param(case, id=case["label"], marks=marks)
 
 
 def seed(prefix: str) -> Path:

@@ -9,21 +9,14 @@ import pytest
 
 from policetext import Pipeline
 from policetext.dates import read_document_date, resolve_dates, resolve_when, year_of
-from tests.conftest import GOLD, load_cases, needs_gold
+
+from .conftest import GOLD, case_param, load_cases, needs_gold
 
 CASES = load_cases("dates.jsonl")
 
 
 def _params(kind: str) -> list[object]:
-    return [
-        pytest.param(
-            case,
-            id=case["label"],
-            marks=[pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else [],
-        )
-        for case in CASES
-        if case["kind"] == kind
-    ]
+    return [case_param(case) for case in CASES if case["kind"] == kind]
 
 
 def _figure(

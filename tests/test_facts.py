@@ -8,7 +8,8 @@ import pytest
 
 from policetext import Pipeline
 from policetext.facts import FactReader, annotate, normalise_term
-from tests.conftest import SEEDS, gold_metrics, load_cases, needs_gold
+
+from .conftest import SEEDS, case_param, gold_metrics, load_cases, needs_gold
 
 CASES = load_cases("facts.jsonl")
 
@@ -23,14 +24,7 @@ def _fact(pipeline: Pipeline, text: str, written: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(
-            case,
-            id=case["label"],
-            marks=[pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else [],
-        )
-        for case in CASES
-    ],
+    [case_param(case) for case in CASES],
 )
 def test_subject_and_event(pipeline: Pipeline, case: dict) -> None:
     assert _fact(pipeline, case["text"], case["figure"]) == (case["subject"], case["event"])

@@ -14,7 +14,7 @@ import pytest
 
 from policetext import Config, Normalizer
 
-from .conftest import GOLD, load_cases, needs_gold
+from .conftest import GOLD, case_param, load_cases, needs_gold
 
 CASES = load_cases("pages.jsonl")
 NORMALIZER = Normalizer()
@@ -22,14 +22,7 @@ FIELDS = ("source", "reporters", "correspondents", "editor")
 
 
 def _params() -> list:
-    return [
-        pytest.param(
-            case,
-            id=case["label"],
-            marks=[pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else [],
-        )
-        for case in CASES
-    ]
+    return [case_param(case) for case in CASES]
 
 
 @pytest.mark.parametrize("case", _params())

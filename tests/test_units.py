@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -14,18 +13,12 @@ from hypothesis import strategies as st
 from policetext import Pipeline
 from policetext.cli import cli
 
-from .conftest import SEEDS, gold_metrics, load_cases, needs_gold
+from .conftest import SEEDS, case_param, gold_metrics, load_cases, needs_gold
 
 CASES = load_cases("units.jsonl")
 
 
-def _case(case: dict) -> Any:
-    """A case as a test parameter; a known miss (``xfail``: why) is a strict xfail."""
-    marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
-    return pytest.param(case, id=case["label"], marks=marks)
-
-
-@pytest.mark.parametrize("case", [_case(c) for c in CASES])
+@pytest.mark.parametrize("case", [case_param(c) for c in CASES])
 def test_crafted_sentence(pipeline: Pipeline, case: dict) -> None:
     # each case: the units it must yield (all of them, in order) and those it must
     # not; where given, the name, parent and region each unit resolves to

@@ -286,7 +286,9 @@ def _ngram_table(connection: sqlite3.Connection) -> None:
     if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents_ngrams'").fetchone():
         return
     connection.execute("CREATE VIRTUAL TABLE documents_ngrams USING fts5(doc UNINDEXED, grams)")
-    connection.create_function("policetext_grams", 1, han_grams, deterministic=True)
+    connection.create_function(
+        "policetext_grams", 1, lambda text: han_grams(text or ""), deterministic=True
+    )
     connection.execute(
         "INSERT INTO documents_ngrams (rowid, doc, grams) "
         "SELECT id, doc, policetext_grams(text) FROM documents"

@@ -259,3 +259,23 @@ def test_an_old_database_gains_the_ngram_table_with_its_documents(tmp_path: Path
         hits = {doc for (doc,) in db.execute(query, ("詐騙",))}
     assert rows == len(texts) == 6
     assert hits == {doc for doc, text in texts.items() if "诈骗" in text} and "old.txt" in hits
+
+
+def test_ngrams_follow_re_export_and_prune(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("西宁市公安局破获盗窃案件4起。", "utf-8")
+    (corpus / "b.txt").write_text("银川市公安局抓获诈骗嫌疑人7人。", "utf-8")
+    target = tmp_path / "corpus.sqlite"
+    export([str(corpus)], target)
+    (corpus / "a.txt").unlink()
+    (corpus / "b.txt").write_text("银川市公安局抓获走私嫌疑人9人。", "utf-8")
+    export([str(corpus)], target, "--prune")
+    with closing(connect(target)) as db:
+        query = "select doc from documents_ngrams where documents_ngrams match policetext_match(?)"
+        docs = {
+            q: [Path(d).name for (d,) in db.execute(query, (q,))] for q in ("盜竊", "詐騙", "走私")
+        }
+        rows = db.execute("select count(*) from documents_ngrams").fetchone()[0]
+    assert docs == {"盜竊": [], "詐騙": [], "走私": ["b.txt"]}
+    assert rows == 1

@@ -302,12 +302,21 @@ def _run_grams(match: re.Match[str]) -> str:
     return f" {' '.join(map(add, run, run[1:]))} {run[-1]} "
 
 
+#: what FTS5's unicode61 tokenizer skips (neither letter nor number), and the token
+#: that stands in the index for each run of it: a private-use character, which
+#: unicode61 keeps as a token and no query of Chinese text holds
+_SEPARATOR_RUN_RE = re.compile(r"[\W_]+")
+BREAK_TOKEN = "\ue000"
+
+
 def han_grams(text: str) -> str:
     """``text`` as ``documents_ngrams`` indexes it: each run of Han characters as
     its overlapping pairs and its last character (``电信诈骗`` → ``电信 信诈 诈骗
     骗``), so that the phrase of a query's pairs matches exactly where the query
-    stands in the text; other text (numbers, Latin words) left to FTS5's tokens."""
-    return HAN_RUN_RE.sub(_run_grams, text)
+    stands in the text; other text (numbers, Latin words) left to FTS5's tokens,
+    and each run of punctuation and blanks one :data:`BREAK_TOKEN` (so that
+    ``报警110`` is not found in ``报警，110``)."""
+    return HAN_RUN_RE.sub(_run_grams, _SEPARATOR_RUN_RE.sub(f" {BREAK_TOKEN} ", text))
 
 
 #: FTS5's operators, kept between the terms of a free-text query

@@ -227,13 +227,19 @@ def test_fts_query(label: str, query: str, expression: str) -> None:
         ("the character before a number", "打110", True),
         ("a number is matched whole", "10报警", False),
         ("not across punctuation", "警电", False),
+        ("a word and a number not across punctuation", "专线96110", False),
+        ("a word and a number with the mark between", "专线：96110", True),
+        ("a word, a mark, a word", "报警，电话", True),
+        ("any mark stands for a mark", "报警。电话", True),
         ("a quote in the query is no syntax error", '报警"', True),
     ],
 )
 def test_policetext_match_on_text_of_own(tmp_path: Path, label: str, query: str, hit: bool) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("遇到电信网络诈骗请拨打110报警，电话畅通。", "utf-8")
+    (corpus / "a.txt").write_text(
+        "遇到电信网络诈骗请拨打110报警，电话畅通。反诈专线：96110。", "utf-8"
+    )
     target = tmp_path / "corpus.sqlite"
     export([str(corpus)], target)
     with closing(connect(target)) as db:

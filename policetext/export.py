@@ -353,10 +353,11 @@ def fts_query(text: str, normalizer: Normalizer | None = None) -> str:
 
     Each whitespace-separated term is normalised as the documents were by
     ``normalizer`` (default: :class:`Config`'s, so ``詐騙`` is ``诈骗``) and must
-    appear as written, also inside a longer word;
-    ``OR``, ``AND``, ``NOT`` between terms are FTS5's operators (the terms of a
-    query without them must all appear). Latin words and numbers match whole
-    tokens. A query with nothing to search gives ``""``, which matches nothing.
+    appear as written, also inside a longer word; ``OR``, ``AND``, ``NOT``
+    between terms are FTS5's operators (the terms of a query without them must
+    all appear). Latin words and numbers match whole tokens; punctuation in a
+    term stands for any run of punctuation. A query with nothing to search gives
+    ``""``, which matches nothing.
     """
     normalizer = _query_normalizer(normalizer.config if normalizer else Config())
     parts: list[str] = []

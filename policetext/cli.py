@@ -1086,15 +1086,20 @@ def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
 
     Tables documents, figures, units, keywords (with indexes and foreign keys)
     and documents_fts, an FTS5 table over the normalised text tokenised by the
-    pipeline's segmentation (query it with words: MATCH '派出所'). Exporting a
-    changed corpus again updates its rows in place; documents no longer in it
-    stay unless --prune is given (so several folders can share one file).
+    pipeline's segmentation (query it with words: MATCH '派出所'), and
+    documents_ngrams, FTS5 over the text's Han character pairs, which finds any
+    stretch of the text, a word inside a longer word too (query it with
+    policetext.export.fts_query, or policetext_match in SQL: see the README).
+    Exporting a changed corpus again updates its rows in place; documents no
+    longer in it stay unless --prune is given (so several folders can share one
+    file).
 
     \b
     Examples:
       policetext export seeds/ -o corpus.sqlite
       sqlite3 corpus.sqlite "select kind, count(*) from figures group by kind"
       sqlite3 corpus.sqlite "select doc from documents_fts where tokens match '反诈中心'"
+      sqlite3 corpus.sqlite "select doc from documents_ngrams where grams match '诈骗'"
     """
     from policetext.export import EXPORT_RECORD, export_to_sqlite  # sqlite3 only here
 

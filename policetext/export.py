@@ -1,22 +1,32 @@
-"""Export a corpus to one SQLite file: documents, figures, units, keywords, and an
-FTS5 full-text table over the normalised text tokenised by the pipeline's own
-segmentation. Re-exporting a changed corpus updates its rows in place.
+"""Export a corpus to one SQLite file: documents, figures, units, keywords, and two
+FTS5 full-text tables: ``documents_fts`` over the normalised text tokenised by the
+pipeline's own segmentation (whole words), ``documents_ngrams`` over its Han
+characters in overlapping pairs (any stretch of the text, a word inside a longer
+word too; :func:`fts_query` and :func:`connect` turn a query in either script into
+its MATCH expression). Re-exporting a changed corpus updates its rows in place.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from functools import cache
+from operator import add
 from pathlib import Path
 from typing import Any
 
 from policetext.analyser import Analyser, Task, add_part_facts, part_facts
+from policetext.config import Config
 from policetext.document import Document, token_words
 from policetext.errors import PolicetextError
 from policetext.facts import mark_repeats
 from policetext.keywords import KeywordExtractor
+from policetext.normalize import Normalizer
+from policetext.text import HAN, HAN_RUN_RE
 
 SCHEMA = """
 PRAGMA foreign_keys = ON;
@@ -140,6 +150,7 @@ def export_to_sqlite(
         with connection:
             connection.executescript(SCHEMA)
             _add_columns(connection, ADDED_COLUMNS)
+            _ngram_table(connection)
         for record in records:
             with connection:
                 document_id = _upsert(connection, record)
@@ -204,6 +215,7 @@ def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
     for table in ("figures", "units", "keywords"):
         connection.executemany(f"DELETE FROM {table} WHERE document_id = ?", stale)
     connection.executemany("DELETE FROM documents_fts WHERE rowid = ?", stale)
+    connection.executemany("DELETE FROM documents_ngrams WHERE rowid = ?", stale)
     connection.executemany("DELETE FROM documents WHERE id = ?", stale)
 
 
@@ -229,6 +241,11 @@ def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:
     connection.execute(
         "INSERT INTO documents_fts (rowid, doc, tokens) VALUES (?, ?, ?)",
         (document_id, record["doc"], record["segmented"]),
+    )
+    connection.execute("DELETE FROM documents_ngrams WHERE rowid = ?", (document_id,))
+    connection.execute(
+        "INSERT INTO documents_ngrams (rowid, doc, grams) VALUES (?, ?, ?)",
+        (document_id, record["doc"], han_grams(record["text"])),
     )
     for table, fields in ROW_TABLES.items():
         names = ", ".join(f'"{name}"' for name in ("document_id", *fields))
@@ -260,3 +277,117 @@ def _keywords(
             "INSERT INTO keywords (document_id, rank, term, score, count) VALUES (?, ?, ?, ?, ?)",
             [(document_id, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)],
         )
+
+
+# ---- full-text search of any stretch of the text, in either script ----------
+
+
+def _ngram_table(connection: sqlite3.Connection) -> None:
+    """Create ``documents_ngrams`` in a file that lacks it (new, or made by a version
+    before it), filled from the documents already there: their stored normalised
+    text is all the table needs, so documents this export does not write are found."""
+    if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents_ngrams'").fetchone():
+        return
+    connection.execute("CREATE VIRTUAL TABLE documents_ngrams USING fts5(doc UNINDEXED, grams)")
+    connection.create_function(
+        "policetext_grams", 1, lambda text: han_grams(text or ""), deterministic=True
+    )
+    connection.execute(
+        "INSERT INTO documents_ngrams (rowid, doc, grams) "
+        "SELECT id, doc, policetext_grams(text) FROM documents"
+    )
+
+
+def _run_grams(match: re.Match[str]) -> str:
+    run = match.group(0)
+    # the run's last character once more, alone: a one-character query, or one
+    # ending a query term before a non-Han character, is then found at a run's end
+    return f" {' '.join(map(add, run, run[1:]))} {run[-1]} "
+
+
+#: what FTS5's unicode61 tokenizer skips (neither letter nor number), and the token
+#: that stands in the index for each run of it: a private-use character, which
+#: unicode61 keeps as a token and no query of Chinese text holds
+_SEPARATOR_RUN_RE = re.compile(r"[\W_]+")
+BREAK_TOKEN = "\ue000"
+
+
+def han_grams(text: str) -> str:
+    """``text`` as ``documents_ngrams`` indexes it: each run of Han characters as
+    its overlapping pairs and its last character (``电信诈骗`` → ``电信 信诈 诈骗
+    骗``), so that the phrase of a query's pairs matches exactly where the query
+    stands in the text; other text (numbers, Latin words) left to FTS5's tokens,
+    and each run of punctuation and blanks one :data:`BREAK_TOKEN` (so that
+    ``报警110`` is not found in ``报警，110``)."""
+    return HAN_RUN_RE.sub(_run_grams, _SEPARATOR_RUN_RE.sub(f" {BREAK_TOKEN} ", text))
+
+
+#: FTS5's operators, kept between the terms of a free-text query
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+_ENDS_IN_ONE_HAN_RE = re.compile(f"(?<![{HAN}])[{HAN}]$")
+_ENDS_IN_HAN_RE = re.compile(f"[{HAN}]$")
+
+
+@cache
+def _query_normalizer(config: Config) -> Normalizer:
+    """``config``'s normalisation for a query: its characters as the documents'
+    (script, width, markup), without the steps that read a page's lines (a query
+    ``主题`` is no menu heading to remove, nor a doubled piece to collapse)."""
+    return Normalizer(replace(config, skip=config.skip | {"furniture", "stutter"}))
+
+
+def _phrase(term: str) -> str:
+    """One FTS5 phrase of ``documents_ngrams`` matching ``term`` (normalised)
+    wherever it stands in a text; empty when ``term`` has nothing to search."""
+    if not any(c.isalnum() for c in term):  # punctuation only: FTS5 sees no token
+        return ""
+    grams = han_grams(term).split()
+    prefix = ""
+    if _ENDS_IN_ONE_HAN_RE.search(term):
+        prefix = " *"  # a last lone character: any pair that starts with it
+    elif _ENDS_IN_HAN_RE.search(term):
+        grams.pop()  # the run's last character alone: the text's run may go on
+    body = " ".join(grams).replace('"', '""')
+    return f'"{body}"{prefix}'
+
+
+def fts_query(text: str, normalizer: Normalizer | None = None) -> str:
+    """The ``documents_ngrams MATCH`` expression of a free-text query.
+
+    Each whitespace-separated term is normalised as the documents were by
+    ``normalizer`` (default: :class:`Config`'s, so ``詐騙`` is ``诈骗``) and must
+    appear as written, also inside a longer word; ``OR``, ``AND``, ``NOT``
+    between terms are FTS5's operators (the terms of a query without them must
+    all appear). Latin words and numbers match whole tokens; punctuation in a
+    term stands for any run of punctuation. A query with nothing to search gives
+    ``""``, which matches nothing.
+    """
+    normalizer = _query_normalizer(normalizer.config if normalizer else Config())
+    parts: list[str] = []
+    for term in text.split():
+        if term in _OPERATORS:
+            if parts and parts[-1] not in _OPERATORS:
+                parts.append(term)
+            continue
+        phrase = _phrase(normalizer.normalize(term).text or term)
+        if phrase:
+            parts.append(phrase)
+    while parts and parts[-1] in _OPERATORS:
+        parts.pop()
+    return " ".join(parts) or '""'
+
+
+def connect(path: str | Path, normalizer: Normalizer | None = None) -> sqlite3.Connection:
+    """A connection to an exported file with the SQL function ``policetext_match(query)``:
+    the ``documents_ngrams MATCH`` expression of a query in either script (see
+    :func:`fts_query`)::
+
+        select doc from documents_ngrams where documents_ngrams match policetext_match('詐騙')
+    """
+    connection = sqlite3.connect(path)
+
+    def match(text: object) -> str | None:
+        return fts_query(text, normalizer) if isinstance(text, str) else None
+
+    connection.create_function("policetext_match", 1, match, deterministic=True)
+    return connection

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,8 @@ from click.testing import CliRunner
 
 from policetext import Config, Pipeline
 from policetext.cli import cli
+from policetext.export import SCHEMA, connect, fts_query
+from policetext.text import HAN, HAN_RUN_RE
 
 from .conftest import SEEDS
 
@@ -112,3 +117,171 @@ def test_units_keep_their_region_and_an_old_database_gains_the_column(tmp_path: 
         regions = dict(db.execute("select name, region from units"))
     assert regions["滨州市公安局"] == "山东省"
     assert regions["公安部"] == ""
+
+
+# ---- documents_ngrams: a word inside a longer word, a query in either script ----
+
+HAN_PAIR_RE = re.compile(f"(?=([{HAN}]{{2}}))")
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
+    """The seeds exported, and each seed's doc and normalised text (read independently)."""
+    tmp = tmp_path_factory.mktemp("fts")
+    target = tmp / "corpus.sqlite"
+    export([str(SEEDS)], target)
+    texts = [(d.doc, d.text) for d in Pipeline(Config(cache_dir=tmp)).documents([SEEDS])]
+    return target, texts
+
+
+def found(db: sqlite3.Connection, expression: str) -> set[str]:
+    query = "select doc from documents_ngrams where documents_ngrams match ?"
+    return {doc for (doc,) in db.execute(query, (expression,))}
+
+
+def test_every_two_character_word_is_found_in_every_document_holding_it(
+    seeds_db: tuple[Path, list[tuple[str, str]]],
+) -> None:
+    target, texts = seeds_db
+    pairs = {pair for _, text in texts for pair in HAN_PAIR_RE.findall(text)}
+    assert len(pairs) > 2000
+    with sqlite3.connect(target) as db:
+        missed = {
+            pair: sorted(expected - hits)
+            for pair in sorted(pairs)
+            if (hits := found(db, fts_query(pair)))
+            != (expected := {doc for doc, text in texts if pair in text})
+        }
+        # the word index alone misses words inside longer dictionary words (电信网络诈骗)
+        words = "select doc from documents_fts where tokens match '诈骗'"
+        word_hits = {doc for (doc,) in db.execute(words)}
+    assert missed == {}
+    assert word_hits < {doc for doc, text in texts if "诈骗" in text}
+
+
+def test_any_stretch_of_han_characters_is_found(
+    seeds_db: tuple[Path, list[tuple[str, str]]],
+) -> None:
+    target, texts = seeds_db
+    rng = random.Random(24)
+    runs = [run for _, text in texts for run in HAN_RUN_RE.findall(text)]
+    queries = set()
+    for run in rng.sample(runs, 300):
+        start = rng.randrange(len(run))
+        queries.add(run[start : start + rng.randint(1, 8)])
+    with sqlite3.connect(target) as db:
+        for query in sorted(queries):
+            assert found(db, fts_query(query)) == {d for d, t in texts if query in t}, query
+
+
+def test_a_traditional_query_finds_the_same_documents(
+    seeds_db: tuple[Path, list[tuple[str, str]]],
+) -> None:
+    from opencc.opencc import OpenCC
+
+    to_traditional, to_simplified = OpenCC("s2t").convert, OpenCC("t2s").convert
+    target, texts = seeds_db
+    pairs = sorted({pair for _, text in texts for pair in HAN_PAIR_RE.findall(text)})
+    # the words whose traditional form is written differently and converts back
+    words = {
+        traditional: pair
+        for pair in pairs
+        if (traditional := to_traditional(pair)) != pair and to_simplified(traditional) == pair
+    }
+    assert len(words) > 500
+    with closing(connect(target)) as db:
+        query = "select doc from documents_ngrams where documents_ngrams match policetext_match(?)"
+        for traditional, pair in words.items():
+            hits = {doc for (doc,) in db.execute(query, (traditional,))}
+            assert hits == {doc for doc, text in texts if pair in text}, traditional
+        either = {doc for (doc,) in db.execute(query, ("詐騙 OR 抓獲",))}
+        both = {doc for (doc,) in db.execute(query, ("抓獲 詐騙",))}
+    assert either == {d for d, t in texts if "诈骗" in t or "抓获" in t}
+    assert both == {d for d, t in texts if "诈骗" in t and "抓获" in t}
+    assert both and both < either
+
+
+@pytest.mark.parametrize(
+    ("label", "query", "expression"),
+    [
+        ("traditional word", "詐騙", '"诈骗"'),
+        ("a longer word as its pairs", "电信诈骗", '"电信 信诈 诈骗"'),
+        ("one character: any pair starting with it", "詐", '"诈" *'),
+        ("a number then a word", "110报警", '"110 报警"'),
+        ("a word ending before a number keeps its last character", "报警110", '"报警 警 110"'),
+        ("one character after a number", "110報", '"110 报" *'),
+        ("operators between terms", "詐騙 OR 盜竊", '"诈骗" OR "盗窃"'),
+        ("operators with no term on one side dropped", "OR 诈骗 NOT", '"诈骗"'),
+        ("nothing to search matches nothing", "，。 ！", '""'),
+    ],
+)
+def test_fts_query(label: str, query: str, expression: str) -> None:
+    assert fts_query(query) == expression, label
+
+
+@pytest.mark.parametrize(
+    ("label", "query", "hit"),
+    [
+        ("a word inside a longer word", "網絡詐", True),
+        ("a number and the word after it", "110报", True),
+        ("the character before a number", "打110", True),
+        ("a number is matched whole", "10报警", False),
+        ("not across punctuation", "警电", False),
+        ("a word and a number not across punctuation", "专线96110", False),
+        ("a word and a number with the mark between", "专线：96110", True),
+        ("a word, a mark, a word", "报警，电话", True),
+        ("any mark stands for a mark", "报警。电话", True),
+        ("a quote in the query is no syntax error", '报警"', True),
+    ],
+)
+def test_policetext_match_on_text_of_own(tmp_path: Path, label: str, query: str, hit: bool) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "遇到电信网络诈骗请拨打110报警，电话畅通。反诈专线：96110。", "utf-8"
+    )
+    target = tmp_path / "corpus.sqlite"
+    export([str(corpus)], target)
+    with closing(connect(target)) as db:
+        sql = (
+            "select count(*) from documents_ngrams where documents_ngrams match policetext_match(?)"
+        )
+        assert db.execute(sql, (query,)).fetchone()[0] == int(hit), label
+
+
+def test_an_old_database_gains_the_ngram_table_with_its_documents(tmp_path: Path) -> None:
+    target = tmp_path / "old.sqlite"
+    old = "黑龙江省公安厅破获跨境电信网络诈骗案"
+    with sqlite3.connect(target) as db:  # a file written before documents_ngrams
+        db.executescript(SCHEMA)
+        db.execute("insert into documents (id, doc, text) values (1, 'old.txt', ?)", (old,))
+        db.execute("insert into documents_fts (rowid, doc, tokens) values (1, 'old.txt', '')")
+    export([str(SEEDS)], target)
+    texts = {d.doc: d.text for d in Pipeline(Config(cache_dir=tmp_path)).documents([SEEDS])}
+    texts["old.txt"] = old
+    with closing(connect(target)) as db:
+        rows = db.execute("select count(*) from documents_ngrams").fetchone()[0]
+        query = "select doc from documents_ngrams where documents_ngrams match policetext_match(?)"
+        hits = {doc for (doc,) in db.execute(query, ("詐騙",))}
+    assert rows == len(texts) == 6
+    assert hits == {doc for doc, text in texts.items() if "诈骗" in text} and "old.txt" in hits
+
+
+def test_ngrams_follow_re_export_and_prune(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("西宁市公安局破获盗窃案件4起。", "utf-8")
+    (corpus / "b.txt").write_text("银川市公安局抓获诈骗嫌疑人7人。", "utf-8")
+    target = tmp_path / "corpus.sqlite"
+    export([str(corpus)], target)
+    (corpus / "a.txt").unlink()
+    (corpus / "b.txt").write_text("银川市公安局抓获走私嫌疑人9人。", "utf-8")
+    export([str(corpus)], target, "--prune")
+    with closing(connect(target)) as db:
+        query = "select doc from documents_ngrams where documents_ngrams match policetext_match(?)"
+        docs = {
+            q: [Path(d).name for (d,) in db.execute(query, (q,))] for q in ("盜竊", "詐騙", "走私")
+        }
+        rows = db.execute("select count(*) from documents_ngrams").fetchone()[0]
+    assert docs == {"盜竊": [], "詐騙": [], "走私": ["b.txt"]}
+    assert rows == 1

@@ -812,6 +812,9 @@ HIT_COLUMNS = ("doc", "line", "start", "end", "match", "left", "right")
 @click.option("--near", type=click.IntRange(min=0), default=None,
               help="With --in: the figures/units within N characters of a match.")  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Do not reuse or store normalised text.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds a pattern RE2 cannot take (backreferences, lookarounds) may run "
+              "on one file before the file is skipped [default: 3].")  # fmt: skip
 @format_option()
 def grep_command(
     pattern: str | None,
@@ -828,6 +831,7 @@ def grep_command(
     inside: str | None,
     near: int | None,
     no_cache: bool,
+    timeout: float | None,
     fmt: str,
     **opts: Any,
 ) -> None:
@@ -836,8 +840,9 @@ def grep_command(
     PATTERN is literal; -e gives Python regular expressions (repeatable; then
     every argument is a path). Output as ripgrep: path:line:col:line, the match
     highlighted on a terminal. Exit status 0 when something matched, 1 when
-    nothing did, 2 on an error (even if other files matched). Patterns with
-    nested unbounded repetition such as (a+)+ are refused: they could run away.
+    nothing did, 2 on an error (even if other files matched). Every search
+    ends: regular expressions run on RE2 (linear time); those it cannot take
+    (backreferences, lookarounds) have --timeout seconds per file.
     Normalised text is cached per file (path, size, mtime, version) under
     $XDG_CACHE_HOME/policetext; --no-cache bypasses it.
 
@@ -870,6 +875,7 @@ def grep_command(
         regex=regex,
         ignore_case=ignore_case,
         context_chars=20 if context_chars is None else context_chars,
+        **({"timeout": timeout} if timeout else {}),
     )
     reporter = Reporter.from_options(opts)
     mode = (

@@ -1100,7 +1100,8 @@ def _term_counts(results: Iterable[tuple[str, list[str], dict[str, str]]]) -> Co
 @click.option("-n", "--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="Keywords stored per document.")  # fmt: skip
 @click.option("--prune", is_flag=True,
-              help="Delete documents of earlier exports that are not in this one.")  # fmt: skip
+              help="Delete documents of earlier exports that are not in this one (only "
+              "after a run that read every input and exported something).")  # fmt: skip
 def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
     """Export documents, figures, units and keywords to one SQLite file.
 
@@ -1124,8 +1125,16 @@ def export(target: Path, top: int, prune: bool, **opts: Any) -> None:
         resolve_inputs(opts["paths"]), export_record, segment=True, jobs=opts["jobs"],
         on_error=reporter, progress=track(opts),
     )  # fmt: skip
-    count = export_to_sqlite(records, target, pipeline.keywords, top, prune)
-    click.echo(f"{PROG}: exported {count} documents to {target}", err=True)
+    result = export_to_sqlite(
+        records, target, pipeline.keywords, top, prune, complete=lambda: not reporter.failed
+    )
+    for doc, stored in result.renamed:
+        click.echo(f"{PROG}: {doc}: id given twice; the second kept as {stored}", err=True)
+    click.echo(f"{PROG}: exported {result.count} documents to {target}", err=True)
+    if result.pruned is not None:
+        click.echo(f"{PROG}: pruned {result.pruned} documents not in this export", err=True)
+    elif result.prune_skipped:
+        click.echo(f"{PROG}: not pruning: {result.prune_skipped}", err=True)
     sys.exit(reporter.exit_status())
 
 

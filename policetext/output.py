@@ -12,6 +12,7 @@ import contextlib
 import csv
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,7 @@ def _write_table(
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     terminal = is_terminal(stream)
     plain = not terminal or "NO_COLOR" in os.environ
@@ -123,8 +125,11 @@ def _write_table(
         # a table asked for in a pipe is not squeezed into 80 columns
         width=None if terminal else 160,
     )
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    # article text can hold what rich reads as markup ([/], [/link]): cells, headers
+    # and titles are given as Text, never parsed
     table = Table(
-        title=title,
+        title=Text(title) if title else None,
         box=None if plain else box.SIMPLE_HEAD,
         header_style="" if plain else "bold",
         show_edge=False,
@@ -138,26 +143,32 @@ def _write_table(
         )
         if numeric:
             width = max([len(column)] + [len(_cell(r.get(column))) for r in materialised])
-            table.add_column(column, justify="right", no_wrap=True, min_width=width)
+            table.add_column(Text(column), justify="right", no_wrap=True, min_width=width)
         else:
             # long text (titles, contexts) is cut with an ellipsis: one row, one line
-            table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=MAX_CELL)
+            table.add_column(Text(column), overflow="ellipsis", no_wrap=True, max_width=MAX_CELL)
     values = [abs(float(r.get(bar) or 0)) for r in materialised] if bar else []
     top = max(values, default=0.0)
     if bar:
         header = diverging or ""
-        table.add_column(header, style="" if plain else "cyan", no_wrap=True)
+        table.add_column(Text(header), style="" if plain else "cyan", no_wrap=True)
     for row in materialised:
         cells = [_cell(row.get(c)) for c in columns]
         if bar:
             value = float(row.get(bar) or 0)
             cells.append(_diverging_bar(value, top) if diverging else _bar(value, top))
-        table.add_row(*cells)
+        table.add_row(*map(Text, cells))
     console.print(table)
     if title and plain:
         stream.write("\n")
     stream.flush()
     return len(materialised)
+
+
+def _closed_pipe() -> None:
+    """rich exits with status 1 when stdout is closed (``| head``); the CLI's own
+    handling of a closed pipe (quiet, status 0) is wanted instead."""
+    raise BrokenPipeError
 
 
 def _bar(value: float, top: float) -> str:
@@ -198,10 +209,15 @@ def write_file_atomically(target: Path, text: str) -> None:
     try:
         with handle:
             handle.write(text)
-        # the temporary file is private (0600); give the result the mode open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
+        # the temporary file is private (0600): give the result the mode of the file
+        # it replaces (never wider), else the mode open() would
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(handle.name, mode)
         os.replace(handle.name, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -271,7 +287,9 @@ def write_trees(title: str, roots: Sequence[TreeNode], stream: TextIO) -> None:
 
     for root in roots:
         grow(tree, root)
-    Console(file=stream, highlight=False).print(tree)
+    console = Console(file=stream, highlight=False)
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    console.print(tree)
 
 
 def wants_colour(stream: TextIO) -> bool:

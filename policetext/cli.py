@@ -26,7 +26,7 @@ from policetext.document import Document
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
 from policetext.figures import KINDS, figure_rows
-from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources
+from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources, stdin_is_null
 from policetext.keywords import (
     METHODS,
     keyness,
@@ -188,6 +188,14 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="With --engine dask: the Dask scheduler (tcp://host:8786) [default: a "
             "local cluster of --jobs worker processes].",
         ),
+        click.option(
+            "--connect-timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=5.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="With --scheduler: how long to wait for it.",
+        ),
         click.option("--no-convert", is_flag=True, help="Keep traditional characters."),
         click.option("--no-pinyin", is_flag=True, help="Keep pinyin annotations like 習(xí)."),
         click.option("--no-repair", is_flag=True, help="Keep garbled GBK stretches as they are."),
@@ -225,6 +233,7 @@ def build_config(opts: dict[str, Any]) -> Config:
         engine=_engine_choice(opts, SEGMENTERS, "auto"),
         executor=executor,
         scheduler=opts.get("scheduler"),
+        connect_timeout=opts.get("connect_timeout") or 5.0,
         table=TableFields(
             text=opts.get("text_field") or "text",
             id=opts.get("id_field"),
@@ -243,27 +252,33 @@ def _engine_choice(opts: dict[str, Any], choices: Sequence[str], default: str) -
 
 
 def with_meta(columns: Sequence[str], opts: dict[str, Any]) -> tuple[str, ...]:
-    """A command's columns followed by the --meta fields."""
-    extra = [m for m in opts.get("meta_fields", ()) if m not in columns]
-    return (*columns, *extra)
+    """A command's columns followed by the --meta fields; a field named as one of
+    the columns is refused (its values would replace the column's)."""
+    clash = [m for m in opts.get("meta_fields", ()) if m in columns]
+    if clash:
+        raise PolicetextError(
+            f"--meta {clash[0]}: this command has a column of that name, which the field "
+            "would overwrite; leave it out (or rename the field in the input)"
+        )
+    return (*columns, *dict.fromkeys(opts.get("meta_fields", ())))
 
 
 def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
     """Paths as given; with none, standard input, or the bundled corpus.
 
-    No paths and a terminal on stdin (or an empty stdin, as under cron or CI):
-    the bundled sample corpus, said in one line on stderr. No paths and a pipe:
-    standard input.
+    No paths and a terminal, /dev/null or a closed standard input (as under cron
+    or CI): the bundled sample corpus, said in one line on stderr. No paths and a
+    pipe or a file: standard input, and an empty one is an empty corpus.
     """
     if paths:
         return list(paths)
-    if not stdin_is_terminal():
+    if not stdin_is_terminal() and not stdin_is_null():
         data = read_stdin()
-        if data:
-            return [Source(STDIN_NAME, stream=io.BytesIO(data))]
-        reason = "standard input is empty"
-    else:
+        return [Source(STDIN_NAME, stream=io.BytesIO(data))] if data else []
+    if stdin_is_terminal():
         reason = "no paths given"
+    else:
+        reason = "standard input is closed or /dev/null"
     bundled = bundled_sources()
     click.echo(
         f"{PROG}: {reason}; using the bundled sample corpus ({len(bundled)} articles)",
@@ -275,7 +290,7 @@ def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
 def read_stdin() -> bytes:
     try:
         return sys.stdin.buffer.read()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         return b""
 
 
@@ -363,8 +378,14 @@ DOCUMENT_COLUMNS = (
     type=click.Path(file_okay=False, path_type=Path),
     help="Write one normalised file per input into this directory.",
 )
+@click.option("--on-collision", type=click.Choice(["suffix", "stop"]), default="suffix",
+              show_default=True,
+              help="With -o: when two documents would get one file name, give the second "
+              "a suffix (name-2), or stop before writing anything.")  # fmt: skip
 @format_option(("text", *FORMATS), default="text")
-def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> None:
+def normalize(
+    report: bool, output_dir: Path | None, on_collision: str, fmt: str, **opts: Any
+) -> None:
     """Print the normalised text of each document.
 
     Traditional → simplified, pinyin annotations removed, garbled GBK stretches
@@ -391,10 +412,7 @@ def normalize(report: bool, output_dir: Path | None, fmt: str, **opts: Any) -> N
         )
         write_rows(rows, with_meta(REPORT_COLUMNS, opts), "auto" if fmt == "text" else fmt, out)
     elif output_dir is not None:
-        for doc in docs:
-            target = output_dir / _output_name(doc)
-            write_file_atomically(target, doc.text + "\n")
-            click.echo(f"{PROG}: wrote {target}", err=True)
+        _write_output_dir(docs, output_dir, on_collision)
     elif fmt == "text":
         write_text(_texts(docs), out)
     else:
@@ -416,11 +434,29 @@ def _texts(docs: Iterator[Document]) -> Iterator[str]:
         yield "\n"
 
 
-def _output_name(doc: Document) -> Path:
-    if doc.doc == STDIN_NAME:
-        return Path("stdin.txt")
-    parts = [p for p in Path(doc.doc).parts if p not in ("..", ".", "/", "\\") and ":" not in p]
-    return Path(*parts) if parts else Path("document.txt")
+def _write_output_dir(docs: Iterable[Document], root: Path, on_collision: str) -> None:
+    """``normalize -o DIR``: one file per document, never two in one file."""
+    from policetext.output import OutputDirectory
+
+    folder = OutputDirectory(root, on_collision)
+    staged = []  # with --on-collision stop, files are said once they are in place
+    try:
+        for doc in docs:
+            name = "stdin.txt" if doc.doc == STDIN_NAME else doc.doc
+            part = getattr(doc, "part", 0)  # a later part of a huge input continues its file
+            text = (getattr(doc, "separator", "") if part else "") + doc.text
+            target = folder.write(name, text + ("" if part else "\n"), continued=bool(part))
+            if part:
+                continue
+            if folder.stop:
+                staged.append(target)
+            else:
+                click.echo(f"{PROG}: wrote {target}", err=True)
+        folder.commit()
+    finally:
+        folder.abort()
+    for target in staged:
+        click.echo(f"{PROG}: wrote {target}", err=True)
 
 
 TOKEN_COLUMNS = ("doc", "sentence", "start", "end", "token", "pos")
@@ -1083,7 +1119,8 @@ def _one_cluster(pipeline: Pipeline, opts: dict[str, Any]) -> Iterator[str | Non
         return
     from policetext.cluster import shared_scheduler
 
-    with shared_scheduler(pipeline.config.scheduler, opts["jobs"]) as address:
+    config = pipeline.config
+    with shared_scheduler(config.scheduler, opts["jobs"], config.connect_timeout) as address:
         yield address
 
 

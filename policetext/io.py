@@ -58,6 +58,8 @@ class Source:
         """The raw bytes; raises :class:`InputError` with the reason when unreadable."""
         try:
             if self.path is None:
+                if self.stream is None and sys.stdin is None:
+                    raise InputError("standard input is closed", self.name)
                 stream = self.stream or sys.stdin.buffer
                 return stream.read()
             return self.path.read_bytes()
@@ -320,6 +322,24 @@ def _special_kind(path: Path) -> str | None:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
+
+
+def stdin_is_null() -> bool:
+    """Whether standard input is closed or ``/dev/null`` (as under cron, CI, or
+    ``< /dev/null``): like a terminal, it is no corpus; an empty pipe or an empty
+    file is one, an empty one."""
+    if sys.stdin is None:
+        return True
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (AttributeError, ValueError, OSError):
+        return False  # not a file descriptor (a test's stream): its bytes are the input
+    if not stat.S_ISCHR(info.st_mode):
+        return False
+    try:
+        return info.st_rdev == os.stat(os.devnull).st_rdev
+    except OSError:
+        return False
 
 
 def bundled_sources() -> list[Source]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from policetext.errors import PolicetextError
+
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl")
 BAR_WIDTH = 24
 MAX_CELL = 36
@@ -223,6 +225,140 @@ def write_file_atomically(target: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+
+
+#: bytes a file name may take (most file systems allow 255)
+NAME_BYTES = 200
+_CONTROL = {c: None for c in (*range(0x20), 0x7F)}
+
+
+def safe_parts(name: str) -> tuple[str, ...]:
+    """The relative path a document called ``name`` is written to: separators
+    split it, NUL and control characters go, ``.``/``..`` and empty parts are
+    dropped, ``:`` becomes ``_`` (so ``scrape.jsonl:3`` keeps its number), and a
+    part too long for a file system is cut and made distinct by a hash.
+
+    >>> safe_parts("../a/./b:2")
+    ('a', 'b_2')
+    """
+    parts = []
+    for piece in name.replace("\\", "/").split("/"):
+        piece = piece.translate(_CONTROL).replace(":", "_")
+        if piece in ("", ".", ".."):
+            continue
+        parts.append(_fit(piece))
+    return tuple(parts) or ("document.txt",)
+
+
+def _fit(piece: str) -> str:
+    raw = piece.encode("utf-8", "surrogateescape")
+    if len(raw) <= NAME_BYTES:
+        return piece
+    import hashlib
+
+    digest = hashlib.sha256(raw).hexdigest()[:10]
+    _, dot, suffix = piece.rpartition(".")
+    if not dot or len(suffix) > 10:
+        suffix = ""
+    keep = raw[: NAME_BYTES - 12 - len(suffix.encode("utf-8", "surrogateescape"))]
+    cut = keep.decode("utf-8", "ignore")
+    return f"{cut}~{digest}" + (f".{suffix}" if suffix else "")
+
+
+class OutputCollision(PolicetextError):
+    """Two documents would be written to one file (``--on-collision stop``)."""
+
+
+class OutputDirectory:
+    """The files of ``normalize -o DIR``: one per document, never two documents in
+    one file. A name taken in this run, a folder where a file is needed, or a file
+    where a folder is needed is a collision: ``suffix`` gives the document a free
+    name (``name-2``; a path under a file is flattened to ``a_b``); ``stop`` ends
+    the run with one line and writes nothing (documents are staged in a private
+    folder inside DIR and moved into place at the end)."""
+
+    def __init__(self, root: Path, on_collision: str = "suffix") -> None:
+        import tempfile
+
+        self.root = root
+        self.stop = on_collision == "stop"
+        self.files: dict[tuple[str, ...], str] = {}
+        self.folders: set[tuple[str, ...]] = set()
+        self.last: tuple[str, str] | None = None  # (doc, file) of the last document
+        root.mkdir(parents=True, exist_ok=True)
+        self.staging = None
+        if self.stop:
+            self.staging = Path(tempfile.mkdtemp(dir=root, prefix=".policetext-"))
+
+    def write(self, doc: str, text: str, continued: bool = False) -> Path:
+        """Write one document (``continued``: a later part of the last one); return
+        the file it will have in DIR."""
+        if continued and self.last and self.last[0] == doc:
+            parts = tuple(self.last[1].split("/"))
+            with open(self._where(parts), "a", encoding="utf-8") as handle:
+                handle.write(text)
+            return self.root.joinpath(*parts)
+        parts = self._free(doc, safe_parts(doc))
+        self.files[parts] = doc
+        self.folders.update(parts[:i] for i in range(1, len(parts)))
+        self.last = (doc, "/".join(parts))
+        write_file_atomically(self._where(parts), text)
+        return self.root.joinpath(*parts)
+
+    def _where(self, parts: tuple[str, ...]) -> Path:
+        return (self.staging or self.root).joinpath(*parts)
+
+    def _clash(self, parts: tuple[str, ...]) -> str | None:
+        """Why ``parts`` cannot be used, or None."""
+        if parts in self.files:
+            return f"as {self.files[parts]!r} is"
+        if parts in self.folders or (self.root.joinpath(*parts)).is_dir():
+            return "where a folder is"
+        for i in range(1, len(parts)):
+            above = self.root.joinpath(*parts[:i])
+            if parts[:i] in self.files or (above.exists() and not above.is_dir()):
+                return f"under {'/'.join(parts[:i])}, which is a file"
+        return None
+
+    def _free(self, doc: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+        clash = self._clash(parts)
+        if clash is None:
+            return parts
+        if self.stop:
+            self.abort()
+            raise OutputCollision(
+                f"{doc!r} would be written to {'/'.join(parts)}, {clash}; nothing written "
+                "(give ids that differ, or --on-collision suffix)",
+                str(self.root),
+            )
+        if "which is a file" in clash:
+            parts = (_fit("_".join(parts)),)
+        stem, dot, suffix = parts[-1].rpartition(".")
+        if not dot or not stem:
+            stem, suffix = parts[-1], ""
+        n = 1
+        while self._clash(parts) is not None:
+            n += 1
+            parts = (*parts[:-1], f"{stem}-{n}" + (f".{suffix}" if suffix else ""))
+        return parts
+
+    def commit(self) -> None:
+        """Move staged documents into place (``stop``); nothing to do for ``suffix``."""
+        if self.staging is None:
+            return
+        for parts in self.files:
+            target = self.root.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging.joinpath(*parts), target)
+        self.abort()
+
+    def abort(self) -> None:
+        """Remove the staging folder and what is in it."""
+        if self.staging is not None:
+            import shutil
+
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import dataclasses
 import functools
 import os
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 from policetext.cache import NormalizedCache
 from policetext.config import Config
 from policetext.document import Document, Tokens
-from policetext.errors import InputError
+from policetext.errors import InputError, PolicetextError
 from policetext.figures import FigureExtractor
 from policetext.io import Source, decode_bytes, iter_records, iter_sources
 from policetext.keywords import KeywordExtractor
@@ -434,10 +435,40 @@ def _on_a_pool(
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     work = functools.partial(run_item, config, task=task, segment=segment, pos=pos)
-    with context.Pool(workers, initializer=_worker_signals) as pool:
-        for item, (results, error) in zip(items, pool.imap(work, items), strict=True):
+    # not multiprocessing.Pool: it waits for ever for the task of a worker that was
+    # killed (kill -9, the OOM killer); this executor says the pool is broken
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_signals)
+    try:
+        outcomes = pool.map(work, items)
+        for item in items:
+            try:
+                results, error = next(outcomes)
+            except BrokenProcessPool:
+                raise PolicetextError(
+                    "a worker process died (killed, or out of memory?); the run is incomplete: "
+                    "run it again, with fewer --jobs if memory is short"
+                ) from None
             yield item, results, error
+    finally:
+        _stop_pool(pool)
+
+
+def _stop_pool(pool: Any) -> None:
+    """End a pool at once (Ctrl-C, SIGTERM, a closed pipe, a dead worker), as
+    ``multiprocessing.Pool.terminate`` did: queued tasks are cancelled and the
+    workers are stopped rather than waited for."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
 
 
 def _worker_signals() -> None:

@@ -879,7 +879,7 @@ def grep_command(
     nothing did, 2 on an error (even if other files matched). Every search
     ends: regular expressions run on RE2 (linear time); those it cannot take
     (backreferences, lookarounds) have --timeout seconds per file.
-    Normalised text is cached per file (path, size, mtime, version) under
+    Normalised text is cached per file (path, size, times, inode, version) under
     $XDG_CACHE_HOME/policetext; --no-cache bypasses it.
 
     \b

@@ -251,7 +251,7 @@ def test_a_bad_scheduler_is_one_line_soon(address: str) -> None:
         ["stats", "--engine", "dask", "--scheduler", address, "--connect-timeout", "1",
          str(seed("000"))]
     )  # fmt: skip
-    assert time.monotonic() - began < 10
+    assert time.monotonic() - began < 15  # the old fixed timeout was 20 s
     assert status == 2
     assert err.startswith(f"policetext: cannot reach the Dask scheduler {address}: ")
     assert len(err.splitlines()) == 1

@@ -10,6 +10,11 @@ Derived files (``derived_bytes``): what policetext makes of a file of another
 package (jieba's prefix dictionary, its dictionary sorted for look-ups, the
 median of its IDF table), keyed the same way, checked by a checksum, and
 removed once their source has changed or gone.
+
+Nobody else feeds the cache (as pip's): directories are created 0700, and a
+cache directory or file that is not owned by the user, or that others can
+write, is neither read nor written; files are opened without following links.
+Bytes reach ``json`` or ``marshal`` only from files that pass those checks.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +51,7 @@ class NormalizedCache:
     """Reads and writes cache entries for one configuration."""
 
     def __init__(self, config: Config) -> None:
+        self.root = config.cache_dir
         self.directory = config.cache_dir / "normalized"
         self.settings = settings_fingerprint(config)
 
@@ -59,6 +66,10 @@ class NormalizedCache:
             "path": str(path.resolve()),
             "size": info.st_size,
             "mtime_ns": info.st_mtime_ns,
+            # a file rewritten at the same size with its time put back still gets a
+            # new change time (and, when replaced, a new inode)
+            "inode": info.st_ino,
+            "ctime_ns": info.st_ctime_ns,
             "version": _version(),
             "settings": self.settings,
         }
@@ -72,9 +83,12 @@ class NormalizedCache:
         key = self.key(path)
         if key is None:
             return None
+        data = read_private(self.root, self._file(key))
+        if data is None:
+            return None
         try:
-            entry = json.loads(self._file(key).read_text("utf-8"))
-        except (OSError, ValueError):
+            entry = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError):  # damaged, or nested to break the parser
             return None
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
@@ -90,21 +104,81 @@ class NormalizedCache:
         if key is None:
             return
         record = {**entry, "key": key, "sha256": _checksum(entry["text"])}
-        _keep(self._file(key), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+        _keep(self.root, self._file(key), data)
 
 
 def _checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _keep(target: Path, data: bytes) -> None:
+def _private(info: os.stat_result) -> bool:
+    """Owned by this user, and writable by nobody else."""
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def private_directory(root: Path, directory: Path, *, create: bool) -> bool:
+    """Whether ``directory`` (``root`` or below it) and every directory from ``root``
+    down to it are this user's and writable by nobody else; with ``create``, the
+    missing ones are made (0700). The cache root may be reached through a link
+    (a ``~/.cache`` moved elsewhere); below it, links are refused."""
+    try:
+        parts = directory.relative_to(root).parts
+    except ValueError:
+        return False
+    path = root
+    for depth in range(len(parts) + 1):
+        if depth:
+            path = path / parts[depth - 1]
+        try:
+            info = os.stat(path) if depth == 0 else os.lstat(path)
+        except FileNotFoundError:
+            if not create:
+                return False
+            try:
+                path.mkdir(mode=0o700, parents=depth == 0)
+                info = os.lstat(path)
+            except OSError:
+                return False
+        except OSError:
+            return False
+        if not stat.S_ISDIR(info.st_mode) or not _private(info):
+            return False
+    return True
+
+
+def read_private(root: Path, path: Path) -> bytes | None:
+    """The bytes of a cache file that passes the checks (its directories and the
+    file itself this user's and writable by nobody else, a regular file reached
+    without a link), else ``None``."""
+    if not private_directory(root, path.parent, create=False):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _private(info):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _keep(root: Path, target: Path, data: bytes) -> None:
     """Write a cache file: to a private temporary name beside ``target``, then
-    renamed into place, so no reader sees half of it. Errors are ignored (and the
+    renamed into place, so no reader sees half of it; only into directories that
+    pass the checks of ``private_directory``. Errors are ignored (and the
     temporary file removed): a cache that cannot be written only costs speed."""
     import tempfile  # only when a file is written: its imports cost every process 10 ms
 
+    if not private_directory(root, target.parent, create=True):
+        return
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle = tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp")
     except OSError:
         return
@@ -137,12 +211,14 @@ def derived_bytes(
     if found is None:
         return derive()
     path, identity = found
-    kept = _read_derived(path)
+    assert cache_dir is not None
+    kept = _read_derived(cache_dir, path)
     if kept is not None:
         return kept
     data = derive()
-    _keep(path, _header(data, identity) + data)
-    _remove_stale(path.parent, kind, keep=path)
+    _keep(cache_dir, path, _header(data, identity) + data)
+    if private_directory(cache_dir, path.parent, create=False):
+        _remove_stale(path.parent, kind, keep=path)
     return data
 
 
@@ -167,11 +243,11 @@ def _header(data: bytes, identity: list[Any]) -> bytes:
     return _DERIVED_MAGIC + b"%08x %s\n" % (zlib.crc32(data), made_from)
 
 
-def _read_derived(path: Path) -> bytes | None:
-    """The data of a kept file, or ``None`` when it is missing or damaged."""
-    try:
-        kept = path.read_bytes()
-    except OSError:
+def _read_derived(root: Path, path: Path) -> bytes | None:
+    """The data of a kept file, or ``None`` when it is missing, damaged, or fails the
+    checks of ``read_private`` (its bytes may go to ``marshal``)."""
+    kept = read_private(root, path)
+    if kept is None:
         return None
     header_end = kept.find(b"\n") + 1
     header = _parse_header(kept[:header_end])

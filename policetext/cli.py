@@ -23,7 +23,14 @@ from policetext.document import DOCUMENT_FIELDS
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
 from policetext.figures import KINDS
-from policetext.io import STDIN_NAME, Source, TableFields, bundled_sources, stdin_source
+from policetext.io import (
+    STDIN_NAME,
+    Source,
+    TableFields,
+    bundled_sources,
+    stdin_is_null,
+    stdin_source,
+)
 from policetext.keywords import METHODS, rank_corpus, rank_documents, read_stopwords
 from policetext.normalize import counter_names, switches
 from policetext.output import (
@@ -203,6 +210,14 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="With --engine dask: the Dask scheduler (tcp://host:8786) [default: a "
             "local cluster of --jobs worker processes].",
         ),
+        click.option(
+            "--connect-timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=5.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="With --scheduler: how long to wait for it.",
+        ),
         # one --no-NAME per switch of the registry of normalisation steps
         *(
             click.option(f"--no-{name}", is_flag=True, help=help)
@@ -246,6 +261,7 @@ def build_config(opts: dict[str, Any]) -> Config:
         until=opts.get("until"),
         executor=executor,
         scheduler=opts.get("scheduler"),
+        connect_timeout=opts.get("connect_timeout") or 5.0,
         table=TableFields(
             text=opts.get("text_field") or "text",
             id=opts.get("id_field"),
@@ -264,9 +280,15 @@ def _engine_choice(opts: dict[str, Any], choices: Sequence[str], default: str) -
 
 
 def with_meta(columns: Sequence[str], opts: dict[str, Any]) -> tuple[str, ...]:
-    """A command's columns followed by the --meta fields."""
-    extra = [m for m in opts.get("meta_fields", ()) if m not in columns]
-    return (*columns, *extra)
+    """A command's columns followed by the --meta fields; a field named as one of
+    the columns is refused (its values would replace the column's)."""
+    clash = [m for m in opts.get("meta_fields", ()) if m in columns]
+    if clash:
+        raise PolicetextError(
+            f"--meta {clash[0]}: this command has a column of that name, which the field "
+            "would overwrite; leave it out (or rename the field in the input)"
+        )
+    return (*columns, *dict.fromkeys(opts.get("meta_fields", ())))
 
 
 class CorpusRun:
@@ -379,19 +401,19 @@ def corpus_command(func: Callable[..., int | None] | None = None, *, dedup: bool
 def resolve_inputs(paths: Sequence[str]) -> list[str | Source]:
     """Paths as given; with none, standard input, or the bundled corpus.
 
-    No paths and a terminal on stdin (or an empty stdin, as under cron or CI):
-    the bundled sample corpus, said in one line on stderr. No paths and a pipe:
-    standard input.
+    No paths and a terminal, /dev/null or a closed standard input (as under cron
+    or CI): the bundled sample corpus, said in one line on stderr. No paths and a
+    pipe or a file: standard input, and an empty one is an empty corpus.
     """
     if paths:
         return list(paths)
-    if not stdin_is_terminal():
+    if not stdin_is_terminal() and not stdin_is_null():
         source = read_stdin()
-        if source is not None:
-            return [source]
-        reason = "standard input is empty"
-    else:
+        return [source] if source is not None else []  # an empty pipe: an empty corpus
+    if stdin_is_terminal():
         reason = "no paths given"
+    else:
+        reason = "standard input is closed or /dev/null"
     bundled = bundled_sources()
     click.echo(
         f"{PROG}: {reason}; using the bundled sample corpus ({len(bundled)} articles)",
@@ -486,8 +508,14 @@ DOCUMENT_COLUMNS = (
     type=click.Path(file_okay=False, path_type=Path),
     help="Write one normalised file per input into this directory.",
 )
+@click.option("--on-collision", type=click.Choice(["suffix", "stop"]), default="suffix",
+              show_default=True,
+              help="With -o: when two documents would get one file name, give the second "
+              "a suffix (name-2), or stop before writing anything.")  # fmt: skip
 @format_option(("text", *FORMATS), default="text")
-def normalize(run: CorpusRun, report: bool, output_dir: Path | None, fmt: str) -> None:
+def normalize(
+    run: CorpusRun, report: bool, output_dir: Path | None, on_collision: str, fmt: str
+) -> None:
     """Print the normalised text of each document.
 
     Traditional → simplified, pinyin annotations removed, garbled GBK stretches
@@ -506,10 +534,7 @@ def normalize(run: CorpusRun, report: bool, output_dir: Path | None, fmt: str) -
         rows = run.run(CHANGE_ROW)
         write_rows(rows, run.columns(report_columns()), "auto" if fmt == "text" else fmt, out)
     elif output_dir is not None:
-        for name, pieces in run.run(NAMED_TEXT):
-            target = output_dir / _output_name(name)
-            write_file_atomically(target, [*pieces, "\n"])
-            click.echo(f"{PROG}: wrote {target}", err=True)
+        _write_output_dir(run.run(NAMED_TEXT), output_dir, on_collision)
     elif fmt == "text":
         write_text(_texts(run.run(TEXT_PIECES)), out)
     else:
@@ -528,11 +553,31 @@ def _texts(documents: Iterator[Iterable[str]]) -> Iterator[str]:
         yield "\n"
 
 
-def _output_name(name: str) -> Path:
-    if name == STDIN_NAME:
-        return Path("stdin.txt")
-    parts = [p for p in Path(name).parts if p not in ("..", ".", "/", "\\") and ":" not in p]
-    return Path(*parts) if parts else Path("document.txt")
+def _write_output_dir(
+    documents: Iterable[tuple[str, Iterable[str]]], root: Path, on_collision: str
+) -> None:
+    """``normalize -o DIR``: one file per document (its text in pieces: a huge
+    input's parts), never two in one file."""
+    from policetext.output import OutputDirectory
+
+    folder = OutputDirectory(root, on_collision)
+    staged = []  # with --on-collision stop, files are said once they are in place
+    try:
+        for doc, pieces in documents:
+            name = "stdin.txt" if doc == STDIN_NAME else doc
+            target = folder.write(name, "")
+            for piece in pieces:
+                folder.write(name, piece, continued=True)
+            folder.write(name, "\n", continued=True)
+            if folder.stop:
+                staged.append(target)
+            else:
+                click.echo(f"{PROG}: wrote {target}", err=True)
+        folder.commit()
+    finally:
+        folder.abort()
+    for target in staged:
+        click.echo(f"{PROG}: wrote {target}", err=True)
 
 
 TOKEN_COLUMNS = ("doc", "sentence", "start", "end", "token", "pos")
@@ -911,6 +956,9 @@ HIT_COLUMNS = ("doc", "line", "column", "start", "end", "match", "left", "right"
 @click.option("--near", type=click.IntRange(min=0), default=None,
               help="With --in: the figures/units within N characters of a match.")  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Do not reuse or store normalised text.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds a pattern RE2 cannot take (backreferences, lookarounds) may run "
+              "on one file before the file is skipped [default: 3].")  # fmt: skip
 @format_option()
 def grep_command(
     run: CorpusRun,
@@ -928,6 +976,7 @@ def grep_command(
     inside: str | None,
     near: int | None,
     no_cache: bool,
+    timeout: float | None,
     fmt: str,
 ) -> int:
     """Search normalised text: 反詐 finds 反诈 and the reverse, ３ finds 3.
@@ -938,9 +987,10 @@ def grep_command(
     the line printed is the normalised one. Page furniture that normalisation
     removes is not searched, so matches inside it are not reported. Exit status
     0 when something matched, 1 when nothing did, 2 on an error (even if other
-    files matched). Patterns with
-    nested unbounded repetition such as (a+)+ are refused: they could run away.
-    Normalised text is cached per file (path, size, mtime, version) under
+    files matched). Every search ends: regular expressions run on RE2 (linear
+    time); those it cannot take (backreferences, lookarounds) have --timeout
+    seconds per file.
+    Normalised text is cached per file (path, size, times, inode, version) under
     $XDG_CACHE_HOME/policetext; --no-cache bypasses it.
 
     \b
@@ -976,6 +1026,7 @@ def grep_command(
         regex=regex,
         ignore_case=ignore_case,
         context_chars=20 if context_chars is None else context_chars,
+        **({"timeout": timeout} if timeout else {}),
     )
     options = GrepOptions(
         mode, word, inside, near, wants_colour(stdout()), context_chars, context_sentences,
@@ -1080,7 +1131,8 @@ def compare(
 @click.option("-n", "--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="Keywords stored per document.")  # fmt: skip
 @click.option("--prune", is_flag=True,
-              help="Delete documents of earlier exports that are not in this one.")  # fmt: skip
+              help="Delete documents of earlier exports that are not in this one (only "
+              "after a run that read every input and exported something).")  # fmt: skip
 def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
     """Export documents, figures, units and keywords to one SQLite file.
 
@@ -1115,8 +1167,17 @@ def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
         from policetext.dedup import mark_clusters
 
         records = mark_clusters(records, found)
-    count = export_to_sqlite(records, target, run.pipeline.keywords, top, prune)
-    click.echo(f"{PROG}: exported {count} documents to {target}", err=True)
+    result = export_to_sqlite(
+        records, target, run.pipeline.keywords, top, prune,
+        complete=lambda: not run.reporter.failed,
+    )  # fmt: skip
+    for doc, stored in result.renamed:
+        click.echo(f"{PROG}: {doc}: id given twice; the second kept as {stored}", err=True)
+    click.echo(f"{PROG}: exported {result.count} documents to {target}", err=True)
+    if result.pruned is not None:
+        click.echo(f"{PROG}: pruned {result.pruned} documents not in this export", err=True)
+    elif result.prune_skipped:
+        click.echo(f"{PROG}: not pruning: {result.prune_skipped}", err=True)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ an :class:`~policetext.errors.InputError`, reported like a local bad input.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,37 +53,117 @@ def _require_dask() -> None:
         raise ConfigError(f"engine dask is not installed: {DASK_EXTRA_HINT}") from None
 
 
+#: seconds to wait for a scheduler given with --scheduler (option --connect-timeout)
+CONNECT_TIMEOUT = 5.0
+#: the credentials of the local clusters this process started, by scheduler address:
+#: only clients holding them can connect (see ``dask_client``)
+_LOCAL_SECURITY: dict[str, Any] = {}
+
+
 @contextlib.contextmanager
-def dask_client(scheduler: str | None, workers: int | None = None) -> Iterator[Any]:
+def dask_client(
+    scheduler: str | None, workers: int | None = None, timeout: float = CONNECT_TIMEOUT
+) -> Iterator[Any]:
     """A client of the scheduler at ``scheduler``, or of a local cluster of worker
-    processes (one thread each: the work is pure Python) when none is given."""
+    processes (one thread each: the work is pure Python) when none is given.
+
+    A local cluster listens on loopback only, without a dashboard, and speaks TLS
+    with a certificate made for this run (``Security.temporary()``, held by this
+    process only): another local user can neither connect to it nor run code on
+    it as the invoking user. A scheduler that cannot be reached is reported in one
+    line after ``timeout`` seconds.
+    """
     _require_dask()
     from distributed import Client, LocalCluster
 
-    if scheduler:
+    with one_line_dask_logs():
+        if scheduler:
+            try:
+                client = Client(
+                    scheduler, timeout=f"{timeout}s", security=_LOCAL_SECURITY.get(scheduler)
+                )
+            except Exception as exc:
+                reason = str(exc).strip().split("\n", 1)[0][:200] or type(exc).__name__
+                raise ConfigError(
+                    f"cannot reach the Dask scheduler {scheduler}: {reason}"
+                ) from None
+            with client:
+                yield client
+            return
+        security = _temporary_security()
+        n = workers or os.cpu_count() or 1
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            protocol="tls://",
+            security=security,
+            dashboard_address=None,
+        )
+        address = cluster.scheduler_address
+        _LOCAL_SECURITY[address] = security
         try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise ConfigError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
-        with client:
-            yield client
-        return
-    n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(
-        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
-    )
-    with cluster, Client(cluster) as client:
-        yield client
+            with cluster, Client(cluster, security=security) as client:
+                yield client
+        finally:
+            _LOCAL_SECURITY.pop(address, None)
+
+
+def _temporary_security() -> Any:
+    from distributed.security import Security
+
+    try:
+        return Security.temporary()
+    except ImportError:  # it needs the cryptography package
+        raise ConfigError(
+            f"a local Dask cluster needs the cryptography package: {DASK_EXTRA_HINT}"
+        ) from None
+
+
+class _OneLine(logging.Formatter):
+    """A Dask log record as one short stderr line: a dying worker's message lists
+    every task key it held (kilobytes); its first line says what happened."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage().strip().split("\n", 1)[0]
+        if len(message) > LOG_CHARS:
+            message = message[: LOG_CHARS - 1] + "…"
+        return f"policetext: dask: {message}"
+
+
+#: characters of a Dask log message kept in its one line
+LOG_CHARS = 160
 
 
 @contextlib.contextmanager
-def shared_scheduler(scheduler: str | None, workers: int | None = None) -> Iterator[str]:
+def one_line_dask_logs() -> Iterator[None]:
+    """While the block runs, Dask's warnings and errors (``distributed``'s loggers)
+    are one line each on stderr, and nothing below a warning is shown."""
+    logger = logging.getLogger("distributed")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLine())
+    saved = logger.handlers[:], logger.level, logger.propagate
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.handlers[:], level, logger.propagate = saved[0], saved[1], saved[2]
+        logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def shared_scheduler(
+    scheduler: str | None, workers: int | None = None, timeout: float = CONNECT_TIMEOUT
+) -> Iterator[str]:
     """The scheduler's address, starting a local cluster for the block when none is
     given: so that several runs (the two corpora of ``compare``) share one."""
     if scheduler:
         yield scheduler
         return
-    with dask_client(None, workers) as client:
+    with dask_client(None, workers, timeout) as client:
         yield client.scheduler.address
 
 
@@ -99,7 +180,7 @@ def run_on_dask(
     """``(item, result, error)`` for every item, in input order, computed on Dask."""
     import dask.bag as db
 
-    with dask_client(scheduler, workers) as client:
+    with dask_client(scheduler, workers, config.connect_timeout) as client:
         bag = db.from_sequence(list(items), partition_size=PARTITION_DOCUMENTS)
         partitions = bag.map_partitions(_run_partition, config, task, segment, pos)
         futures = client.compute(partitions.to_delayed(), retries=RETRIES)

@@ -73,7 +73,8 @@ def _one_cluster(runner: Runner, jobs: int | None) -> Iterator[str | None]:
         return
     from policetext.cluster import shared_scheduler
 
-    with shared_scheduler(runner.config.scheduler, jobs) as address:
+    config = runner.config
+    with shared_scheduler(config.scheduler, jobs, config.connect_timeout) as address:
         yield address
 
 

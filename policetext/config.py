@@ -70,6 +70,8 @@ class Config:
     executor: str = "local"
     #: the Dask scheduler's address (``tcp://host:8786``); ``None``: a local cluster
     scheduler: str | None = None
+    #: seconds to wait for the Dask scheduler before saying it cannot be reached
+    connect_timeout: float = 5.0
     #: where jieba's dictionary cache (and the normalised-text cache) is written.
     cache_dir: Path = field(default_factory=default_cache_dir)
     #: inputs larger than this (bytes of a file or of standard input; a record's

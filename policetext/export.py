@@ -3,17 +3,19 @@ FTS5 full-text tables: ``documents_fts`` over the normalised text tokenised by t
 pipeline's own segmentation (whole words), ``documents_ngrams`` over its Han
 characters in overlapping pairs (any stretch of the text, a word inside a longer
 word too; :func:`fts_query` and :func:`connect` turn a query in either script into
-its MATCH expression). Re-exporting a changed corpus updates its rows in place.
+its MATCH expression). Re-exporting a changed corpus updates its rows in place, in
+one transaction: nothing is lost to a failed, interrupted or concurrent export.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache
 from operator import add
 from pathlib import Path
@@ -127,44 +129,102 @@ def merge_records(parts: Iterator[dict[str, Any]]) -> dict[str, Any]:
 EXPORT_RECORD: Task[dict[str, Any]] = Task(export_record, merge_records)
 
 
+@dataclass
+class ExportResult:
+    """What an export did: documents written, documents pruned, ids renamed."""
+
+    count: int = 0
+    #: rows removed by ``prune`` (None: no prune was asked for, or it was skipped)
+    pruned: int | None = None
+    #: why a prune that was asked for was not done
+    prune_skipped: str | None = None
+    #: (id, the distinct id it was stored under) for ids that came twice
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+
+
 def export_to_sqlite(
     records: Iterable[dict[str, Any]],
     target: Path,
     extractor: KeywordExtractor,
     top: int = 20,
     prune: bool = False,
-) -> int:
-    """Write records into ``target`` (created or updated in place); return the count.
+    *,
+    complete: Callable[[], bool] = lambda: True,
+    wait: float = 60.0,
+) -> ExportResult:
+    """Write records into ``target`` (created or updated in place) in one transaction.
+
+    The file is either as it was or fully written: an interrupted or failed run
+    rolls back (and removes a file it created). A second export to the same file
+    waits up to ``wait`` seconds for the first, then fails cleanly. A file that
+    is not a policetext database is refused before anything is written in it.
+    A document id that comes twice is stored under a distinct id (``id#2``).
 
     ``prune`` deletes the documents of earlier exports that this one did not
     write (a corpus whose files were removed); otherwise they are kept, so that
-    several folders can be exported into one file.
+    several folders can be exported into one file. It is done only after a run
+    that exported something and for which ``complete()`` is true (every input
+    was read without error), as rsync skips --delete after I/O errors.
     """
+    existed = target.exists()
     try:
-        connection = sqlite3.connect(target)
+        connection = sqlite3.connect(target, timeout=wait, isolation_level=None)
     except sqlite3.Error as exc:
         raise PolicetextError(f"cannot open the database: {exc}", str(target)) from None
-    terms: dict[int, Counter[str]] = {}
-    count = 0
+    result = ExportResult()
+    done = False
     try:
-        with connection:
-            connection.executescript(SCHEMA)
-            _add_columns(connection, ADDED_COLUMNS)
-            _ngram_table(connection)
+        _check_ours(connection, str(target))
+        connection.execute("PRAGMA foreign_keys = ON")
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise PolicetextError(
+                    f"another export has been writing this file for over {wait:g} s; "
+                    "try again when it has finished",
+                    str(target),
+                ) from None
+            raise
+        for statement in _SCHEMA_STATEMENTS:
+            connection.execute(statement)
+        _add_columns(connection, ADDED_COLUMNS)
+        _ngram_table(connection)
+        terms: dict[int, Counter[str]] = {}
+        seen: set[str] = set()
         for record in records:
-            with connection:
-                document_id = _upsert(connection, record)
-            terms[document_id] = record["terms"]
-            count += 1
-        with connection:
-            _keywords(connection, terms, extractor, top)
-            if prune:
-                _prune(connection, set(terms))
+            doc = record["doc"]
+            if doc in seen:
+                n = 2
+                while f"{doc}#{n}" in seen:
+                    n += 1
+                record = {**record, "doc": f"{doc}#{n}"}
+                result.renamed.append((doc, record["doc"]))
+            seen.add(record["doc"])
+            terms[_upsert(connection, record)] = record["terms"]
+            result.count += 1
+        _keywords(connection, terms, extractor, top)
+        if prune:
+            if not result.count:
+                result.prune_skipped = "nothing was exported"
+            elif not complete():
+                result.prune_skipped = "some inputs could not be read"
+            else:
+                result.pruned = _prune(connection, set(terms))
+        connection.execute("COMMIT")
+        done = True
     except sqlite3.Error as exc:
         raise PolicetextError(f"cannot write the database: {exc}", str(target)) from None
     finally:
+        if not done and connection.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
         connection.close()
-    return count
+        if not done and not existed:
+            for leftover in (target, target.with_name(target.name + "-journal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+    return result
 
 
 #: columns added to the tables after their first release, by table: a file made by
@@ -206,7 +266,41 @@ def _add_columns(connection: sqlite3.Connection, tables: dict[str, dict[str, str
         connection.execute(statement)
 
 
-def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
+#: the tables a policetext database has (a file with other tables is not ours)
+_OUR_TABLES = {"documents", "figures", "units", "keywords", "documents_fts", "documents_ngrams"}
+_SCHEMA_STATEMENTS = [s.strip() for s in SCHEMA.split(";") if s.strip() and "PRAGMA" not in s]
+
+
+def _check_ours(connection: sqlite3.Connection, name: str) -> None:
+    """Refuse a file that is not SQLite, or a database of something else."""
+    try:
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.DatabaseError:
+        raise PolicetextError(
+            "is not an SQLite database; choose another file for the export", name
+        ) from None
+    user_tables = {
+        t for t in tables if not t.startswith(("sqlite_", "documents_fts_", "documents_ngrams_"))
+    }
+    if user_tables and "documents" not in user_tables:
+        listed = ", ".join(sorted(user_tables)[:5])
+        raise PolicetextError(
+            f"is a database of something else (tables {listed}), not a policetext export; "
+            "choose another file",
+            name,
+        )
+    if "documents" in user_tables:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(documents)")}
+        if not {"doc", "text", "chars", "tokens"} <= columns:
+            raise PolicetextError(
+                "has a documents table that policetext did not make; choose another file", name
+            )
+
+
+def _prune(connection: sqlite3.Connection, keep: set[int]) -> int:
     stale = [
         (document_id,)
         for (document_id,) in connection.execute("SELECT id FROM documents")
@@ -217,6 +311,7 @@ def _prune(connection: sqlite3.Connection, keep: set[int]) -> None:
     connection.executemany("DELETE FROM documents_fts WHERE rowid = ?", stale)
     connection.executemany("DELETE FROM documents_ngrams WHERE rowid = ?", stale)
     connection.executemany("DELETE FROM documents WHERE id = ?", stale)
+    return len(stale)
 
 
 def _upsert(connection: sqlite3.Connection, record: dict[str, Any]) -> int:

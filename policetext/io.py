@@ -90,6 +90,8 @@ class Source:
     def open_binary(self) -> BinaryIO:
         """The input as a binary stream at its start; raises :class:`InputError`."""
         if self.path is None:
+            if self.stream is None and sys.stdin is None:
+                raise InputError("standard input is closed", self.name)
             stream = self.stream or sys.stdin.buffer
             with contextlib.suppress(OSError, ValueError):
                 stream.seek(0)
@@ -156,19 +158,16 @@ class TableFields:
 def iter_records(source: Source, fields: TableFields) -> Iterator[Source | InputError]:
     """The documents of a JSON Lines or CSV input, one per line or row.
 
-    A malformed line or row yields an :class:`InputError` naming the line; the
-    rest is still read.
+    Lines are decoded and parsed one by one: a line that is not text (a NUL byte,
+    bytes the file's encoding does not decode) or not a record yields an
+    :class:`InputError` naming the line, and every other record is still read.
     """
-    text, _ = decode_bytes(source.read_bytes(), source.name)
+    text, bad_lines = _decode_lines(source.read_bytes(), source.name)
+    records: Iterator[tuple[int, object]]
     if fields.format_of(source) == "csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        if reader.fieldnames is None or fields.text not in reader.fieldnames:
-            yield InputError(f"no column {fields.text!r} (give --text-field)", source.name)
-            return
-        # numbered as rows of the file, the header being row 1
-        records: Iterator[tuple[int, object]] = enumerate(reader, 2)
+        records = _csv_rows(text, fields, source.name, bad_lines)
     else:
-        records = _json_lines(text)
+        records = _json_lines(text, bad_lines)
     for number, record in records:
         if isinstance(record, InputError):
             yield InputError(f"line {number}: {record.reason}", source.name)
@@ -184,14 +183,120 @@ def iter_records(source: Source, fields: TableFields) -> Iterator[Source | Input
         yield Source(name, source.path, text=record[fields.text], meta=meta)
 
 
-def _json_lines(text: str) -> Iterator[tuple[int, object]]:
-    for number, line in enumerate(text.splitlines(), 1):
+def _decode_lines(data: bytes, name: str) -> tuple[str, dict[int, str]]:
+    """The text of a table file, and the lines that could not be decoded (number →
+    reason), each left in the text as an empty line so that numbers stay right.
+
+    The whole file is decoded when it can be (the encoding detected as for any
+    input); otherwise line by line, in the encoding its good lines agree on.
+    """
+    whole = _table_decoding(data, name)
+    lines = data.split(b"\n")
+    if whole is not None and (whole[1] not in ("gb18030", "big5") or not _mostly_utf8(lines)):
+        return whole[0], {}
+    bad: dict[int, str] = {}
+    for number, line in enumerate(lines, 1):
+        if b"\x00" in line:
+            bad[number] = "NUL byte (binary data), line skipped"
+    good = b"\n".join(line for number, line in enumerate(lines, 1) if number not in bad)
+    agreed = _table_decoding(good, name)
+    codec = agreed[1] if agreed else "utf-8"
+    if codec in ("gb18030", "big5") and _mostly_utf8(lines):
+        codec = "utf-8"
+    texts = []
+    for number, line in enumerate(lines, 1):
+        if number not in bad:
+            try:
+                texts.append(line.decode(codec))
+                continue
+            except UnicodeDecodeError as exc:
+                bad[number] = f"cannot be decoded as {codec} (byte {exc.start}), line skipped"
+        texts.append("")
+    return "\n".join(texts), bad
+
+
+def _mostly_utf8(lines: list[bytes]) -> bool:
+    """Whether most lines holding non-ASCII bytes are UTF-8: then a table file
+    that decodes whole only as GB18030 or Big5 is UTF-8 with a few bad lines."""
+    good = bad = 0
+    for line in lines:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                good += 1
+            except UnicodeDecodeError:
+                bad += 1
+    return good >= bad and good > 0
+
+
+def _table_decoding(data: bytes, name: str) -> tuple[str, str] | None:
+    """``decode_bytes`` for a table file, or ``None`` when it fails. A UTF-16/32
+    table's line ends decode to line ends: when the newline bytes do not, its
+    "byte-order mark" is the bytes of a bad first line."""
+    try:
+        text, codec = decode_bytes(data, name)
+    except InputError:
+        return None
+    if codec.startswith(("utf-16", "utf-32")) and ("\n" in text) != (b"\n" in data):
+        return None
+    return text, codec
+
+
+def _json_lines(text: str, bad: dict[int, str]) -> Iterator[tuple[int, object]]:
+    for number, line in enumerate(text.split("\n"), 1):
+        if number in bad:
+            yield number, InputError(bad[number])
+            continue
         if not line.strip():
             continue
         try:
             yield number, json.loads(line)
         except ValueError as exc:
             yield number, InputError(f"not valid JSON ({getattr(exc, 'msg', exc)})")
+        except RecursionError:
+            yield number, InputError("JSON nested too deeply")
+
+
+def _csv_rows(
+    text: str, fields: TableFields, name: str, bad: dict[int, str]
+) -> Iterator[tuple[int, object]]:
+    """Rows as dicts, numbered as rows of the file (the header being row 1); a row
+    the CSV reader refuses is reported and reading goes on with the next."""
+    limit = csv.field_size_limit()
+    # a field may be as long as the file (csvkit's --maxfieldsize): never refuse a record
+    # for its length; the limit is the process's, so it is put back afterwards
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            header = None
+            bad.setdefault(1, f"bad CSV header ({exc})")
+        if header is None or fields.text not in header:
+            yield 1, InputError(bad.get(1) or f"no column {fields.text!r} (give --text-field)")
+            return
+        reported = set()
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                yield start, InputError(f"bad CSV row ({exc})")
+                continue
+            for number in range(start, reader.line_num + 1):
+                if number in bad and number not in reported:
+                    reported.add(number)
+                    yield number, InputError(bad[number])
+            if not row or (start in bad and row == [""]):
+                continue
+            yield start, dict(zip(header, row, strict=False))
+        for number in sorted(set(bad) - reported - {1}):
+            yield number, InputError(bad[number])
+    finally:
+        csv.field_size_limit(limit)
 
 
 def iter_sources(
@@ -227,22 +332,34 @@ def _walk(root: Path, glob: str) -> Iterator[Source | InputError]:
     def note_error(error: OSError) -> None:
         special.append((Path(error.filename or root), error.strerror or "cannot be read"))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=note_error, followlinks=True):
+    # an explicit stack, not os.walk's recursion: a tree 1,000 levels deep is walked too
+    stack = [str(root)]
+    while stack:
+        dirpath = stack.pop()
         try:
             info = os.stat(dirpath)
         except OSError:
-            dirnames[:] = []
             continue
         if (info.st_dev, info.st_ino) in seen:
-            dirnames[:] = []  # a symbolic-link loop, or a directory linked twice
-            continue
+            continue  # a symbolic-link loop, or a directory linked twice
         seen.add((info.st_dev, info.st_ino))
-        dirnames.sort()
-        base = Path(dirpath)
-        for name in filenames:
-            if not fnmatch.fnmatch(name, glob):
+        try:
+            with os.scandir(dirpath) as listing:
+                entries = list(listing)
+        except OSError as error:
+            note_error(error)
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # symbolic links to directories are followed
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append(entry.path)
                 continue
-            path = base / name
+            if not fnmatch.fnmatch(entry.name, glob):
+                continue
+            path = Path(entry.path)
             kind = _special_kind(path)
             if kind:
                 special.append((path, f"{kind}, skipped"))
@@ -270,6 +387,24 @@ def _special_kind(path: Path) -> str | None:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
+
+
+def stdin_is_null() -> bool:
+    """Whether standard input is closed or ``/dev/null`` (as under cron, CI, or
+    ``< /dev/null``): like a terminal, it is no corpus; an empty pipe or an empty
+    file is one, an empty one."""
+    if sys.stdin is None:
+        return True
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (AttributeError, ValueError, OSError):
+        return False  # not a file descriptor (a test's stream): its bytes are the input
+    if not stat.S_ISCHR(info.st_mode):
+        return False
+    try:
+        return info.st_rdev == os.stat(os.devnull).st_rdev
+    except OSError:
+        return False
 
 
 def bundled_sources() -> list[Source]:

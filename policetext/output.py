@@ -13,10 +13,13 @@ import csv
 import json
 import math
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+from policetext.errors import PolicetextError
 
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl")
 BAR_WIDTH = 24
@@ -113,6 +116,7 @@ def _write_table(
     from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     terminal = is_terminal(stream)
     plain = not terminal or "NO_COLOR" in os.environ
@@ -125,8 +129,11 @@ def _write_table(
         # a table asked for in a pipe is not squeezed into 80 columns
         width=None if terminal else 160,
     )
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    # article text can hold what rich reads as markup ([/], [/link]): cells, headers
+    # and titles are given as Text, never parsed
     table = Table(
-        title=title,
+        title=Text(title) if title else None,
         box=None if plain else box.SIMPLE_HEAD,
         header_style="" if plain else "bold",
         show_edge=False,
@@ -139,22 +146,22 @@ def _write_table(
     layout = _table_layout(materialised, columns, shows, console.width - bar_width - bool(bar))
     for column, (numeric, width, wrap) in zip(columns, layout, strict=True):
         if numeric:
-            table.add_column(column, justify="right", no_wrap=True, min_width=width)
+            table.add_column(Text(column), justify="right", no_wrap=True, min_width=width)
         else:
             # a column cut below its width wraps when two lines hold it (names), else
             # it is cut with an ellipsis (titles, contexts: one row, one line)
             overflow = "fold" if wrap else "ellipsis"
-            table.add_column(column, overflow=overflow, no_wrap=not wrap, width=width)
+            table.add_column(Text(column), overflow=overflow, no_wrap=not wrap, width=width)
     values = [abs(float(r.get(bar) or 0)) for r in materialised] if bar else []
     top = max(values, default=0.0)
     if bar:
-        table.add_column(header, style="" if plain else "cyan", no_wrap=True)
+        table.add_column(Text(header), style="" if plain else "cyan", no_wrap=True)
     for row in materialised:
         cells = [show(row.get(c)) for show, c in zip(shows, columns, strict=True)]
         if bar:
             value = float(row.get(bar) or 0)
             cells.append(_diverging_bar(value, top) if diverging else _bar(value, top))
-        table.add_row(*cells)
+        table.add_row(*map(Text, cells))
     console.print(table)
     if title and plain:
         stream.write("\n")
@@ -236,6 +243,12 @@ def _table_layout(
     return layout
 
 
+def _closed_pipe() -> None:
+    """rich exits with status 1 when stdout is closed (``| head``); the CLI's own
+    handling of a closed pipe (quiet, status 0) is wanted instead."""
+    raise BrokenPipeError
+
+
 def _bar(value: float, top: float) -> str:
     return "█" * round(BAR_WIDTH * value / top) if top else ""
 
@@ -278,15 +291,154 @@ def write_file_atomically(target: Path, text: str | Iterable[str]) -> None:
                 handle.write(text)
             else:
                 handle.writelines(text)
-        # the temporary file is private (0600); give the result the mode open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
+        # the temporary file is private (0600): give the result the mode of the file
+        # it replaces (never wider), else the mode open() would
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(handle.name, mode)
         os.replace(handle.name, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+
+
+#: bytes a file name may take (most file systems allow 255)
+NAME_BYTES = 200
+_CONTROL = {c: None for c in (*range(0x20), 0x7F)}
+
+
+def safe_parts(name: str) -> tuple[str, ...]:
+    """The relative path a document called ``name`` is written to: separators
+    split it, NUL and control characters go, ``.``/``..`` and empty parts are
+    dropped, ``:`` becomes ``_`` (so ``scrape.jsonl:3`` keeps its number), and a
+    part too long for a file system is cut and made distinct by a hash.
+
+    >>> safe_parts("../a/./b:2")
+    ('a', 'b_2')
+    """
+    parts = []
+    for piece in name.replace("\\", "/").split("/"):
+        piece = piece.translate(_CONTROL).replace(":", "_")
+        if piece in ("", ".", ".."):
+            continue
+        parts.append(_fit(piece))
+    return tuple(parts) or ("document.txt",)
+
+
+def _fit(piece: str) -> str:
+    raw = piece.encode("utf-8", "surrogateescape")
+    if len(raw) <= NAME_BYTES:
+        return piece
+    import hashlib
+
+    digest = hashlib.sha256(raw).hexdigest()[:10]
+    _, dot, suffix = piece.rpartition(".")
+    if not dot or len(suffix) > 10:
+        suffix = ""
+    keep = raw[: NAME_BYTES - 12 - len(suffix.encode("utf-8", "surrogateescape"))]
+    cut = keep.decode("utf-8", "ignore")
+    return f"{cut}~{digest}" + (f".{suffix}" if suffix else "")
+
+
+class OutputCollision(PolicetextError):
+    """Two documents would be written to one file (``--on-collision stop``)."""
+
+
+class OutputDirectory:
+    """The files of ``normalize -o DIR``: one per document, never two documents in
+    one file. A name taken in this run, a folder where a file is needed, or a file
+    where a folder is needed is a collision: ``suffix`` gives the document a free
+    name (``name-2``; a path under a file is flattened to ``a_b``); ``stop`` ends
+    the run with one line and writes nothing (documents are staged in a private
+    folder inside DIR and moved into place at the end)."""
+
+    def __init__(self, root: Path, on_collision: str = "suffix") -> None:
+        import tempfile
+
+        self.root = root
+        self.stop = on_collision == "stop"
+        self.files: dict[tuple[str, ...], str] = {}
+        self.folders: set[tuple[str, ...]] = set()
+        self.last: tuple[str, str] | None = None  # (doc, file) of the last document
+        root.mkdir(parents=True, exist_ok=True)
+        self.staging = None
+        if self.stop:
+            self.staging = Path(tempfile.mkdtemp(dir=root, prefix=".policetext-"))
+
+    def write(self, doc: str, text: str, continued: bool = False) -> Path:
+        """Write one document (``continued``: a later part of the last one); return
+        the file it will have in DIR."""
+        if continued and self.last and self.last[0] == doc:
+            parts = tuple(self.last[1].split("/"))
+            with open(self._where(parts), "a", encoding="utf-8") as handle:
+                handle.write(text)
+            return self.root.joinpath(*parts)
+        parts = self._free(doc, safe_parts(doc))
+        self.files[parts] = doc
+        self.folders.update(parts[:i] for i in range(1, len(parts)))
+        self.last = (doc, "/".join(parts))
+        write_file_atomically(self._where(parts), text)
+        return self.root.joinpath(*parts)
+
+    def _where(self, parts: tuple[str, ...]) -> Path:
+        return (self.staging or self.root).joinpath(*parts)
+
+    def _clash(self, parts: tuple[str, ...]) -> str | None:
+        """Why ``parts`` cannot be used, or None."""
+        if parts in self.files:
+            return f"as {self.files[parts]!r} is"
+        if parts in self.folders or (self.root.joinpath(*parts)).is_dir():
+            return "where a folder is"
+        for i in range(1, len(parts)):
+            above = self.root.joinpath(*parts[:i])
+            if parts[:i] in self.files or (above.exists() and not above.is_dir()):
+                return f"under {'/'.join(parts[:i])}, which is a file"
+        return None
+
+    def _free(self, doc: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+        clash = self._clash(parts)
+        if clash is None:
+            return parts
+        if self.stop:
+            self.abort()
+            raise OutputCollision(
+                f"{doc!r} would be written to {'/'.join(parts)}, {clash}; nothing written "
+                "(give ids that differ, or --on-collision suffix)",
+                str(self.root),
+            )
+        if "which is a file" in clash:
+            parts = (_fit("_".join(parts)),)
+        stem, dot, suffix = parts[-1].rpartition(".")
+        if not dot or not stem:
+            stem, suffix = parts[-1], ""
+        n = 1
+        while self._clash(parts) is not None:
+            n += 1
+            parts = (*parts[:-1], f"{stem}-{n}" + (f".{suffix}" if suffix else ""))
+        return parts
+
+    def commit(self) -> None:
+        """Move staged documents into place (``stop``); nothing to do for ``suffix``."""
+        if self.staging is None:
+            return
+        for parts in self.files:
+            target = self.root.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging.joinpath(*parts), target)
+        self.abort()
+
+    def abort(self) -> None:
+        """Remove the staging folder and what is in it."""
+        if self.staging is not None:
+            import shutil
+
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
 
 
 @dataclass
@@ -358,7 +510,9 @@ def write_trees(title: str, roots: Sequence[TreeNode], stream: TextIO) -> None:
 
     for root in roots:
         grow(tree, root)
-    Console(file=stream, highlight=False).print(tree)
+    console = Console(file=stream, highlight=False)
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    console.print(tree)
 
 
 def wants_colour(stream: TextIO) -> bool:

@@ -8,18 +8,19 @@ result each (a huge input's parts merged by the task's own merge, in
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from policetext.analyser import Analyser, Skipped, Task, as_task, join_documents, run_item
 from policetext.config import Config
 from policetext.document import Document
-from policetext.errors import InputError
+from policetext.errors import InputError, PolicetextError
 from policetext.io import Source, iter_records, iter_sources, stdin_source
 
 ErrorHandler = Callable[[InputError], None]
@@ -170,8 +171,9 @@ class Pipeline(Analyser):
                 continue
             found = [item] if isinstance(item, Source) else iter_sources([item], self.config.glob)
             for source in found:
-                if isinstance(source, Source) and source.is_bare_stdin():
-                    # ``-``: read once, held in memory or spilled to a temporary file
+                if isinstance(source, Source) and source.is_bare_stdin() and sys.stdin:
+                    # ``-``: read once, held in memory or spilled to a temporary file (a
+                    # closed standard input stays as it is: reading it says so)
                     spooled = stdin_source(sys.stdin.buffer, self.config.huge_bytes)
                     source = spooled or Source(source.name, stream=io.BytesIO())
                 if isinstance(source, Source) and source.text is None:
@@ -225,10 +227,40 @@ def _on_a_pool(
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     work = functools.partial(run_item, config, task=task, segment=segment, pos=pos)
-    with context.Pool(workers, initializer=_worker_signals) as pool:
-        for item, (result, error) in zip(items, pool.imap(work, items), strict=True):
+    # not multiprocessing.Pool: it waits for ever for the task of a worker that was
+    # killed (kill -9, the OOM killer); this executor says the pool is broken
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_signals)
+    try:
+        outcomes = pool.map(work, items)
+        for item in items:
+            try:
+                result, error = next(outcomes)
+            except BrokenProcessPool:
+                raise PolicetextError(
+                    "a worker process died (killed, or out of memory?); the run is incomplete: "
+                    "run it again, with fewer --jobs if memory is short"
+                ) from None
             yield item, result, error
+    finally:
+        _stop_pool(pool)
+
+
+def _stop_pool(pool: Any) -> None:
+    """End a pool at once (Ctrl-C, SIGTERM, a closed pipe, a dead worker), as
+    ``multiprocessing.Pool.terminate`` did: queued tasks are cancelled and the
+    workers are stopped rather than waited for."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
 
 
 def _worker_signals() -> None:

@@ -2,9 +2,15 @@
 
 A literal pattern goes through the same normalisation as the documents (so
 反詐 finds 反诈, ３ finds 3); a regular expression has its Han characters
-converted and full-width digits narrowed. Patterns whose matching could run
-away (nested unbounded repetition such as ``(a+)+``) are refused up front:
-Python's ``re`` cannot be interrupted once it backtracks.
+converted and full-width digits narrowed.
+
+Every search ends, as ripgrep's do: a regular expression is translated to RE2
+(linear time, the ``google-re2`` binding) with Python's meaning of ``\\d``,
+``\\w``, ``\\s``, ``.``, ``^`` and ``$`` kept; what RE2 cannot take
+(backreferences, lookarounds, ``\\b`` outside ASCII mode, atomic groups, huge
+counted repeats) runs on the ``regex`` module with a time limit per document, and
+a document that runs out of time is reported in one line and skipped. Literal
+patterns stay on Python's ``re``: an escaped literal cannot backtrack.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 
 from policetext.analyser import Analyser, Task, chained
 from policetext.document import Document
-from policetext.errors import PolicetextError
+from policetext.errors import InputError, PolicetextError
 from policetext.normalize import NormalizeCounts, Normalizer
 from policetext.output import highlight
 
@@ -28,10 +34,222 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 SpanFilter = Callable[[Document], Sequence[tuple[int, int]]]
+#: seconds a pattern RE2 cannot take may run over one document
+DEFAULT_TIMEOUT = 3.0
 
 
 class PatternError(PolicetextError):
-    """A pattern that cannot be used: bad syntax, or one that could run away."""
+    """A pattern that cannot be used: bad syntax, or one no engine can compile."""
+
+
+class _NotForRE2(Exception):
+    """A construct RE2 cannot express with Python's meaning."""
+
+
+# Python's Unicode classes spelled for RE2 (whose \d \w \s \b are ASCII only)
+_UNICODE_CLASSES = {
+    "CATEGORY_DIGIT": r"\p{Nd}",
+    "CATEGORY_WORD": r"\p{L}\p{N}_",
+    "CATEGORY_SPACE": r"\t\n\x{0b}\f\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}",
+}
+_ASCII_CLASSES = {
+    "CATEGORY_DIGIT": "0-9",
+    "CATEGORY_WORD": "0-9A-Za-z_",
+    "CATEGORY_SPACE": r"\t\n\x{0b}\f\r ",
+}
+_LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+
+
+def _char(code: int) -> str:
+    if 0xD800 <= code <= 0xDFFF:
+        raise _NotForRE2("a lone surrogate")
+    if code < 0x80 and not chr(code).isalnum():
+        return f"\\x{{{code:x}}}"
+    return chr(code)
+
+
+def _class_items(items: Any, flags: int) -> str:
+    """The inside of an RE2 character class for sre items (LITERAL, RANGE, CATEGORY)."""
+    classes = _ASCII_CLASSES if flags & re.ASCII else _UNICODE_CLASSES
+    negate = False
+    positive: list[str] = []
+    negative: list[str] = []
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            positive.append(_char(av))
+        elif name == "RANGE":
+            positive.append(f"{_char(av[0])}-{_char(av[1])}")
+        elif name == "CATEGORY" and str(av) in classes:
+            positive.append(classes[str(av)])
+        elif name == "CATEGORY" and str(av).replace("NOT_", "") in classes:
+            negative.append(classes[str(av).replace("NOT_", "")])
+        else:
+            raise _NotForRE2(name)
+    if negative:
+        if negate or positive or len(negative) > 1:
+            raise _NotForRE2("a negated class inside a class")
+        return "^" + negative[0]
+    return ("^" if negate else "") + "".join(positive)
+
+
+def _to_re2(items: Any, flags: int) -> str:
+    """RE2 syntax for a parsed Python pattern, with Python's meaning under ``flags``."""
+    out = []
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(_char(av))
+        elif name == "NOT_LITERAL":
+            out.append(f"[^{_char(av)}]")
+        elif name == "ANY":
+            out.append("(?s:.)" if flags & re.DOTALL else "[^\\n]")
+        elif name == "IN":
+            out.append(f"[{_class_items(av, flags)}]")
+        elif name == "BRANCH":
+            out.append("(?:" + "|".join(_to_re2(b, flags) for b in av[1]) + ")")
+        elif name == "SUBPATTERN":
+            _, add, remove, body = av
+            inner = (flags | add) & ~remove
+            text = _to_re2(body, inner)
+            if (inner ^ flags) & re.IGNORECASE:
+                text = ("(?i:" if inner & re.IGNORECASE else "(?-i:") + text + ")"
+            out.append(f"(?:{text})")
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, body = av
+            if low > 1000 or (high != sre_parse.MAXREPEAT and high > 1000):
+                raise _NotForRE2("a counted repeat over 1000")
+            if high == sre_parse.MAXREPEAT:
+                quantifier = {0: "*", 1: "+"}.get(low, f"{{{low},}}")
+            elif (low, high) == (0, 1):
+                quantifier = "?"
+            else:
+                quantifier = f"{{{low}}}" if low == high else f"{{{low},{high}}}"
+            lazy = "?" if name == "MIN_REPEAT" else ""
+            out.append(f"(?:{_to_re2(body, flags)}){quantifier}{lazy}")
+        elif name == "AT":
+            out.append(_anchor(str(av), flags))
+        else:  # backreferences, lookarounds, atomic groups, possessive repeats
+            raise _NotForRE2(name)
+    return "".join(out)
+
+
+def _anchor(name: str, flags: int) -> str:
+    multiline = flags & re.MULTILINE
+    if name == "AT_BEGINNING":
+        return "(?m:^)" if multiline else "\\A"
+    if name == "AT_BEGINNING_STRING":
+        return "\\A"
+    if name == "AT_END":
+        # without MULTILINE Python's $ also matches before a final newline: texts
+        # ending in one are left to the other engine (see Matcher.spans)
+        return "(?m:$)" if multiline else "\\z"
+    if name == "AT_END_STRING":
+        return "\\z"
+    if name in ("AT_BOUNDARY", "AT_NON_BOUNDARY") and flags & re.ASCII:
+        return "\\b" if name == "AT_BOUNDARY" else "\\B"
+    raise _NotForRE2(name)
+
+
+def _has_plain_dollar(items: Any, flags: int) -> bool:
+    for op, av in items:
+        name = str(op)
+        if name == "AT" and str(av) == "AT_END" and not flags & re.MULTILINE:
+            return True
+        if name == "SUBPATTERN" and _has_plain_dollar(av[3], (flags | av[1]) & ~av[2]):
+            return True
+        if name == "BRANCH" and any(_has_plain_dollar(b, flags) for b in av[1]):
+            return True
+        if name in ("MAX_REPEAT", "MIN_REPEAT") and _has_plain_dollar(av[2], flags):
+            return True
+    return False
+
+
+def _scoped(pattern: str) -> str:
+    """``(?i)rest`` → ``(?i:rest)``: global flags at the start of one of several
+    patterns (joined by ``|``) would no longer be at the start."""
+    flags = ""
+    while match := _LEADING_FLAGS.match(pattern):
+        flags += match[1]
+        pattern = pattern[match.end() :]
+    return f"(?{flags}:{pattern})" if flags else f"(?:{pattern})"
+
+
+class Matcher:
+    """Non-empty match spans of one pattern: RE2 when it can take the pattern,
+    else the ``regex`` module with a time limit per text."""
+
+    def __init__(self, source: str, flags: int, *, literal: bool, timeout: float) -> None:
+        self.source = source
+        self.timeout = timeout
+        self.re2: Any = None
+        self.fallback: Any = None
+        self.plain_dollar = False
+        if literal:  # escaped literals: Python's engine cannot run away on them
+            self.python = re.compile(source, flags)
+            return
+        self.python = None
+        try:
+            parsed = sre_parse.parse(source, flags)
+        except (re.error, OverflowError, RecursionError) as exc:
+            raise PatternError(f"bad regular expression: {exc}") from None
+        all_flags = parsed.state.flags
+        try:
+            translated = _to_re2(parsed, all_flags)
+            if all_flags & re.IGNORECASE:
+                translated = f"(?i:{translated})"
+            self.re2 = _compile_re2(translated)
+            self.plain_dollar = _has_plain_dollar(parsed, all_flags)
+        except (_NotForRE2, RecursionError):
+            pass
+        if self.re2 is None or self.plain_dollar:
+            self.fallback = _compile_fallback(source, flags)
+
+    @property
+    def engine(self) -> str:
+        return "re" if self.python else "re2" if self.re2 is not None else "regex"
+
+    def spans(self, text: str, name: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of every non-empty match, in text order."""
+        if self.python is not None:
+            return [m.span() for m in self.python.finditer(text) if m.end() > m.start()]
+        if self.re2 is not None and not (self.plain_dollar and text.endswith("\n")):
+            return [m.span() for m in self.re2.finditer(text) if m.end() > m.start()]
+        try:
+            return [
+                m.span()
+                for m in self.fallback.finditer(text, timeout=self.timeout)
+                if m.end() > m.start()
+            ]
+        except TimeoutError:
+            raise InputError(
+                f"the pattern ran longer than {self.timeout:g} s on this file and was stopped "
+                "(RE2 cannot take it, so it backtracks); skipped: simplify it or raise --timeout",
+                name,
+            ) from None
+
+
+def _compile_re2(pattern: str) -> Any:
+    import re2  # only for regular expressions
+
+    options = re2.Options()
+    options.log_errors = False  # its parse errors would go to stderr
+    try:
+        return re2.compile(pattern, options)
+    except re2.error:
+        raise _NotForRE2("RE2 refused it") from None
+
+
+def _compile_fallback(source: str, flags: int) -> Any:
+    import regex
+
+    try:
+        return regex.compile(source, flags | regex.VERSION0)
+    except (regex.error, OverflowError, RecursionError, ValueError) as exc:
+        raise PatternError(f"bad regular expression: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -58,43 +276,6 @@ class Hit:
         return row
 
 
-def _parts(op: object, av: object) -> list[object]:
-    """The sub-patterns of one parsed item (a group's body, a branch's alternatives)."""
-    name = str(op)
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        return [av[2]]  # type: ignore[index]
-    if name == "SUBPATTERN":
-        return [av[-1]]  # type: ignore[index]
-    if name == "BRANCH":
-        return list(av[1])  # type: ignore[index]
-    return []
-
-
-def _unbounded_repeat(op: object, av: object) -> bool:
-    return str(op) in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and (
-        av[1] == sre_parse.MAXREPEAT  # type: ignore[index]
-    )
-
-
-def _unbounded(items: object) -> bool:
-    """Whether a parsed pattern (or a piece of one) holds an unbounded repeat."""
-    return any(
-        _unbounded_repeat(op, av) or any(_unbounded(part) for part in _parts(op, av))
-        for op, av in items  # type: ignore[attr-defined]
-    )
-
-
-def _nested_repeat(items: object) -> bool:
-    """An unbounded repeat whose body can itself repeat without bound: (a+)+, (a*)*."""
-    for op, av in items:  # type: ignore[attr-defined]
-        if str(op) in ("MAX_REPEAT", "MIN_REPEAT") and _unbounded_repeat(op, av):
-            if _unbounded(av[2]):
-                return True
-        if str(op) != "POSSESSIVE_REPEAT" and any(_nested_repeat(p) for p in _parts(op, av)):
-            return True
-    return False
-
-
 class Searcher:
     """Compiled patterns plus how to read matches (whole words, context)."""
 
@@ -106,34 +287,27 @@ class Searcher:
         regex: bool = False,
         ignore_case: bool = False,
         context_chars: int = 20,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         if not patterns:
             raise PatternError("no pattern given")
         sources = []
+        flags = re.IGNORECASE if ignore_case else 0
         for pattern in patterns:
             if regex:
                 text = pattern
                 if normalizer.config.conversion:
                     text = normalizer.to_simplified(text, NormalizeCounts())
-                text = _narrow_digits(text)
+                text = _scoped(_narrow_digits(text))
                 try:
-                    parsed = sre_parse.parse(text)
-                except re.error as exc:
+                    sre_parse.parse(text, flags)
+                except (re.error, OverflowError, RecursionError) as exc:
                     raise PatternError(f"bad regular expression {pattern!r}: {exc}") from None
-                if _nested_repeat(parsed):
-                    raise PatternError(
-                        f"pattern {pattern!r} nests unbounded repetition (like (a+)+), which "
-                        "can take exponential time on a long line; rewrite it without the "
-                        "nested repeat"
-                    )
-                sources.append(f"(?:{text})")
+                sources.append(text)
             else:
                 literal = normalizer.normalize(pattern).text or pattern
                 sources.append(re.escape(literal))
-        try:
-            self.pattern = re.compile("|".join(sources), re.IGNORECASE if ignore_case else 0)
-        except re.error as exc:
-            raise PatternError(f"bad regular expression: {exc}") from None
+        self.matcher = Matcher("|".join(sources), flags, literal=not regex, timeout=timeout)
         self.context_chars = context_chars
 
     def hits(
@@ -152,11 +326,7 @@ class Searcher:
             boundaries = ({t.start for t in document.tokens}, {t.end for t in document.tokens})
         spans = sorted(inside(document)) if inside else None
         line_starts = _line_starts(text)
-        matches = [
-            (m.start() + base, m.end() + base)
-            for m in self.pattern.finditer(text)
-            if m.end() > m.start()
-        ]
+        matches = [(s + base, e + base) for s, e in self.matcher.spans(text, document.doc)]
         if boundaries:
             starts, ends = boundaries
             matches = [(s, e) for s, e in matches if s in starts and e in ends]
@@ -225,10 +395,9 @@ def matching_lines(searcher: Searcher, document: Document) -> int:
     text = document.text
     starts: list[int] | None = None
     seen = set()
-    for match in searcher.pattern.finditer(text):
-        if match.end() > match.start():
-            starts = starts or _line_starts(text)
-            seen.add(_bisect(starts, match.start()))
+    for start, _ in searcher.matcher.spans(text, document.doc):
+        starts = starts or _line_starts(text)
+        seen.add(_bisect(starts, start))
     return len(seen)
 
 

@@ -51,7 +51,8 @@ def read_user_dict(path: Path) -> Iterator[tuple[str, int | None, str | None]]:
     for number, line in enumerate(lines, 1):
         match = _USER_DICT_LINE.match(line)
         if not match:
-            raise ConfigError(f"line {number}: expected 'word [freq] [pos]': {line!r}", str(path))
+            shown = line if len(line) <= 60 else line[:60] + "…"  # a 4 MB line: its start
+            raise ConfigError(f"line {number}: expected 'word [freq] [pos]': {shown!r}", str(path))
         freq = match["freq"]
         yield match["word"], int(freq) if freq else None, match["pos"]
 

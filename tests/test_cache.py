@@ -27,20 +27,30 @@ def entries(tmp_path: Path) -> list[Path]:
     return sorted((tmp_path / "cache" / "normalized").rglob("*.json"))
 
 
-def test_second_read_comes_from_the_cache(tmp_path: Path) -> None:
+def test_second_read_comes_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pipeline, path = make(tmp_path)
     first = pipeline.parse_path(path)
     (entry,) = entries(tmp_path)
     assert json.loads(entry.read_text("utf-8"))["text"] == first.text
-    # same size and modification time, other bytes: only a cache hit returns the old text
-    info = path.stat()
-    path.write_text(TEXT.replace("濱州", "杭州"), "utf-8")
-    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
-    assert path.stat().st_size == info.st_size
+
+    def unread(self: Source) -> bytes:
+        raise AssertionError("read the file instead of the cache")
+
+    monkeypatch.setattr(Source, "read_bytes", unread)
     second = Pipeline(pipeline.config).parse_source(Source(str(path), path))
     assert second.text == first.text == "滨州市公安局台子派出所民警走访群众。"
-    fresh = Pipeline(Config(cache_dir=tmp_path / "cache", use_cache=False)).parse_path(path)
-    assert fresh.text.startswith("杭州")
+
+
+def test_same_size_rewrite_with_its_time_put_back_is_not_served_stale(tmp_path: Path) -> None:
+    pipeline, path = make(tmp_path)
+    pipeline.parse_path(path)
+    info = path.stat()
+    with open(path, "r+b") as handle:  # the same inode, the same size, the old time
+        handle.write(TEXT.replace("濱州", "杭州").encode("utf-8"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+    second = Pipeline(pipeline.config).parse_source(Source(str(path), path))
+    assert second.text.startswith("杭州")
 
 
 def test_changed_file_is_not_served_stale(tmp_path: Path) -> None:
@@ -143,3 +153,114 @@ def test_derived_files_of_a_changed_or_gone_source_are_removed(tmp_path: Path) -
     assert _kinds(tmp_path) == ["another", "kind", "kind"]
     assert derived_bytes(other, tmp_path, "kind", lambda: b"made again") == b"old"
     assert derived_bytes(upgraded, tmp_path, "kind", lambda: b"made again") == b"new"
+
+
+# ---- nobody else feeds the cache (issue 23) ----------------------------------------
+@pytest.fixture(scope="module")
+def other_uid() -> int:
+    """A second user's id (made with useradd when the tests run as root)."""
+    import pwd
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give files to a second user")
+    name = "policetext-other"
+    try:
+        return pwd.getpwnam(name).pw_uid
+    except KeyError:
+        pass
+    if shutil.which("useradd") is None:
+        pytest.skip("no useradd to make a second user")
+    made = subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+        capture_output=True,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"useradd failed: {made.stderr.decode(errors='replace').strip()}")
+    return pwd.getpwnam(name).pw_uid
+
+
+def test_cache_directories_are_made_private(tmp_path: Path) -> None:
+    import stat
+
+    pipeline, path = make(tmp_path)
+    pipeline.parse_path(path)
+    (entry,) = entries(tmp_path)
+    for folder in (tmp_path / "cache", tmp_path / "cache" / "normalized", entry.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def _planted(tmp_path: Path) -> tuple[Pipeline, Path, Path]:
+    """A cache entry with a valid key and checksum holding another article's text."""
+    pipeline, path = make(tmp_path)
+    pipeline.parse_path(path)
+    (entry,) = entries(tmp_path)
+    data = json.loads(entry.read_text("utf-8"))
+    data["text"] = "假冒的文本"
+    import hashlib
+
+    data["sha256"] = hashlib.sha256(data["text"].encode("utf-8")).hexdigest()
+    entry.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert NormalizedCache(pipeline.config).get(path)["text"] == "假冒的文本"  # it would be used
+    return pipeline, path, entry
+
+
+def test_an_entry_of_another_user_is_not_read(tmp_path: Path, other_uid: int) -> None:
+    pipeline, path, entry = _planted(tmp_path)
+    os.chown(entry, other_uid, -1)
+    assert NormalizedCache(pipeline.config).get(path) is None
+    assert pipeline.parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
+
+
+def test_a_directory_of_another_user_is_not_read_or_written(tmp_path: Path, other_uid: int) -> None:
+    pipeline, path, entry = _planted(tmp_path)
+    os.chown(entry.parent, other_uid, -1)
+    assert NormalizedCache(pipeline.config).get(path) is None
+    before = entry.read_bytes()
+    pipeline.parse_path(path)  # would write the entry again
+    assert entry.read_bytes() == before
+
+
+@pytest.mark.parametrize("target", ["entry", "folder"])
+def test_an_entry_others_can_write_is_not_read(tmp_path: Path, target: str) -> None:
+    pipeline, path, entry = _planted(tmp_path)
+    os.chmod(entry if target == "entry" else entry.parent, 0o777 if target == "folder" else 0o666)
+    assert NormalizedCache(pipeline.config).get(path) is None
+
+
+def test_a_link_in_the_cache_is_not_followed(tmp_path: Path) -> None:
+    pipeline, path, entry = _planted(tmp_path)
+    elsewhere = tmp_path / "elsewhere.json"
+    entry.rename(elsewhere)
+    entry.symlink_to(elsewhere)
+    assert NormalizedCache(pipeline.config).get(path) is None
+
+
+def test_deeply_nested_json_entry_is_ignored(tmp_path: Path) -> None:
+    pipeline, path = make(tmp_path)
+    pipeline.parse_path(path)
+    (entry,) = entries(tmp_path)
+    entry.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    assert NormalizedCache(pipeline.config).get(path) is None
+    assert pipeline.parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
+
+
+def test_a_derived_file_of_another_user_never_reaches_the_caller(
+    tmp_path: Path, other_uid: int
+) -> None:
+    """A planted prefix dictionary (bytes that go to marshal) is made again instead."""
+    from policetext.cache import _header
+
+    source = tmp_path / "dict.txt"
+    source.write_text("公安局 100 n\n", "utf-8")
+    cache = tmp_path / "cache"
+    calls: list[int] = []
+    assert derived_bytes(source, cache, "jieba-prefix", _derive_counting(calls, b"good")) == b"good"
+    (kept,) = (cache / "derived").glob("jieba-prefix-*")
+    identity = [str(source.resolve()), source.stat().st_size, source.stat().st_mtime_ns]
+    kept.write_bytes(_header(b"evil", identity) + b"evil")  # a valid checksum
+    assert derived_bytes(source, cache, "jieba-prefix", _derive_counting(calls, b"good")) == b"evil"
+    os.chown(kept, other_uid, -1)
+    got = derived_bytes(source, cache, "jieba-prefix", _derive_counting(calls, b"good"))
+    assert got == b"good" and len(calls) == 2

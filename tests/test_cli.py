@@ -59,11 +59,10 @@ def test_no_paths_on_a_terminal_uses_bundled_corpus(
     assert docs == sorted(p.name for p in SEEDS.glob("*.txt"))
 
 
-def test_empty_stdin_also_uses_bundled_corpus(runner: CliRunner) -> None:
+def test_empty_stdin_is_an_empty_corpus(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["normalize", "--report", "--format", "jsonl"], input="")
     assert result.exit_code == 0
-    assert result.stderr.startswith("policetext: standard input is empty; using the bundled")
-    assert len(result.stdout.splitlines()) == len(list(SEEDS.glob("*.txt")))
+    assert result.stdout == result.stderr == ""
 
 
 def test_explicit_dash_reads_stdin_even_when_empty(runner: CliRunner) -> None:
@@ -195,3 +194,122 @@ def test_subprocess_terminal_stdin_uses_bundled_corpus() -> None:
     assert proc.returncode == 0
     assert proc.stderr.decode().startswith("policetext: no paths given; using the bundled")
     assert len(proc.stdout.decode().splitlines()) == len(list(SEEDS.glob("*.txt")))
+
+
+# ---- issue 23: empty pipes, closed stdin, --meta, normalize -o, --dict ----------------
+def test_subprocess_empty_pipe_counts_nothing() -> None:
+    proc = run(["grep", "-c", "公安"], input=b"")
+    assert proc.returncode == 1
+    assert proc.stdout == proc.stderr == b""
+
+
+def test_subprocess_empty_pipe_exports_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "e.sqlite"
+    proc = run(["export", "-o", str(target)], input=b"")
+    assert proc.returncode == 0
+    assert proc.stderr.decode().splitlines() == [f"policetext: exported 0 documents to {target}"]
+
+
+@pytest.mark.parametrize("stdin", ["devnull", "closed"])
+def test_subprocess_null_or_closed_stdin_uses_bundled_corpus(stdin: str) -> None:
+    if stdin == "devnull":
+        proc = run(["normalize", "--report", "--format", "jsonl"], stdin=subprocess.DEVNULL)
+    else:
+        proc = run(
+            ["normalize", "--report", "--format", "jsonl"],
+            stdin=subprocess.DEVNULL,
+            preexec_fn=lambda: os.close(0),
+        )
+    assert proc.returncode == 0
+    assert "using the bundled sample corpus" in proc.stderr.decode()
+    assert len(proc.stdout.decode().splitlines()) == len(list(SEEDS.glob("*.txt")))
+
+
+def test_subprocess_dash_with_closed_stdin_is_one_line() -> None:
+    proc = run(["stats", "-"], stdin=subprocess.DEVNULL, preexec_fn=lambda: os.close(0))
+    assert proc.returncode == 2
+    assert proc.stderr.decode().splitlines() == ["policetext: <stdin>: standard input is closed"]
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [("figures", "value"), ("normalize", "text"), ("units", "name"), ("keywords", "term")],
+)
+def test_meta_with_a_column_name_is_refused(
+    runner: CliRunner, tmp_path: Path, command: str, field: str
+) -> None:
+    table = tmp_path / "t.jsonl"
+    table.write_text(json.dumps({"text": "滨州市公安局抓获12人。", field: "x"}) + "\n", "utf-8")
+    args = [command, "--meta", field, "--format", "jsonl", str(table)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"policetext: --meta {field}: this command has a column")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def _ids_table(tmp_path: Path, ids: list[object]) -> Path:
+    table = tmp_path / "ids.jsonl"
+    lines = [
+        json.dumps({"id": i, "text": f"第{n}篇"}, ensure_ascii=False) for n, i in enumerate(ids)
+    ]
+    table.write_text("\n".join(lines) + "\n", "utf-8")
+    return table
+
+
+ODD_IDS = [".", "..", "a", "a", "a/b", "x" * 300, "n\x00ul", "/etc/passwd", 1, "1", None, ""]
+
+
+def test_normalize_output_dir_gives_every_document_its_own_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["normalize", "--id-field", "id", "-o", str(out),
+                                 str(_ids_table(tmp_path, ODD_IDS))])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    files = [p for p in out.rglob("*") if p.is_file()]
+    texts = sorted(p.read_text("utf-8") for p in files)
+    assert texts == sorted(f"第{n}篇\n" for n in range(len(ODD_IDS)))  # none lost, none merged
+    assert all(out in p.parents for p in files)  # nothing outside DIR (/etc/passwd, ..)
+    assert all(len(p.name.encode()) <= 255 and "\x00" not in str(p) for p in files)
+    written = [line for line in result.stderr.splitlines() if ": wrote " in line]
+    assert len(written) == len(ODD_IDS)
+
+
+def test_records_without_ids_get_one_file_each(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    table = _ids_table(tmp_path, [None, None, None])
+    result = runner.invoke(cli, ["normalize", "-o", str(out), str(table)])
+    assert result.exit_code == 0
+    assert len([p for p in out.rglob("*") if p.is_file()]) == 3
+
+
+def test_normalize_output_dir_stop_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    table = _ids_table(tmp_path, ["a", "b", "a"])
+    args = ["normalize", "--id-field", "id", "-o", str(out), "--on-collision", "stop", str(table)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"policetext: {out}: 'a' would be written to a, as 'a' is")
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("ids", [["a", "a/b"], ["a/b", "a"]])
+def test_a_file_where_a_folder_is_needed(runner: CliRunner, tmp_path: Path, ids: list[str]) -> None:
+    out = tmp_path / "out"
+    table = _ids_table(tmp_path, ids)
+    result = runner.invoke(cli, ["normalize", "--id-field", "id", "-o", str(out), str(table)])
+    assert result.exit_code == 0, result.stderr
+    texts = sorted(p.read_text("utf-8") for p in out.rglob("*") if p.is_file())
+    assert texts == ["第0篇\n", "第1篇\n"]
+
+
+def test_bad_dict_line_is_shown_cut(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "user.txt"
+    bad.write_text("好词 5 n\n" + "坏" * 1_000_000 + " x y z\n", "utf-8")
+    result = runner.invoke(cli, ["segment", "--dict", str(bad)], input="滨州市公安局")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"policetext: {bad}: line 2: expected 'word [freq] [pos]': ")
+    assert len(line) < 200

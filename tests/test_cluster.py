@@ -186,3 +186,100 @@ def test_analyse_bag_gives_the_local_documents() -> None:
         assert document.keywords(5) == local.keywords(5)
     assert [d.doc for d in from_records] == [r["id"] for r in records]
     assert all(dict(d.meta) == {"date": "2021"} for d in from_records)
+
+
+# ---- nobody in (issue 23) --------------------------------------------------------
+def test_local_cluster_takes_work_only_from_this_process(scheduler: str) -> None:
+    assert _outsider_connects(scheduler, "none")  # the check can fail: an open cluster
+
+    from policetext.cluster import dask_client
+
+    with dask_client(None, 1) as client:
+        address = client.scheduler.address
+        assert address.startswith("tls://127.0.0.1:")  # loopback only, TLS
+        ports = [int(address.rsplit(":", 1)[1])]
+        ports += list(client.scheduler_info().get("services", {}).values())
+        for port in ports:  # neither the scheduler nor its HTTP server on another address
+            _refused_from_outside(port)
+        assert client.submit(pow, 2, 5).result(timeout=60) == 32
+        # another local user's process: no credentials, plain TCP, or its own certificate
+        for how in ("none", "tcp", "own"):
+            assert not _outsider_connects(address, how)
+
+
+_OUTSIDER = """
+import sys
+import distributed
+from distributed.security import Security
+
+address, how = sys.argv[1], sys.argv[2]
+kwargs = {"security": Security.temporary()} if how == "own" else {}
+if how == "tcp":
+    address = address.replace("tls://", "tcp://")
+try:
+    client = distributed.Client(address, timeout="3s", **kwargs)
+    print(client.submit(pow, 2, 5).result(timeout=10))
+    print("CONNECTED")
+except BaseException as exc:
+    print("refused:", type(exc).__name__)
+"""
+
+
+def _outsider_connects(address: str, how: str) -> bool:
+    """Whether a separate process without this one's credentials gets work done."""
+    import subprocess
+    import sys
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _OUTSIDER, address, how],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        return False  # it never got in
+    return "CONNECTED" in done.stdout
+
+
+@pytest.mark.parametrize("address", ["foo", "http://localhost:8786", "tcp://127.0.0.1:1"])
+def test_a_bad_scheduler_is_one_line_soon(address: str) -> None:
+    import time
+
+    began = time.monotonic()
+    status, _, err = invoke(
+        ["stats", "--engine", "dask", "--scheduler", address, "--connect-timeout", "1",
+         str(seed("000"))]
+    )  # fmt: skip
+    assert time.monotonic() - began < 15  # the old fixed timeout was 20 s
+    assert status == 2
+    assert err.startswith(f"policetext: cannot reach the Dask scheduler {address}: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_dying_worker_is_one_short_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from policetext.cluster import LOG_CHARS, one_line_dask_logs
+
+    keys = "\n".join(f"('run_partition-{i:032x}', {i})" for i in range(500))
+    with one_line_dask_logs():
+        logging.getLogger("distributed.scheduler").error("Worker tls://127.0.0.1:1 died: %s", keys)
+        logging.getLogger("distributed.worker").info("chatter nobody needs")
+    err = capsys.readouterr().err
+    (line,) = err.splitlines()
+    assert line.startswith("policetext: dask: Worker tls://127.0.0.1:1 died")
+    assert len(line) <= len("policetext: dask: ") + LOG_CHARS
+
+
+def _refused_from_outside(port: int) -> None:
+    import socket
+
+    try:
+        outside = socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return
+    if outside.startswith("127."):
+        return
+    with pytest.raises(OSError):
+        socket.create_connection((outside, port), timeout=2).close()

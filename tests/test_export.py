@@ -106,11 +106,9 @@ def test_counts_equal_stats_json_and_fts_finds_domain_words(tmp_path: Path) -> N
 
 def test_units_keep_their_region_and_an_old_database_gains_the_column(tmp_path: Path) -> None:
     target = tmp_path / "old.db"
+    assert CliRunner().invoke(cli, ["export", "-o", str(target), str(SEEDS)]).exit_code == 0
     with sqlite3.connect(target) as db:  # the units table as written before regions
-        db.execute(
-            "CREATE TABLE units (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL, start "
-            'INTEGER, "end" INTEGER, text TEXT, name TEXT, type TEXT, level TEXT, parent TEXT)'
-        )
+        db.execute("ALTER TABLE units DROP COLUMN region")
     result = CliRunner().invoke(cli, ["export", "-o", str(target), str(SEEDS)])
     assert result.exit_code == 0, result.stderr
     with sqlite3.connect(target) as db:
@@ -285,3 +283,151 @@ def test_ngrams_follow_re_export_and_prune(tmp_path: Path) -> None:
         rows = db.execute("select count(*) from documents_ngrams").fetchone()[0]
     assert docs == {"盜竊": [], "詐騙": [], "走私": ["b.txt"]}
     assert rows == 1
+
+
+# ---- nothing lost (issue 23) ---------------------------------------------------------
+def _run(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, ["export", *args], input=input)
+
+
+def _documents(target: Path) -> list[str]:
+    with sqlite3.connect(target) as db:
+        return sorted(d for (d,) in db.execute("select doc from documents"))
+
+
+def _two_docs(tmp_path: Path) -> tuple[Path, Path]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("滨州市公安局抓获嫌疑人12人。", encoding="utf-8")
+    (corpus / "b.txt").write_text("广州市公安局天河区分局破获案件3起。", encoding="utf-8")
+    target = tmp_path / "e.sqlite"
+    export([str(corpus)], target)
+    return corpus, target
+
+
+@pytest.mark.parametrize(
+    ("inputs", "reason"),
+    [
+        (["no/such/dir"], "nothing was exported"),
+        (["{corpus}/a.txt", "no/such.txt"], "some inputs could not be read"),
+    ],
+)
+def test_prune_is_skipped_after_a_failed_read(
+    tmp_path: Path, inputs: list[str], reason: str
+) -> None:
+    corpus, target = _two_docs(tmp_path)
+    result = _run(*[i.format(corpus=corpus) for i in inputs], "-o", str(target), "--prune")
+    assert result.exit_code == 2
+    assert f"policetext: not pruning: {reason}" in result.stderr.splitlines()
+    assert len(_documents(target)) == 2
+
+
+def test_prune_says_how_many_rows_it_removes(tmp_path: Path) -> None:
+    corpus, target = _two_docs(tmp_path)
+    result = _run(str(corpus / "a.txt"), "-o", str(target), "--prune")
+    assert result.exit_code == 0
+    assert "policetext: pruned 1 documents not in this export" in result.stderr.splitlines()
+    assert _documents(target) == [str(corpus / "a.txt")]
+
+
+def test_duplicate_ids_are_kept_apart_and_said(tmp_path: Path) -> None:
+    import json
+
+    table = tmp_path / "t.jsonl"
+    rows = [("x", "甲公安局"), ("x", "乙派出所"), (1, "丙分局"), ("1", "丁支队")]
+    table.write_text(
+        "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in rows),
+        encoding="utf-8",
+    )
+    target = tmp_path / "e.sqlite"
+    result = _run(str(table), "--id-field", "id", "-o", str(target))
+    assert result.exit_code == 0
+    assert _documents(target) == ["1", "1#2", "x", "x#2"]
+    with sqlite3.connect(target) as db:
+        texts = sorted(t for (t,) in db.execute("select text from documents"))
+    assert texts == sorted(t for _, t in rows)
+    said = [line for line in result.stderr.splitlines() if "id given twice" in line]
+    assert said == [
+        "policetext: x: id given twice; the second kept as x#2",
+        "policetext: 1: id given twice; the second kept as 1#2",
+    ]
+
+
+def _records(pipeline: Pipeline, stop_after: int | None = None):
+    from policetext.export import export_record
+
+    for n, path in enumerate(sorted(SEEDS.glob("*.txt"))):
+        if stop_after is not None and n == stop_after:
+            raise KeyboardInterrupt
+        yield export_record(pipeline, pipeline.parse_path(path, segment=True))
+
+
+def _dump(target: Path) -> list[str]:
+    with sqlite3.connect(target) as db:
+        return list(db.iterdump())
+
+
+def test_an_interrupted_export_leaves_the_file_as_it_was(
+    tmp_path: Path, pipeline: Pipeline
+) -> None:
+    from policetext.export import export_to_sqlite
+
+    _, target = _two_docs(tmp_path)
+    before = _dump(target)
+    with pytest.raises(KeyboardInterrupt):
+        export_to_sqlite(_records(pipeline, stop_after=3), target, pipeline.keywords)
+    assert _dump(target) == before
+    new = tmp_path / "new.sqlite"
+    with pytest.raises(KeyboardInterrupt):
+        export_to_sqlite(_records(pipeline, stop_after=3), new, pipeline.keywords)
+    assert not new.exists() and not list(tmp_path.glob("new.sqlite*"))
+
+
+@pytest.mark.parametrize("kind", ["other database", "not sqlite"])
+def test_a_file_that_is_not_ours_is_refused_unchanged(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "precious.db"
+    if kind == "other database":
+        with sqlite3.connect(target) as db:
+            db.execute("create table people (name text)")
+            db.execute("insert into people values ('王祯')")
+    else:
+        target.write_text("not a database at all\n" * 100, encoding="utf-8")
+    before = target.read_bytes()
+    result = _run(str(SEEDS / "000_d86e2d0fb1389b5b.txt"), "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"policetext: {target}: is ")
+    assert len(result.stderr.splitlines()) == 1
+    assert target.read_bytes() == before
+
+
+def test_two_exports_to_one_file_do_not_mix(tmp_path: Path, pipeline: Pipeline) -> None:
+    import threading
+
+    from policetext import PolicetextError
+    from policetext.export import export_to_sqlite
+
+    target = tmp_path / "e.sqlite"
+    started, release = threading.Event(), threading.Event()
+
+    def slow_records():
+        for n, record in enumerate(_records(pipeline)):
+            if n == 1:
+                started.set()
+                release.wait(30)
+            yield record
+
+    first = threading.Thread(
+        target=export_to_sqlite, args=(slow_records(), target, pipeline.keywords)
+    )
+    first.start()
+    assert started.wait(30)
+    with pytest.raises(PolicetextError, match="another export"):
+        export_to_sqlite(_records(pipeline), target, pipeline.keywords, wait=0.2)
+    release.set()
+    first.join(60)
+    with sqlite3.connect(target) as db:
+        assert db.execute("select count(*) from documents").fetchone()[0] == 5
+        without = (
+            "select count(*) from documents where id not in (select document_id from keywords)"
+        )
+        assert db.execute(without).fetchone()[0] == 0

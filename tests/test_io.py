@@ -189,3 +189,155 @@ def test_decoding_score_counts_common_han_characters(text: str) -> None:
     base -= odd / max(1, len(text))
     assert _score(text, "gb18030") == base
     assert _score(text, "utf-8") == base + (0.5 if not text.isascii() else 0.0)
+
+
+# ---- table files are read per record (issue 23) ------------------------------------
+def _records(path: Path, **fields: object) -> tuple[list[tuple[str, str]], list[str]]:
+    """(name, text) of every record read, and the error lines."""
+    from policetext.io import TableFields, iter_records
+
+    good, bad = [], []
+    for item in iter_records(Source(str(path), path), TableFields(**fields)):  # type: ignore[arg-type]
+        if isinstance(item, InputError):
+            bad.append(str(item))
+        else:
+            good.append((item.name, item.text or ""))
+    return good, bad
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b'{"id": "b", "text": "\xff\xfe\xfd"}', "line 2: cannot be decoded as utf-8"),
+        (b'{"id": "b", "text": "a\x00b"}', "line 2: NUL byte"),
+        (b"[" * 100_000 + b"]" * 100_000, "line 2: JSON nested too deeply"),
+        (b'{"id": "b", "text": ', "line 2: not valid JSON"),
+    ],
+)
+def test_one_bad_jsonl_line_costs_only_itself(tmp_path: Path, line: bytes, reason: str) -> None:
+    path = tmp_path / "t.jsonl"
+    good = '{"id": "a", "text": "滨州市公安局"}\n'.encode()
+    path.write_bytes(good + line + '\n{"id": "c", "text": "派出所"}\n'.encode())
+    records, errors = _records(path, id="id")
+    assert records == [("a", "滨州市公安局"), ("c", "派出所")]
+    assert len(errors) == 1 and errors[0].startswith(f"{path}: {reason}")
+
+
+def test_one_nul_csv_line_costs_only_itself(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes('id,text\n1,甲公安局\n2,乙\x00派出所\n3,"丙\n分局"\n4,丁\n'.encode())
+    records, errors = _records(path, id="id")
+    assert records == [("1", "甲公安局"), ("3", "丙\n分局"), ("4", "丁")]
+    assert errors == [f"{path}: line 3: NUL byte (binary data), line skipped"]
+
+
+def test_csv_field_over_the_default_limit_is_read(tmp_path: Path) -> None:
+    import csv
+
+    huge = "公" * 140_000  # over the csv module's 131,072
+    path = tmp_path / "t.csv"
+    path.write_text(f"id,text\nbig,{huge}\nsmall,小\n", encoding="utf-8")
+    limit = csv.field_size_limit()
+    records, errors = _records(path, id="id")
+    assert records == [("big", huge), ("small", "小")] and errors == []
+    assert csv.field_size_limit() == limit  # the process's limit is put back
+
+
+def test_directory_tree_1000_levels_deep_is_walked(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    path = str(folder)
+    for _ in range(1000):
+        path = os.path.join(path, "d")
+        os.mkdir(path)
+    Path(path, "a.txt").write_text("公安局", encoding="utf-8")
+    try:
+        (found,) = iter_sources([folder])
+        assert isinstance(found, Source) and found.path == Path(path, "a.txt")
+    finally:  # removed here: shutil.rmtree (pytest's clean-up) recurses too
+        os.unlink(os.path.join(path, "a.txt"))
+        while path != str(tmp_path):
+            os.rmdir(path)
+            path = os.path.dirname(path)
+
+
+# a fuzz test over table-shaped inputs: good records among bad lines, NULs, huge and
+# deeply nested fields and odd ids; every good record must come out, in order
+_GOOD_TEXT = st.lists(
+    st.sampled_from(["滨州市公安局", "派出所", "abc", ",", '"', "\n", " ", "１２", "。", "\\"]),
+    min_size=1,
+    max_size=8,
+).map("".join)
+_ODD_ID = st.one_of(
+    st.sampled_from([".", "..", "a/b", "/", "1", "x" * 300, "名\u3000字", "", None]),
+    st.integers(-5, 5),
+)
+_BAD_LINE = st.sampled_from(
+    [b"\xff\xfe\xfd", b"a\x00b", b"[" * 100_000 + b"]" * 100_000, b"{oops", b"\xe5\xbc"]
+)
+_RECORD = st.one_of(
+    st.tuples(st.just("good"), _ODD_ID, _GOOD_TEXT),
+    st.tuples(st.just("huge"), _ODD_ID, st.just("警" * 140_000)),
+    st.tuples(st.just("bad"), st.none(), _BAD_LINE),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(records=st.lists(_RECORD, min_size=1, max_size=8), table=st.sampled_from(["jsonl", "csv"]))
+def test_fuzz_table_inputs_lose_no_good_record(
+    tmp_path_factory: pytest.TempPathFactory, records: list[tuple[str, object, object]], table: str
+) -> None:
+    import csv
+    import io
+    import json
+
+    lines: list[bytes] = []
+    for kind, identifier, body in records:
+        if kind == "bad":
+            lines.append(body)  # type: ignore[arg-type]
+        elif table == "jsonl":
+            lines.append(json.dumps({"id": identifier, "text": body}, ensure_ascii=False).encode())
+        else:
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerow(
+                ["" if identifier is None else identifier, body]
+            )
+            lines.append(buffer.getvalue()[:-1].encode())
+    header = [b"id,text"] if table == "csv" else []
+    path = tmp_path_factory.mktemp("fuzz") / f"t.{table}"
+    path.write_bytes(b"\n".join([*header, *lines]) + b"\n")
+    found, errors = _records(path, id="id")
+    expected = [str(body).replace("\r\n", "\n") for kind, _, body in records if kind != "bad"]
+    assert [text for _, text in found] == expected
+    bad = sum(kind == "bad" for kind, _, _ in records)
+    assert len(errors) == bad
+    assert all(str(path) in e and "line" in e for e in errors)
+
+
+@settings(max_examples=15, deadline=None)
+@given(records=st.lists(_RECORD, min_size=1, max_size=5))
+def test_fuzz_table_inputs_through_the_cli(
+    tmp_path_factory: pytest.TempPathFactory, records: list[tuple[str, object, object]]
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from policetext.cli import cli
+
+    lines = [
+        body if kind == "bad" else json.dumps({"id": ident, "text": body}).encode()
+        for kind, ident, body in records
+    ]
+    path = tmp_path_factory.mktemp("fuzz") / "t.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = CliRunner().invoke(
+        cli, ["normalize", "--format", "jsonl", "--id-field", "id", str(path)]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    bad = sum(kind == "bad" for kind, _, _ in records)
+    assert result.exit_code == (2 if bad else 0)
+    assert len(result.stdout.splitlines()) == len(records) - bad
+    assert len(result.stderr.splitlines()) == bad

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +143,49 @@ def test_terminal_table_scores_to_fixed_decimals(monkeypatch) -> None:
         "5.3409",
         "1.365e-07",
     ]
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o604])
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
+    import os
+    import stat
+
+    from policetext.output import write_file_atomically
+
+    target = tmp_path / "report.html"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, mode)
+    write_file_atomically(target, "new")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+@pytest.mark.parametrize("markup", ["[/]", "[/link]", "[bold]", "[/bold]"])
+def test_markup_in_article_text_is_printed_not_parsed(markup: str) -> None:
+    from click.testing import CliRunner
+
+    from policetext.cli import cli
+
+    text = f"滨州市{markup}公安局抓获12人。"
+    for command in ("stats", "figures"):  # a title cell, a context cell
+        result = CliRunner().invoke(cli, [command, "--format", "table"], input=text)
+        assert result.exit_code == 0, result.output
+    assert markup in result.stdout
+
+
+def test_table_into_a_closed_pipe_exits_0() -> None:
+    import subprocess
+    import sys
+
+    from .conftest import SEEDS
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policetext", "stats", "--format", "table", str(SEEDS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # as `| head -1` has done by the time the later tables come
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert err == b""

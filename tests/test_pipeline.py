@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -126,3 +127,56 @@ def test_dated_documents_from_a_table_file_and_stats_rows(tmp_path: Path) -> Non
     row = json.loads(result.stdout)
     assert row["date"] == "2021-03-15"
     assert row["place"] == "青海省西宁市"
+
+
+def test_a_killed_pool_worker_ends_the_run_with_one_line(tmp_path: Path) -> None:
+    """kill -KILL of one --jobs 2 worker (as the OOM killer would): one line, exit 2,
+    never a hang (multiprocessing.Pool waited for ever for the lost task)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for i in range(300):
+        (tmp_path / f"doc{i:03d}.txt").write_text(texts[i % len(texts)] * 3, "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policetext", "stats", "--jobs", "2", "--format", "tsv",
+         str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+    def children() -> list[int]:
+        found = []
+        for stat_file in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == proc.pid:
+                found.append(int(stat_file.parent.name))
+        return found
+
+    deadline = time.monotonic() + 60
+    while len(children()) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    workers = children()
+    if proc.poll() is not None or len(workers) < 2:
+        proc.kill()
+        pytest.skip("the run ended before its workers could be killed")
+    time.sleep(0.3)
+    os.kill(workers[0], signal.SIGKILL)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the run hung after a worker was killed")
+    if proc.returncode == 0:
+        pytest.skip("the killed worker had no task left")
+    assert proc.returncode == 2
+    lines = err.decode().splitlines()
+    assert lines == [
+        "policetext: a worker process died (killed, or out of memory?); the run is "
+        "incomplete: run it again, with fewer --jobs if memory is short"
+    ]

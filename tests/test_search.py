@@ -99,10 +99,85 @@ def test_matches_still_printed_when_a_file_fails() -> None:
     assert "民警" in result.stdout
 
 
-def test_runaway_pattern_is_refused_quickly() -> None:
-    result = grep("-e", "(a+)+$", input="a" * 50_000 + "!")
+# ---- every search ends (issue 23) ---------------------------------------------------
+# patterns that ran past 20 s on Python's backtracking engine, and their answer on
+# one line of 5,000 a's: RE2 takes them, so they end at once with grep's answer
+_RUNAWAY = [
+    ("(a+)+$", True),
+    ("(a|a)*b", False),
+    ("(a|aa)*c", False),
+    ("(.*a){20}$", True),
+    ("a*a*a*a*a*b", False),
+    ("[a-z]+[a-z]+[a-z]+b", False),
+]
+
+
+@pytest.mark.parametrize(("pattern", "matches"), _RUNAWAY)
+def test_runaway_patterns_end_on_re2(pattern: str, matches: bool) -> None:
+    result = grep("-c", "-e", pattern, input="a" * 5000)
+    assert result.exit_code == (0 if matches else 1)
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("pattern", ["(?=(a+)+b)a", "(a{1,10000}){1,10000}b"])
+def test_backtracking_pattern_stops_at_the_time_limit(pattern: str) -> None:
+    import time
+
+    began = time.monotonic()
+    result = grep("--timeout", "0.3", "-e", pattern, input="a" * 5000)
+    assert time.monotonic() - began < 5
     assert result.exit_code == 2
-    assert "nests unbounded repetition" in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("policetext: <stdin>: the pattern ran longer than 0.3 s")
+
+
+def test_backreference_still_works_with_a_time_limit() -> None:
+    result = grep("-e", r"(\d)\1", input="编号112号\n编号12号")
+    assert result.stdout == "<stdin>:1:3:编号112号\n"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "found"),
+    [
+        (r"(\d+、)+\d+", "第1、2、3条", "1、2、3"),
+        (r"(?:第\d+条)+", "依照第3条第5条规定", "第3条第5条"),
+        ("(?i)abc", "见ABC公司", "ABC"),
+        ("(?s)公安.局", "公安\n局", "公安\n局"),
+    ],
+)
+def test_harmless_patterns_are_not_refused(pattern: str, text: str, found: str) -> None:
+    result = grep("--json", "-e", pattern, "--no-convert", input=text)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["match"] == found
+
+
+@pytest.mark.parametrize("pattern", ["a{4294967295}", "(", "a{2,1}", "(" * 5000 + "a" + ")" * 5000])
+def test_impossible_pattern_is_one_line(pattern: str) -> None:
+    result = grep("-e", pattern, input="aaa")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert isinstance(result.exception, SystemExit)  # no traceback
+
+
+_PYTHON_SEMANTICS = [
+    r"\d+人", r"\w+", r"\W+", r"\s+", r"\S+", r"[^\d\s]+", r"(?m)^.{2}", r"(?m).$", r".$",
+    r"民警.*?。", r"\A\S", r"(?x) \d + 人", r"[\u4e00-\u9fff]{3}", r"(?a)\w+", r"\D{2,3}?",
+    r"(派出所|公安局|分局)", r"\bABC\b", r"抓获(?=\d)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("pattern", _PYTHON_SEMANTICS)
+@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+def test_engines_match_as_python_re(pattern: str, flags: int) -> None:
+    from policetext.search import Matcher
+
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += ["abc ABC x_y\u3000z ３４ 12\n", "第一行\n末行\n"]
+    matcher = Matcher(pattern, flags, literal=False, timeout=5)
+    expected = re.compile(pattern, flags)
+    for text in texts:
+        wanted = [m.span() for m in expected.finditer(text) if m.end() > m.start()]
+        assert matcher.spans(text, "t") == wanted
 
 
 def test_kwic_aligns_columns_in_tsv() -> None:

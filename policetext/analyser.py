@@ -312,7 +312,7 @@ class Analyser:
                 new_line = piece.endswith("\n")
             else:
                 new_line = new_line or piece.endswith("\n")
-            yield dataclasses.replace(document, meta=dict(source.meta))
+            yield dataclasses.replace(document, meta=dict(source.meta), **_record_facts(source))
 
     def _in_period(self, document: Document) -> bool:
         return in_period(document.date, self.config.since, self.config.until)
@@ -329,7 +329,7 @@ class Analyser:
                 source.text, source.name, path=str(source.path) if source.path else None,
                 encoding="utf-8", segment=segment, pos=pos,
             )  # fmt: skip
-            return dataclasses.replace(document, meta=dict(source.meta))
+            return dataclasses.replace(document, meta=dict(source.meta), **_record_facts(source))
         if self.cache is not None and source.path is not None:
             entry = self.cache.get(source.path)
             if entry is not None and (entry.get("line_map") or not self.config.line_map):
@@ -383,6 +383,19 @@ class Analyser:
             return Skipped()  # type: ignore[return-value]
         parts = (task.work(self, document) for document in itertools.chain([first], documents))
         return task.merge(parts)
+
+
+def _record_facts(source: Source) -> dict[str, Any]:
+    """What a record of a table file gives its document: the date of its date field
+    (ISO, over the date read in its text) and, for grep, its line in the file."""
+    facts: dict[str, Any] = {}
+    if source.date:
+        from policetext.dates import read_document_date
+
+        facts["date"] = read_document_date([source.date]) or source.date
+    if source.line is not None:
+        facts["line_map"] = LineMap((0,), (source.line,), (1,), {})
+    return facts
 
 
 def page_date(furniture: Iterable[str], body: str, raw: str = "") -> str | None:

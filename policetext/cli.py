@@ -166,6 +166,13 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="How to read inputs [default: by file ending: .jsonl/.ndjson, .csv, else text].",
         ),
         click.option(
+            "--date-field",
+            default="date",
+            show_default=True,
+            help="JSON Lines / CSV field holding each document's date (over the date "
+            "its text gives).",
+        ),
+        click.option(
             "--text-field",
             default="text",
             show_default=True,
@@ -267,6 +274,7 @@ def build_config(opts: dict[str, Any]) -> Config:
             id=opts.get("id_field"),
             meta=tuple(opts.get("meta_fields", ())),
             input_format=opts.get("input_format"),
+            date=opts.get("date_field") or None,
         ),
     )
 
@@ -1188,9 +1196,6 @@ def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
                    "encoding, title) or a JSON Lines/CSV field (read as --meta).")  # fmt: skip
 @click.option("--compare", "compare_paths", nargs=2, type=click.Path(path_type=str),
               metavar="A B", help="Also read A and B; show keyness of A against B.")  # fmt: skip
-@click.option("--date-field", default="date", show_default=True,
-              help="Field holding each document's date (else the page's own date, "
-                   "else the years in its text).")  # fmt: skip
 @click.option("-n", "--top", type=click.IntRange(min=1), default=15, show_default=True,
               help="Corpus keywords charted, and keyness terms for each side.")  # fmt: skip
 def report(
@@ -1198,7 +1203,6 @@ def report(
     target: Path,
     by: str | None,
     compare_paths: tuple[str, str] | None,
-    date_field: str,
     top: int,
 ) -> None:
     """Write the corpus report: one self-contained HTML file with charts and tables.
@@ -1217,6 +1221,7 @@ def report(
       policetext report scrape.jsonl --id-field id --by region -o report.html
       policetext report --compare binzhou/ baotou/ -o report.html
     """
+    date_field = run.opts.get("date_field")
     fields = (*run.opts.get("meta_fields", ()), *(f for f in (by, date_field) if f))
     run.opts["meta_fields"] = tuple(dict.fromkeys(fields))
     paths = run.opts["paths"]

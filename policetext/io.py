@@ -54,6 +54,9 @@ class Source:
     #: a record of a table-shaped input (JSON Lines, CSV) carries its text itself
     text: str | None = None
     meta: tuple[tuple[str, str], ...] = ()
+    #: of a record: its line (row) in the table file, and its date field as written
+    line: int | None = None
+    date: str | None = None
 
     def read_bytes(self) -> bytes:
         """The raw bytes (a stream from its start, so it can be read again); raises
@@ -147,6 +150,8 @@ class TableFields:
     meta: tuple[str, ...] = ()
     #: jsonl, csv or text; None: by the file ending (.jsonl/.ndjson, .csv), else text
     input_format: str | None = None
+    #: the field holding each record's date, which overrides the date in its text
+    date: str | None = "date"
 
     def format_of(self, source: Source) -> str:
         if self.input_format:
@@ -180,7 +185,9 @@ def iter_records(source: Source, fields: TableFields) -> Iterator[Source | Input
         meta = tuple(
             (key, "" if record.get(key) is None else str(record.get(key))) for key in fields.meta
         )
-        yield Source(name, source.path, text=record[fields.text], meta=meta)
+        written = record.get(fields.date) if fields.date else None
+        date = str(written) if written not in (None, "") else None
+        yield Source(name, source.path, text=record[fields.text], meta=meta, line=number, date=date)
 
 
 def _decode_lines(data: bytes, name: str) -> tuple[str, dict[int, str]]:

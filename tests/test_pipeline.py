@@ -180,3 +180,28 @@ def test_a_killed_pool_worker_ends_the_run_with_one_line(tmp_path: Path) -> None
         "policetext: a worker process died (killed, or out of memory?); the run is "
         "incomplete: run it again, with fewer --jobs if memory is short"
     ]
+
+
+def test_a_table_date_field_dates_its_records(tmp_path: Path) -> None:
+    """--date-field (default date) of JSON Lines overrides the date the text gives;
+    --since/--until then work on table files as on pages."""
+    lines = [
+        {
+            "id": "a",
+            "date": "2021年3月15日",
+            "text": "发布时间：2019-01-01\n西宁市公安局抓获嫌疑人12人。",
+        },
+        {"id": "b", "date": "2022-01-05 10:00", "text": "拉萨市公安局破获案件3起。"},
+        {"id": "c", "text": "发布时间：2021-06-01\n昆明市公安局民警走访群众20户。"},
+    ]
+    table = tmp_path / "pages.jsonl"
+    table.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), "utf-8")
+    result = CliRunner().invoke(cli, ["stats", str(table), "--id-field", "id", "--format", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    dates = {row["doc"]: row["date"] for row in map(json.loads, result.stdout.splitlines())}
+    assert dates == {"a": "2021-03-15", "b": "2022-01-05", "c": "2021-06-01"}
+    result = CliRunner().invoke(
+        cli, ["figures", str(table), "--id-field", "id", "--since", "2021", "--until", "2021",
+              "--format", "tsv"],
+    )  # fmt: skip
+    assert sorted({line.split("\t")[0] for line in result.stdout.splitlines()[1:]}) == ["a", "c"]

@@ -310,3 +310,17 @@ def test_grep_cache_keeps_the_line_map(tmp_path: Path) -> None:
     runs = [CliRunner(env=env).invoke(cli, ["grep", "走访", str(page)]) for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stdout.split(":")[1] == "9"
+
+
+def test_grep_on_a_table_file_reports_the_record_line(tmp_path: Path) -> None:
+    table = tmp_path / "scrape.jsonl"
+    records = [
+        {"text": "民警走访社区。"},
+        {"text": "無關"},
+        {"text": "公安局\n抓獲詐騙嫌疑人3名。"},
+    ]
+    table.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    result = CliRunner().invoke(cli, ["grep", "--json", "--no-cache", "诈骗", str(table)])
+    assert result.exit_code == 0, result.stderr
+    (hit,) = [json.loads(row) for row in result.stdout.splitlines()]
+    assert hit["line"] == 3  # the record's line in the file

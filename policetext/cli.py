@@ -28,6 +28,7 @@ from policetext.io import (
     Source,
     TableFields,
     bundled_sources,
+    passed_over,
     stdin_is_null,
     stdin_source,
 )
@@ -152,6 +153,12 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar on a terminal."),
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            help="Name the files the walk of a directory passed over, and why.",
+        ),
         click.option(
             "-j",
             "--jobs",
@@ -327,7 +334,11 @@ class CorpusRun:
         """The paths given (or ``paths``), else standard input or the bundled corpus;
         with --dedup, each cluster's representative only (a pre-pass over the
         documents' signatures; how many were set aside is said on stderr)."""
-        inputs: list[Any] = resolve_inputs(self.opts["paths"] if paths is None else paths)
+        given = self.opts["paths"] if paths is None else paths
+        if self.opts.get("verbose"):
+            for name, reason in passed_over(given, self.opts.get("glob", "*.txt")):
+                click.echo(f"{PROG}: {name}: {reason}, passed over", err=True)
+        inputs: list[Any] = resolve_inputs(given)
         if not (dedup and self.opts.get("dedup")):
             return inputs
         found = self.duplicates(inputs)
@@ -731,9 +742,8 @@ STATS_ROW_COLUMNS = (
     show_default=True,
     help="Corpus keywords to show.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Name the files that were skipped.")
 @format_option()
-def stats(run: CorpusRun, top: int, verbose: bool, fmt: str) -> None:
+def stats(run: CorpusRun, top: int, fmt: str) -> None:
     """The corpus at a glance: totals, each document, top keywords.
 
     On a terminal: a corpus card, a table of documents (title, reporters,
@@ -765,7 +775,7 @@ def stats(run: CorpusRun, top: int, verbose: bool, fmt: str) -> None:
             Section("documents", STATS_DOC_COLUMNS, [_short_doc_row(d) for d in documents]),
             Section("top keywords", ("rank", "term", "score", "count"), keyword_rows, "score"),
         ]
-        if verbose and corpus.skipped:
+        if run.opts["verbose"] and corpus.skipped:
             sections.append(Section("skipped", ("file",), [{"file": f} for f in corpus.skipped]))
         write_sections(sections, out)
     elif shape == "json":
@@ -773,7 +783,7 @@ def stats(run: CorpusRun, top: int, verbose: bool, fmt: str) -> None:
     else:
         columns = run.columns(STATS_ROW_COLUMNS)
         write_rows((d.as_row() for d in documents), columns, shape, out)
-    if verbose and corpus.skipped and shape != "table":
+    if run.opts["verbose"] and corpus.skipped and shape != "table":
         for name in corpus.skipped:
             click.echo(f"{PROG}: skipped {name}", err=True)
 

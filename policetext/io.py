@@ -328,10 +328,25 @@ def iter_sources(
             yield InputError("no such file or directory", name)
 
 
-def _walk(root: Path, glob: str) -> Iterator[Source | InputError]:
+def passed_over(paths: Iterable[str | os.PathLike[str]], glob: str) -> list[tuple[str, str]]:
+    """The files a walk of the directories among ``paths`` passes over, each with
+    why (``-v``: a ``.pdf`` or ``.docx`` in a folder of ``*.txt``), sorted."""
+    found: list[tuple[Path, str]] = []
+    for raw in paths:
+        path = Path(os.fspath(raw))
+        if raw != "-" and path.is_dir():
+            for _ in _walk(path, glob, found):
+                pass
+    return [(str(path), reason) for path, reason in sorted(found)]
+
+
+def _walk(
+    root: Path, glob: str, passed: list[tuple[Path, str]] | None = None
+) -> Iterator[Source | InputError]:
     """Files under ``root`` matching ``glob``, sorted; symlinked directories are
     followed once (a loop is cut by remembering each directory's device and inode),
-    and special files (FIFOs, devices, sockets) are reported, not opened."""
+    and special files (FIFOs, devices, sockets) are reported, not opened. The
+    files not matching ``glob`` go into ``passed``, when given."""
     found: list[Path] = []
     special: list[tuple[Path, str]] = []
     seen: set[tuple[int, int]] = set()
@@ -365,6 +380,8 @@ def _walk(root: Path, glob: str) -> Iterator[Source | InputError]:
                 stack.append(entry.path)
                 continue
             if not fnmatch.fnmatch(entry.name, glob):
+                if passed is not None:
+                    passed.append((Path(entry.path), f"does not match --glob {glob!r}"))
                 continue
             path = Path(entry.path)
             kind = _special_kind(path)

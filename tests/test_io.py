@@ -341,3 +341,23 @@ def test_fuzz_table_inputs_through_the_cli(
     assert result.exit_code == (2 if bad else 0)
     assert len(result.stdout.splitlines()) == len(records) - bad
     assert len(result.stderr.splitlines()) == bad
+
+
+def test_verbose_names_the_files_the_walk_passed_over(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from policetext.cli import cli
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("滨州市公安局抓获12人。", "utf-8")
+    (tmp_path / "sub" / "b.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "c.docx").write_bytes(b"PK")
+    quiet = CliRunner().invoke(cli, ["figures", str(tmp_path), "--format", "tsv"])
+    assert quiet.stderr == ""
+    loud = CliRunner().invoke(cli, ["figures", str(tmp_path), "--format", "tsv", "-v"])
+    assert loud.exit_code == 0
+    assert loud.stderr.splitlines() == [
+        f"policetext: {tmp_path / name}: does not match --glob '*.txt', passed over"
+        for name in ("c.docx", "sub/b.pdf")
+    ]
+    assert loud.stdout == quiet.stdout

@@ -1058,6 +1058,10 @@ def grep_command(
     if mode in ("json", "kwic"):
         rows = (row for doc_rows in results for row in doc_rows)
         columns = run.columns(KWIC_COLUMNS if mode == "kwic" else HIT_COLUMNS)
+        if inside == "figures":
+            from policetext.search import FIGURE_FIELDS
+
+            columns = (*columns, *FIGURE_FIELDS)
         matched = write_rows(rows, columns, "jsonl" if mode == "json" else fmt, out) > 0
         return 0 if matched else 1
     for result in results:

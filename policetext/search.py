@@ -445,20 +445,37 @@ def grep_document(
     if options.mode == "count" and not (options.whole_words or options.inside):
         return GrepOutput(document.doc, matching_lines(searcher, document))
     inside = options.inside
+    rows = options.mode in ("json", "kwic")
+    figures: list[Any] = []
+    if inside == "figures" and rows:  # the rows say what each figure counts
+        figures = analyser.figures_of(document)
+        spans = [(f.start, f.end) for f in figures]
+        bounded: SpanFilter | None = lambda d: spans  # noqa: E731
+    else:
+        bounded = (lambda d: extracted_spans(analyser, d, inside)) if inside else None
     hits = list(
-        searcher.hits(
-            document,
-            whole_words=options.whole_words,
-            inside=(lambda d: extracted_spans(analyser, d, inside)) if inside else None,
-            near=options.near,
-        )
+        searcher.hits(document, whole_words=options.whole_words, inside=bounded, near=options.near)
     )
-    if options.mode in ("json", "kwic"):
-        return [{**h.as_row(), **document.meta} for h in hits]
+    if rows:
+        return [{**h.as_row(), **_figure_fields(figures, h), **document.meta} for h in hits]
     lines = len({h.line_start for h in hits})
     if options.mode != "lines" or not hits:
         return GrepOutput(document.doc, lines)
     return GrepOutput(document.doc, lines, grep_lines(document, hits, options))
+
+
+#: what a grep row in figures (``--in figures``) says of the figure it is in or near
+FIGURE_FIELDS = ("figure", "value", "unit", "subject", "event", "when")
+
+
+def _figure_fields(figures: list[Any], hit: Hit) -> dict[str, object]:
+    """The fields of the figure a hit stands in (or is, with ``--near``)."""
+    for figure in figures:
+        if figure.start <= hit.start and hit.end <= figure.end:
+            values = (figure.text, figure.value, figure.unit, figure.subject, figure.event,
+                      figure.when)  # fmt: skip
+            return dict(zip(FIGURE_FIELDS, values, strict=True))
+    return {}
 
 
 def _merged_output(parts: Iterator[GrepOutput]) -> GrepOutput:

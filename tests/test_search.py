@@ -324,3 +324,21 @@ def test_grep_on_a_table_file_reports_the_record_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     (hit,) = [json.loads(row) for row in result.stdout.splitlines()]
     assert hit["line"] == 3  # the record's line in the file
+
+
+def test_grep_in_figures_says_what_each_figure_counts() -> None:
+    result = CliRunner().invoke(
+        cli, ["grep", "-e", r"\d+人", "--in", "figures", "--json", "--no-cache", str(SEEDS)]
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    figures = CliRunner().invoke(cli, ["figures", str(SEEDS), "--format", "jsonl"]).stdout
+    by_span = {(f["doc"], f["start"]): f for f in map(json.loads, figures.splitlines())}
+    assert rows
+    for row in rows:
+        figure = next(
+            f for (doc, start), f in by_span.items()
+            if doc == row["doc"] and f["start"] <= row["start"] < f["end"]
+        )  # fmt: skip
+        assert (row["figure"], row["subject"], row["event"]) == (
+            figure["text"], figure["subject"], figure["event"],
+        )  # fmt: skip

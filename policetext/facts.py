@@ -395,7 +395,7 @@ class _Sentence:
             and i + 2 < b
             and words[i + 1].text == "的"
         ):
-            # 约重1公斤的怀疑可卡因砖, 价值5万元的手机: the noun the figure describes
+            # 约重1公斤的疑似冰毒块, 价值5万元的手机: the noun the figure describes
             right = _trim(words, self._chain_right(i + 2, b))
         if right and (unit in _CLASSIFIERS or not left) and kind in ("count", "money"):
             subject = right
@@ -487,7 +487,7 @@ class _Sentence:
                 return "", None, "frame"  # 为192名民警晋升职级
             inside = (
                 w.tag == "verb" and self._in_chain(j, a) and self._predicate_before(j, a)
-            )  # 开展水域救援行动194起: a verbal noun of the object
+            )  # 开展山地搜救行动26起: a verbal noun of the object
             if (
                 w.tag in ("verb", "change", "light")
                 and not (relative and w.tag == "change")
@@ -730,7 +730,7 @@ class _Sentence:
                 and j + 2 < b
                 and words[j + 2].tag == "noun"
             ):
-                j += 2  # 13起藏匿禁运物品案件: two verb-like modifiers of the noun
+                j += 2  # 13起夹带违禁物品案件: two verb-like modifiers of the noun
                 continue
             if (
                 w.tag == "verbish"

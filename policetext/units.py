@@ -12,7 +12,7 @@ A type with no name (派出所, 各派出所) is no unit, nor is one of a body o
 police (``unit_nonpolice.txt``: 应急指挥中心, 消防救援支队).
 Short forms are resolved against the article's own city (市公安局, 市局 →
 滨州市公安局 in a Binzhou article), and a short form of a unit the article also
-names in full takes the full name (东旺派出所 → 定州市公安局东旺派出所). Each unit
+names in full takes the full name (柳林派出所 → 吕梁市公安局柳林派出所). Each unit
 gets its ``region``: the province, autonomous region or municipality, or 香港,
 澳门, 台湾, from its own place, its type (警政署, 治安警察局) or the article's city.
 """
@@ -112,7 +112,7 @@ _PARENT_HEAD = re.compile(
     r"^(.+?(?:公安局|公安厅|分局|公安处|警察局|警局|警务处|警政署|警察总局)"
     r"|公安部|警政署|警务处|警察总局|治安警察局|司法警察局)(?=.)"
 )
-# a full name that ends in a short one right after a type of its own (…公安局|东旺派出所)
+# a full name that ends in a short one right after a type of its own (…公安局|柳林派出所)
 _UNIT_BEFORE = re.compile(r"(?:公安局|公安厅|分局|公安处|支队|总队|大队|警察局|警局|公安部)$")
 # what a token before a unit type is to the leftward reading (see _left_edge)
 _STOP, _GLUED, _PLACE, _TYPE, _NAME, _OTHER, _ORD, _QUOTE, _NON_POLICE = range(1, 10)
@@ -397,7 +397,7 @@ class UnitExtractor:
                 )
             ):
                 # a chain that opens with a bare type names its unit all the same
-                # (分局辛寺街派出所…), unless the type only points back (该支队)
+                # (分局解放路派出所…), unless the type only points back (该支队)
                 points_back = i and words[i - 1] in _REFERENCES and ends[i - 1] == starts[i]
                 edge = (i + 1 if points_back else i), 0
             if edge is not None:
@@ -632,7 +632,7 @@ class UnitExtractor:
             # kind (创建“枫桥式”派出所), and the unit starts after it
             start, names = quoted[1], quoted[2]
         if start == bare_type and j >= 0 and words[j] in _REFERENCES:
-            start += 1  # 该支队 靖西边境管理大队: the unit starts after the reference
+            start += 1  # 该支队 凭祥边境管理大队: the unit starts after the reference
         if needs == "none":
             return start, skip
         if places == 0 and (names == 0 or needs == "place"):
@@ -1028,7 +1028,7 @@ def _merged(
 
 def _one_name_per_unit(records: list[UnitRecord]) -> list[UnitRecord]:
     """A short form of a unit the article also names in full takes the full name and
-    its place: 东旺派出所 beside 定州市公安局东旺派出所 (the full name ends in the short
+    its place: 柳林派出所 beside 吕梁市公安局柳林派出所 (the full name ends in the short
     one right after a unit type of its own)."""
     names = {r.name for r in records}
     if len(names) < 2:

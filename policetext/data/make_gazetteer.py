@@ -70,7 +70,7 @@ def _without_nationalities(name: str, bare: bool) -> str:
     return name
 
 
-# what a township-level name drops in running text (东旺镇 → 东旺, 辛寺街道 → 辛寺街)
+# what a township-level name drops in running text (柳林镇 → 柳林, 解放街道 → 解放街)
 TOWN_SUFFIXES = ("民族乡", "街道", "镇", "乡", "苏木")
 
 

@@ -1109,12 +1109,14 @@ def unit_tree_nodes(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def unit_tree(records: list[dict[str, Any]]) -> list[tuple[str, int, str | None]]:
-    """``(name, mentions, parent)`` for every resolved unit and every parent named."""
-    counts: Counter[str] = Counter(r["name"] for r in records)
-    parents: dict[str, str | None] = {}
-    for record in records:
-        parents.setdefault(record["name"], record["parent"])
-        if record["parent"]:
-            parents.setdefault(record["parent"], None)
-            counts.setdefault(record["parent"], 0)
-    return [(name, counts[name], parents.get(name)) for name in sorted(counts)]
+    """``(name, mentions, parent)`` for every node of :func:`unit_tree_nodes`, by
+    name: the hierarchy flat (an unresolved short form stays its document's)."""
+    flat: list[tuple[str, int, str | None]] = []
+    stack: list[tuple[dict[str, Any], str | None]] = [
+        (node, None) for node in unit_tree_nodes(records)
+    ]
+    while stack:
+        node, parent = stack.pop()
+        flat.append((node["name"], node["mentions"], parent))
+        stack += [(child, node["name"]) for child in node["children"]]
+    return sorted(flat)

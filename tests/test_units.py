@@ -275,3 +275,17 @@ def test_tree_nodes_place_the_new_levels() -> None:
     assert tree["警政署"]["children"][0]["mentions"] == 2
     assert tree["香港警务处"]["region"] == "香港"
     assert tree["公安部"]["mentions"] == 0
+
+
+def test_the_corpus_tree_keeps_unresolved_short_forms_apart() -> None:
+    """市公安局 of two articles about no known city are two nodes, not one, in the
+    flat tree the report draws as in units --tree --corpus."""
+    from policetext.units import unit_tree
+
+    rows = [
+        {"doc": doc, "name": "市公安局", "parent": None, "level": "city", "region": ""}
+        for doc in ("a.txt", "b.txt")
+    ] + [{"doc": "a.txt", "name": "滨州市公安局", "parent": None, "level": "city",
+          "region": "山东省"}]  # fmt: skip
+    names = [name for name, _, _ in unit_tree(rows)]
+    assert names == ["市公安局 [a.txt]", "市公安局 [b.txt]", "滨州市公安局"]

@@ -240,3 +240,21 @@ def test_units_of_a_huge_input_resolve_against_the_whole_article(
     whole = _run(["units", "--format", "tsv", str(path)])
     _in_parts(monkeypatch, HUGE_BYTES, PART_CHARS)
     assert _run(["units", "--format", "tsv", str(path)]) == whole
+
+
+@pytest.mark.xfail(
+    strict=True, reason="known gap: a part does not inherit the year of dates before it"
+)
+def test_a_later_part_takes_the_year_of_dates_in_earlier_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A month without a year takes the year of the nearest date before it; across
+    a huge input's parts that year is not handed on."""
+    filler = "民警深入社区开展反诈宣传，讲解防范知识。\n" * 400
+    text = "2021年6月24日，南宁市公安局召开会议。\n" + filler + "8月，民警抓获嫌疑人5人。\n"
+    path = tmp_path / "dated.txt"
+    path.write_text(text, "utf-8")
+    whole = _run(["figures", "--kind", "date", "--format", "tsv", str(path)])
+    assert "2021-08" in whole
+    _in_parts(monkeypatch, HUGE_BYTES, PART_CHARS)
+    assert _run(["figures", "--kind", "date", "--format", "tsv", str(path)]) == whole

@@ -218,10 +218,12 @@ class Analyser:
         offset: int = 0,
         line_offset: int = 0,
         raw_line: int = 1,
+        read_date: bool = True,
     ) -> Document:
         """Normalise (and optionally segment) one text into a :class:`Document`;
         ``offset``/``line_offset`` place it in a larger text (a part of a huge input)
-        and ``raw_line`` is the line of the raw input ``text`` starts on."""
+        and ``raw_line`` is the line of the raw input ``text`` starts on; the page's
+        date is read in its head (``read_date``: the first part of a huge input)."""
         result = self.normalizer.normalize(text)
         body = result.text
         line_map = None
@@ -241,7 +243,7 @@ class Analyser:
             title=result.byline.title,
             furniture=tuple(result.byline.furniture),
             # the page's own date: publication lines are furniture, so those first
-            date=page_date(result.byline.furniture, body, text),
+            date=page_date(result.byline.furniture, body, text) if read_date else None,
             source=result.byline.source,
             reporters=tuple(result.byline.reporters),
             correspondents=tuple(result.byline.correspondents),
@@ -297,7 +299,7 @@ class Analyser:
             document = self.parse_text(
                 piece, source.name, path=path, encoding=encoding, segment=segment, pos=pos,
                 offset=offset + len(separator), line_offset=lines + len(separator),
-                raw_line=raw_line,
+                raw_line=raw_line, read_date=offset == 0 and date is None,
             )  # fmt: skip
             raw_line += piece.count("\n")
             if offset == 0 and date is None:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import build_corpus
+from corpus import build_corpus, corpus_files
 
 QUERY = "警務"  # traditional for 警务: only a script-aware search finds the simplified text
 SIMPLE = "警务"
@@ -55,8 +55,8 @@ def total(output: str) -> int:
 def main() -> None:
     megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 50
     directory = build_corpus(megabytes)
-    files = " ".join(str(p) for p in sorted(directory.glob("*.txt")))
-    size = sum(p.stat().st_size for p in directory.glob("*.txt")) / 1e6
+    files = " ".join(str(p) for p in corpus_files(directory))
+    size = sum(p.stat().st_size for p in corpus_files(directory)) / 1e6
     rows: list[tuple[str, float, int | None]] = []
 
     seconds, out = run(f"grep -c {SIMPLE} {files}")

@@ -41,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from corpus import build_corpus, corpus_text, report  # noqa: E402
+from corpus import build_corpus, corpus_files, corpus_text, report  # noqa: E402
 
 RUNS = 4  # rounds of the main ratios: with three, one slow spell could decide a 2.5 s side
 RSS_PROBE = (
@@ -189,7 +189,7 @@ def main() -> None:
     )
 
     # 5. start-up
-    one_file = sorted(small.glob("*.txt"))[0]
+    one_file = corpus_files(small)[0]
     helps = [wall([*policetext, "--help"])[0] for _ in range(5)]
     greps = [wall([*policetext, "grep", "--no-cache", "民警", str(one_file)])[0] for _ in range(5)]
     results["help_s"] = round(statistics.median(helps), 3)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from corpus import build_corpus, corpus_text
+from corpus import build_corpus, corpus_files, corpus_text
 
 
 def timed(args: list[str]) -> float:
@@ -49,7 +49,7 @@ def main() -> None:
         for jobs in ("1", "2"):
             seconds = timed([*command, "--engine", engine, "--jobs", jobs])
             rows.append((f"keywords --engine {engine} --jobs {jobs}", seconds))
-    print(f"corpus: {size:.1f} MB in {len(list(directory.glob('*.txt')))} files")
+    print(f"corpus: {size:.1f} MB in {len(corpus_files(directory))} files")
     print(f"{'what':32} {'seconds':>8} {'MB/s':>7} {'vs jieba':>9}")
     for name, seconds in rows:
         print(f"{name:32} {seconds:8.2f} {size / seconds:7.2f} {floor / seconds:9.2f}")

@@ -2,8 +2,12 @@
 
     python bench/run.py [--quick]
 
-Builds corpora from the seeds (bench/corpus.py: 10 MB and 50 MB, 5%
-traditional paragraphs, deterministic) and measures in one run:
+The headline corpus is the mixed one (bench/corpus.py: the seeds and the
+development pages of ../shared/gold/dev/corpus recombined into documents of
+real length, one file each, numbers redrawn, 5% of the simplified documents
+in traditional script; deterministic), at 10 MB and 100 MB; the number of
+distinct terms is printed beside each size, since a corpus of few terms
+flatters every memo. Measured in one run:
   1. jieba.lcut alone over the 10 MB corpus (the floor) against
      ``policetext stats --jobs 1`` over the same files: the throughput ratio
      (this, part 2 and part 6 take the best of four rounds, each round
@@ -12,19 +16,26 @@ traditional paragraphs, deterministic) and measures in one run:
   2. ``stats --jobs 2`` against ``--jobs 1``: the speed-up, and identical output;
   3. normalisation alone of the simplified text against
      opencc-python-reimplemented's ``convert`` of the same text;
-  4. peak RSS of ``stats`` at 10 MB and at 50 MB;
+  4. the 100 MB corpus: ``stats`` once with each engine (``--jobs 2``) and
+     peak RSS of ``stats --jobs 1`` at 10 MB and at 100 MB;
   5. start-up: ``policetext --help`` and ``policetext grep 民警 <small file>``,
      median wall time of several runs.
   6. the ``fast`` extra: ``stats --engine rjieba`` (rjieba and the OpenCC
      binding) against ``--engine jieba``, the default install's code path
      (jieba and opencc-python-reimplemented: nothing else differs between the
      two installs), on the same corpus; identical output; rjieba alone as the
-     fast floor; normalisation with the binding.
+     fast floor; policetext's own work (the fast ``stats`` less rjieba's
+     cutting); normalisation with the binding.
+  7. the seeds-only corpus of earlier rounds (10 MB of the five seeds'
+     paragraphs), parts 1 and 6 once more, for continuity: a second line,
+     never the headline.
 It also measures the machine: what two CPU-bound processes get done beside
 one, before and after (``machine_parallelism``: 2.0 on two free cores; the
 ceiling of any --jobs 2 speed-up). Prints a table and writes
-bench/out/results.json. ``--quick`` uses 2 MB and
-10 MB corpora (for a smoke run). Without rjieba installed, part 6 is skipped.
+bench/out/results.json. ``--quick`` uses 2 MB and 10 MB corpora and skips
+parts 4's timings and 7 (for a smoke run). Without rjieba installed, part 6
+is skipped. bench/memory.py measures memory against the number of documents
+and bench/grep.py grep over many files.
 """
 
 from __future__ import annotations
@@ -41,7 +52,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from corpus import build_corpus, corpus_files, corpus_text, report  # noqa: E402
+from corpus import (  # noqa: E402
+    build_corpus,
+    build_seeds_corpus,
+    corpus_files,
+    corpus_text,
+    distinct_terms,
+    report,
+)
 
 RUNS = 4  # rounds of the main ratios: with three, one slow spell could decide a 2.5 s side
 RSS_PROBE = (
@@ -107,7 +125,7 @@ def peak_rss_mb(args: list[str]) -> float:
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    small_mb, large_mb = (2, 10) if quick else (10, 50)
+    small_mb, large_mb = (2, 10) if quick else (10, 100)
     small = build_corpus(small_mb)
     large = build_corpus(large_mb)
     text = corpus_text(small)
@@ -116,7 +134,10 @@ def main() -> None:
     results: dict[str, object] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
+        "corpus": "mixed (seeds + dev pages)",
         "corpus_mb": round(size, 1),
+        "corpus_documents": len(corpus_files(small)),
+        "corpus_distinct_terms": distinct_terms(text),
     }
 
     # what two processes get done beside one on this machine, before and after
@@ -176,12 +197,26 @@ def main() -> None:
     results["opencc_convert_mb_s"] = round(simplified_mb / opencc_s, 2)
     results["normalize_vs_opencc"] = round(opencc_s / normalize_s, 2)
 
-    # 4. peak RSS of stats
+    # 4. the large corpus: one timed run of each engine (--jobs 2), its terms;
+    # peak RSS of stats at both sizes
+    large_files = corpus_files(large)
+    results["large_corpus_mb"] = round(sum(p.stat().st_size for p in large_files) / 1e6, 1)
+    results["large_corpus_documents"] = len(large_files)
+    if not quick:
+        results["large_corpus_distinct_terms"] = distinct_terms(corpus_text(large))
+        seconds, large_out = wall([*stats, "--jobs", "2", str(large)])
+        results["large_stats_jobs2_s"] = round(seconds, 1)
+        if has_rjieba():
+            seconds, fast_large_out = wall([*fast_stats, "--jobs", "2", str(large)])
+            results["large_fast_stats_jobs2_s"] = round(seconds, 1)
+            results["large_fast_identical"] = fast_large_out == large_out
+    # the fast engine where installed: the same memory design, ten times sooner
+    rss_stats = fast_stats if has_rjieba() else stats
     results[f"stats_rss_mb_{small_mb}mb"] = round(
-        peak_rss_mb([*stats, "--jobs", "1", str(small)]), 1
+        peak_rss_mb([*rss_stats, "--jobs", "1", str(small)]), 1
     )
     results[f"stats_rss_mb_{large_mb}mb"] = round(
-        peak_rss_mb([*stats, "--jobs", "1", str(large)]), 1
+        peak_rss_mb([*rss_stats, "--jobs", "1", str(large)]), 1
     )
     results["rss_ratio"] = round(
         results[f"stats_rss_mb_{large_mb}mb"] / results[f"stats_rss_mb_{small_mb}mb"],
@@ -209,6 +244,8 @@ def main() -> None:
         rjieba_s = time.perf_counter() - start
         results["rjieba_cut_mb_s"] = round(size / rjieba_s, 2)
         results["fast_stats_vs_rjieba"] = round(rjieba_s / fast_s, 2)
+        # what policetext spends beside the segmenter (start-up included), per 10 MB
+        results["fast_own_work_s_per_10mb"] = round((fast_s - rjieba_s) * 10 / size, 2)
         results["fast_jobs2_speedup"] = round(fast_s / fast2_s, 2)
         results["fast_jobs2_identical"] = outputs["fast2"] == out1
     if fast_converter("t2s") is not None:
@@ -234,6 +271,28 @@ def main() -> None:
         results["normalize_mixed_default_mb_s"] = round(size / default_norm_s, 2)
         results["normalize_mixed_fast_mb_s"] = round(size / fast_norm_s, 2)
         results["normalize_fast_identical"] = fast_text == default_text
+
+    # 7. the seeds-only corpus of earlier rounds, for continuity
+    if not quick:
+        seeds = build_seeds_corpus(small_mb)
+        seeds_text = corpus_text(seeds)
+        seeds_mb = len(seeds_text.encode("utf-8")) / 1e6
+        results["seeds_corpus_distinct_terms"] = distinct_terms(seeds_text)
+        seeds_work: dict[str, Callable[[], bytes | None]] = {
+            "jieba": lambda: jieba.lcut(seeds_text) and None,
+            "stats1": command([*stats, "--jobs", "1", str(seeds)]),
+        }
+        if has_rjieba():
+            seeds_work["fast1"] = command([*fast_stats, "--jobs", "1", str(seeds)])
+        seeds_log: dict[str, object] = {}
+        seeds_best, _ = best_of_rounds(2, seeds_work, seeds_log)
+        results["seeds_stats_jobs1_mb_s"] = round(seeds_mb / seeds_best["stats1"], 2)
+        results["seeds_stats_vs_jieba"] = round(seeds_best["jieba"] / seeds_best["stats1"], 2)
+        if has_rjieba():
+            results["seeds_fast_vs_default_stats"] = round(
+                seeds_best["stats1"] / seeds_best["fast1"], 2
+            )
+        results["seeds_rounds_s"] = seeds_log["rounds_s"]
 
     results["machine_parallelism_after"] = machine_parallelism()
     report(results, "results")

@@ -120,14 +120,20 @@ def test_json_lines_input_on_dask(scheduler: str, tmp_path: Path) -> None:
 
 
 # ---- a worker that dies mid-run ---------------------------------------------------------
-KILL_SWITCH = Path(os.environ.get("TMPDIR", "/tmp")) / f"policetext-kill-{os.getuid()}"
+def kill_switch(corpus: Path) -> Path:
+    """The file whose renaming kills a worker: beside this run's corpus, so two
+    test runs on one machine never share it (the workers find it from the
+    document's path)."""
+    return corpus.parent / "kill-switch"
 
 
 def stats_or_die(pipeline: Pipeline, document: object) -> object:
     """document_stats, but the first worker to reach doc0150 dies on the spot."""
-    if str(getattr(document, "doc", "")).endswith("doc0150.txt"):
+    doc = str(getattr(document, "doc", ""))
+    if doc.endswith("doc0150.txt"):
+        switch = kill_switch(Path(doc).parent)
         try:
-            os.rename(KILL_SWITCH, KILL_SWITCH.with_suffix(".used"))  # atomic: one claims it
+            os.rename(switch, switch.with_suffix(".used"))  # atomic: one claims it
         except FileNotFoundError:
             pass
         else:
@@ -139,8 +145,9 @@ def test_a_worker_killed_mid_run_loses_nothing(scheduler: str, generated: Path) 
     pipeline = Pipeline(Config())
     local = [s.as_row() for s in pipeline.run([generated], document_stats, segment=True,
                                                on_error=lambda e: None)]  # fmt: skip
-    KILL_SWITCH.write_text("armed")
-    KILL_SWITCH.with_suffix(".used").unlink(missing_ok=True)
+    switch = kill_switch(generated)
+    switch.write_text("armed")
+    switch.with_suffix(".used").unlink(missing_ok=True)
     errors: list[str] = []
     try:
         on_dask = [
@@ -154,10 +161,10 @@ def test_a_worker_killed_mid_run_loses_nothing(scheduler: str, generated: Path) 
                 scheduler=scheduler,
             )
         ]
-        assert KILL_SWITCH.with_suffix(".used").exists(), "no worker was killed"
+        assert switch.with_suffix(".used").exists(), "no worker was killed"
     finally:
-        KILL_SWITCH.unlink(missing_ok=True)
-        KILL_SWITCH.with_suffix(".used").unlink(missing_ok=True)
+        switch.unlink(missing_ok=True)
+        switch.with_suffix(".used").unlink(missing_ok=True)
     assert on_dask == local
     assert len(on_dask) == 300 and errors == [
         f"{generated / 'doc0150b.txt'}: binary file (not text), skipped"

@@ -291,12 +291,18 @@ class Normalizer:
 
     @cached_property
     def converter(self) -> Callable[[str], str]:
+        return self._converters[0]
+
+    @cached_property
+    def _converters(self) -> tuple[Callable[[str], str], bool]:
+        """The converter, and whether it is the OpenCC binding (fast enough that
+        converting a whole text costs less than telling which lines need it)."""
         conversion = self.config.conversion or "t2s"
         if resolve_segmenter(self.config.engine) == "rjieba":
             fast = fast_converter(conversion)  # the fast extra: the OpenCC binding
             if fast is not None:
-                return fast
-        return pure_converter(conversion)
+                return fast, True
+        return pure_converter(conversion), False
 
     @cached_property
     def convertibles(self) -> Convertibles:
@@ -426,6 +432,8 @@ class Normalizer:
     # ---- 3 -----------------------------------------------------------------
     def to_simplified(self, text: str, counts: NormalizeCounts) -> str:
         """OpenCC conversion, skipping lines that hold no convertible character."""
+        if self._converters[1]:
+            return self._to_simplified_whole(text, counts)
         # a character test is far cheaper than a conversion (OpenCC: about 3 MB/s)
         found = self.convertibles.lines(text)
         if found is None:
@@ -441,6 +449,34 @@ class Normalizer:
                 line = converted
             out.append(line)
         return "\n".join(out)
+
+    def _to_simplified_whole(self, text: str, counts: NormalizeCounts) -> str:
+        """``to_simplified`` with the OpenCC binding (about 30 MB/s): the whole text
+        converted in one call, which costs less than the test of its lines. No
+        dictionary entry holds a line break, so each line converts as it would
+        alone; a changed line is kept only if the test would have sent it to
+        OpenCC (the binding's dictionaries may be newer than those of the test)."""
+        converted = self.converter(text)
+        if converted == text:
+            return text  # most texts: simplified already
+        lines, new_lines = text.split("\n"), converted.split("\n")
+        if len(lines) != len(new_lines):  # not line by line after all: test each line
+            found = self.convertibles.lines(text)
+            new_lines = [self.converter(line) for line in lines]
+            flags = found[1] if found is not None else [False] * len(lines)
+            new_lines = [
+                new if flag else old for old, new, flag in zip(lines, new_lines, flags, strict=True)
+            ]
+        chars = self.convertible_chars  # has_convertible, without its encoding
+        for i in compress(range(len(lines)), map(ne, lines, new_lines)):
+            line, new = lines[i], new_lines[i]
+            if chars.isdisjoint(line):
+                new_lines[i] = line
+            elif len(new) == len(line):
+                counts.converted_chars += sum(map(ne, line, new))
+            else:
+                counts.converted_chars += max(1, abs(len(new) - len(line)))
+        return "\n".join(new_lines)
 
     # ---- 5 -----------------------------------------------------------------
     def rejoin_broken_lines(self, text: str, counts: NormalizeCounts) -> str:

@@ -304,6 +304,30 @@ def test_has_convertible(text: str, convertible: bool) -> None:
     assert NORMALIZER.has_convertible(text) is convertible
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "見習記者\n滨州市公安局\n後來乾隆年間",  # traditional, simplified, GB2312 ones
+        "簡體中文\n\n\n臺灣警察",  # blank lines between
+        "滨州市公安局抓获逃犯10人。",  # nothing to convert
+        "&#20094; 見\n乾",  # written references
+        "",
+    ],
+)
+def test_whole_text_conversion_is_the_line_by_line_one(text: str) -> None:
+    # with the OpenCC binding a text is converted whole; the lines must come out,
+    # and be counted, as when only the lines holding a convertible character are
+    normalizer = Normalizer(Config(engine="rjieba"))
+    converter, fast = normalizer._converters
+    if not fast:
+        pytest.skip("the fast extra (OpenCC binding) is not installed")
+    whole, by_line = NormalizeCounts(), NormalizeCounts()
+    converted = normalizer.to_simplified(text, whole)
+    normalizer._converters = (converter, False)  # the line-by-line path
+    assert converted == normalizer.to_simplified(text, by_line)
+    assert whole.converted_chars == by_line.converted_chars
+
+
 def test_a_word_broken_before_trailing_blanks_and_empty_lines_is_rejoined() -> None:
     result = NORMALIZER.normalize("全市公安机关坚持以人民为中心，今 \u3000\n\n  年以来破获案件")
     assert result.text == "全市公安机关坚持以人民为中心，今年以来破获案件"

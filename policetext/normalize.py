@@ -44,6 +44,7 @@ from policetext.engines import fast_converter, pure_converter, resolve_segmenter
 from policetext.errors import ConfigError
 from policetext.furniture import Byline, FurnitureReader
 from policetext.markup import strip_markup
+from policetext.memo import Memo
 from policetext.text import (
     CLOSING_MARKS,
     HAN,
@@ -271,6 +272,10 @@ def check_skip(config: Config) -> None:
         )
 
 
+#: distinct annotations whose verdict is remembered before the memory starts afresh
+_KEPT_VERDICTS = 100_000
+
+
 class Normalizer:
     """Owns the OpenCC converter and the data the steps need; create once, reuse."""
 
@@ -279,6 +284,13 @@ class Normalizer:
         check_skip(self.config)
         #: the registry's steps this configuration runs, in order
         self.steps = tuple(step for step in STEPS if step_enabled(step, self.config))
+        # whether each distinct annotation is pinyin: a corpus repeats its readings
+        self._pinyin_verdicts: Memo[str, bool] = Memo(_KEPT_VERDICTS)
+
+    def is_pinyin(self, annotation: str) -> bool:
+        """Whether an annotation in brackets (``xí``) is pinyin; decided once per
+        distinct annotation."""
+        return self._pinyin_verdicts.recall(annotation, _is_pinyin)
 
     # ---- shared resources, loaded on first use -----------------------------
     @property
@@ -538,15 +550,20 @@ def _is_pinyin(annotation: str) -> bool:
     return True
 
 
-def strip_pinyin(text: str, counts: NormalizeCounts | None = None) -> str:
-    """Remove pinyin annotations written right after a Han character.
+def strip_pinyin(
+    text: str,
+    counts: NormalizeCounts | None = None,
+    is_pinyin: Callable[[str], bool] = _is_pinyin,
+) -> str:
+    """Remove pinyin annotations written right after a Han character
+    (``is_pinyin`` tells an annotation apart: ``Normalizer.is_pinyin`` remembers).
 
     >>> strip_pinyin("見習(xí)記者，办法(试行)")
     '見習記者，办法(试行)'
     """
 
     def drop(match: re.Match[str]) -> str:
-        if not _is_pinyin(match["py"]):
+        if not is_pinyin(match["py"]):
             return match[0]
         if counts is not None:
             counts.pinyin_removed += 1
@@ -749,7 +766,7 @@ def _repair(normalizer: Normalizer, work: Work) -> None:
 
 
 def _pinyin(normalizer: Normalizer, work: Work) -> None:
-    work.text = strip_pinyin(work.text, work.counts)
+    work.text = strip_pinyin(work.text, work.counts, normalizer.is_pinyin)
 
 
 def _convert(normalizer: Normalizer, work: Work) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from policetext.errors import ConfigError
+from policetext.memo import Memo
 
 #: segmentation engines: ``auto`` is rjieba when it is installed, else jieba
 SEGMENTERS = ("auto", "jieba", "rjieba")
@@ -272,6 +273,40 @@ def pure_converter(conversion: str) -> Callable[[str], str]:
     from opencc.opencc import OpenCC
 
     return OpenCC(conversion).convert  # type: ignore[no-any-return]
+
+
+#: distinct stretches a StretchConverter remembers before its memory starts afresh
+_KEPT_STRETCHES = 200_000
+
+
+class StretchConverter:
+    """opencc-python-reimplemented's ``convert``, each distinct stretch of text
+    between its separators converted once.
+
+    That ``convert`` splits a text at its separators (blanks and punctuation: no
+    dictionary entry holds one), converts each stretch between them on its own
+    and keeps the separators; it takes about a millisecond for a clause, and a
+    corpus repeats its clauses (the same names and phrases, in page after page),
+    so the stretches are remembered: the same text comes out, many times faster.
+    """
+
+    def __init__(self, conversion: str) -> None:
+        from opencc.opencc import OpenCC
+
+        self._opencc = OpenCC(conversion)
+        separators: re.Pattern[str] | None = getattr(self._opencc, "split_chars_re", None)
+        # a version without the separators it splits at is called as it is
+        self._split = separators.split if isinstance(separators, re.Pattern) else None
+        self._stretches: Memo[str, str] = Memo(_KEPT_STRETCHES)
+
+    def __call__(self, text: str) -> str:
+        if self._split is None:
+            return self._opencc.convert(text)  # type: ignore[no-any-return]
+        parts = self._split(text)  # stretches at even places, separators at odd ones
+        stretches = parts[0::2]
+        converted = self._stretches.recall_all(stretches, self._opencc.convert)
+        parts[0::2] = map(converted.__getitem__, stretches)
+        return "".join(parts)
 
 
 def pure_opencc_root() -> Path:

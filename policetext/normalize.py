@@ -40,7 +40,7 @@ from operator import eq, methodcaller, ne
 from policetext.config import Config
 from policetext.convertible import Convertibles
 from policetext.datafiles import common_chars, common_words
-from policetext.engines import fast_converter, pure_converter, resolve_segmenter
+from policetext.engines import StretchConverter, fast_converter, resolve_segmenter
 from policetext.errors import ConfigError
 from policetext.furniture import Byline, FurnitureReader
 from policetext.markup import strip_markup
@@ -314,7 +314,7 @@ class Normalizer:
             fast = fast_converter(conversion)  # the fast extra: the OpenCC binding
             if fast is not None:
                 return fast, True
-        return pure_converter(conversion), False
+        return StretchConverter(conversion), False
 
     @cached_property
     def convertibles(self) -> Convertibles:

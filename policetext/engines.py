@@ -296,7 +296,7 @@ class StretchConverter:
         self._opencc = OpenCC(conversion)
         separators: re.Pattern[str] | None = getattr(self._opencc, "split_chars_re", None)
         # a version without the separators it splits at is called as it is
-        self._split = separators.split if isinstance(separators, re.Pattern) else None
+        self._split = _as_class(separators).split if isinstance(separators, re.Pattern) else None
         self._stretches: Memo[str, str] = Memo(_KEPT_STRETCHES)
 
     def __call__(self, text: str) -> str:
@@ -307,6 +307,24 @@ class StretchConverter:
         converted = self._stretches.recall_all(stretches, self._opencc.convert)
         parts[0::2] = map(converted.__getitem__, stretches)
         return "".join(parts)
+
+
+def _as_class(separators: re.Pattern[str]) -> re.Pattern[str]:
+    """The reimplementation's separators, ``(\\s+|-|,|\\.|…)``, as ``(\\s+|[-,.…])``:
+    the same splits (blanks first, then one mark at a time), four times faster
+    than trying each mark in turn. Any other pattern is kept as it is."""
+    pattern = separators.pattern
+    if not (pattern.startswith("(\\s+|") and pattern.endswith(")")):
+        return separators
+    marks = []
+    for written in pattern[len("(\\s+|") : -1].split("|"):
+        if len(written) == 2 and written[0] == "\\" and not written[1].isalnum():
+            marks.append(written[1])  # an escaped mark: \. \? \*
+        elif len(written) == 1 and written not in "\\.^$*+?{}[]|()":
+            marks.append(written)
+        else:
+            return separators  # only marks standing for themselves go in a class
+    return re.compile(f"(\\s+|[{re.escape(''.join(marks))}])", separators.flags)
 
 
 def pure_opencc_root() -> Path:

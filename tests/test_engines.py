@@ -18,6 +18,7 @@ from policetext.engines import (
     RJIEBA_ONLY_HAN_ASTRAL,
     RJIEBA_ONLY_HAN_BMP,
     StretchConverter,
+    _as_class,
     fast_converter,
     has_rjieba,
     pure_converter,
@@ -137,6 +138,14 @@ def test_stretch_converter_on_any_text(text: str) -> None:
 
 
 STRETCHES, PURE_T2S = StretchConverter("t2s"), pure_converter("t2s")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\u3000\u00a0\u2028-,.?!*，。、…“”「」—／＼【】乾後a1", max_size=40))
+def test_separators_as_a_class_split_as_the_reimplementation(text: str) -> None:
+    separators = PURE_T2S.__self__.split_chars_re  # type: ignore[attr-defined]
+    assert _as_class(separators) is not separators
+    assert _as_class(separators).split(text) == separators.split(text)
 
 
 def test_tw2s_keeps_the_reimplementation() -> None:

@@ -290,10 +290,14 @@ class StretchConverter:
     so the stretches are remembered: the same text comes out, many times faster.
     """
 
-    def __init__(self, conversion: str) -> None:
+    def __init__(self, conversion: str, unchanged: Callable[[str], bool] | None = None) -> None:
+        """``unchanged`` tells a stretch the conversion cannot change (one holding
+        no convertible character: see ``convertible.py``); such a stretch is kept
+        as it is, not run through the reimplementation's search."""
         from opencc.opencc import OpenCC
 
         self._opencc = OpenCC(conversion)
+        self._unchanged = unchanged
         separators: re.Pattern[str] | None = getattr(self._opencc, "split_chars_re", None)
         # a version without the separators it splits at is called as it is
         self._split = _as_class(separators).split if isinstance(separators, re.Pattern) else None
@@ -304,9 +308,14 @@ class StretchConverter:
             return self._opencc.convert(text)  # type: ignore[no-any-return]
         parts = self._split(text)  # stretches at even places, separators at odd ones
         stretches = parts[0::2]
-        converted = self._stretches.recall_all(stretches, self._opencc.convert)
+        converted = self._stretches.recall_all(stretches, self._convert)
         parts[0::2] = map(converted.__getitem__, stretches)
         return "".join(parts)
+
+    def _convert(self, stretch: str) -> str:
+        if self._unchanged is not None and self._unchanged(stretch):
+            return stretch
+        return self._opencc.convert(stretch)  # type: ignore[no-any-return]
 
 
 def _as_class(separators: re.Pattern[str]) -> re.Pattern[str]:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policetext import Config, Normalizer, normalize
+from policetext.engines import StretchConverter, pure_converter
 from policetext.normalize import (
     NOISE_MARK,
     NormalizeCounts,
@@ -314,15 +315,18 @@ def test_has_convertible(text: str, convertible: bool) -> None:
         "",
     ],
 )
-def test_whole_text_conversion_is_the_line_by_line_one(text: str) -> None:
-    # with the OpenCC binding a text is converted whole; the lines must come out,
-    # and be counted, as when only the lines holding a convertible character are
-    normalizer = Normalizer(Config(engine="rjieba"))
-    converter, fast = normalizer._converters
-    if not fast:
-        pytest.skip("the fast extra (OpenCC binding) is not installed")
+@pytest.mark.parametrize("engine", ["jieba", "rjieba"])
+def test_whole_text_conversion_is_the_line_by_line_one(text: str, engine: str) -> None:
+    # a text is converted whole (with the OpenCC binding, or the reimplementation
+    # stretch by stretch); the lines must come out, and be counted, as when only
+    # the lines holding a convertible character are, by the plain converter
+    normalizer = Normalizer(Config(engine=engine))
+    converter, whole_texts = normalizer._converters
+    assert whole_texts
     whole, by_line = NormalizeCounts(), NormalizeCounts()
     converted = normalizer.to_simplified(text, whole)
+    if isinstance(converter, StretchConverter):
+        converter = pure_converter("t2s")
     normalizer._converters = (converter, False)  # the line-by-line path
     assert converted == normalizer.to_simplified(text, by_line)
     assert whole.converted_chars == by_line.converted_chars

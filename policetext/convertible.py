@@ -117,7 +117,7 @@ class Convertibles:
         if b"&#" not in encoded:
             return frozenset()
         codes = _CHAR_REFERENCE.findall(encoded)
-        return self.chars.intersection(chr(int(code)) for code in codes)
+        return self.chars.intersection(map(chr, map(int, codes)))  # mapped in C
 
     def _holds_gb2312_convertible(self, text: str) -> bool:
         """Whether ``text`` holds one of the convertible characters GB2312 holds."""

@@ -74,6 +74,10 @@ _DOCUMENT_DATE_SHAPES = (
     re.compile(rf"^\s*{_M}月{_D}日\s+{_CLOCK}\s*$"),
 )
 _WIDE = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
+#: every shape holds a month (``_M``): a line without a digit 1–9 holds no date
+_MAY_HOLD_DATE = re.compile("[1-9１-９]").search
+#: what ``_WIDE`` changes (a translation of a Han line costs a look-up per character)
+_HAS_WIDE = re.compile("[０-９：－／．]").search
 #: how many lines of a text's head and tail are read for its date
 HEAD_LINES = 80
 
@@ -95,7 +99,9 @@ def read_document_date(lines: Iterable[str]) -> str | None:
     """
     # raw lines too (publication lines are page furniture, gone from the normalised
     # text): full-width digits and colons read as ASCII
-    lines = [line.translate(_WIDE) for line in lines if line.strip()]
+    lines = [
+        line.translate(_WIDE) if _HAS_WIDE(line) else line for line in lines if _MAY_HOLD_DATE(line)
+    ]
     for shape in _DOCUMENT_DATE_SHAPES:
         for line in lines:
             found = shape.search(line)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from policetext.errors import ConfigError
+from policetext.memo import Memo
 
 #: segmentation engines: ``auto`` is rjieba when it is installed, else jieba
 SEGMENTERS = ("auto", "jieba", "rjieba")
@@ -272,6 +273,67 @@ def pure_converter(conversion: str) -> Callable[[str], str]:
     from opencc.opencc import OpenCC
 
     return OpenCC(conversion).convert  # type: ignore[no-any-return]
+
+
+#: distinct stretches a StretchConverter remembers before its memory starts afresh
+_KEPT_STRETCHES = 200_000
+
+
+class StretchConverter:
+    """opencc-python-reimplemented's ``convert``, each distinct stretch of text
+    between its separators converted once.
+
+    That ``convert`` splits a text at its separators (blanks and punctuation: no
+    dictionary entry holds one), converts each stretch between them on its own
+    and keeps the separators; it takes about a millisecond for a clause, and a
+    corpus repeats its clauses (the same names and phrases, in page after page),
+    so the stretches are remembered: the same text comes out, many times faster.
+    """
+
+    def __init__(self, conversion: str, unchanged: Callable[[str], bool] | None = None) -> None:
+        """``unchanged`` tells a stretch the conversion cannot change (one holding
+        no convertible character: see ``convertible.py``); such a stretch is kept
+        as it is, not run through the reimplementation's search."""
+        from opencc.opencc import OpenCC
+
+        self._opencc = OpenCC(conversion)
+        self._unchanged = unchanged
+        separators: re.Pattern[str] | None = getattr(self._opencc, "split_chars_re", None)
+        # a version without the separators it splits at is called as it is
+        self._split = _as_class(separators).split if isinstance(separators, re.Pattern) else None
+        self._stretches: Memo[str, str] = Memo(_KEPT_STRETCHES)
+
+    def __call__(self, text: str) -> str:
+        if self._split is None:
+            return self._opencc.convert(text)  # type: ignore[no-any-return]
+        parts = self._split(text)  # stretches at even places, separators at odd ones
+        stretches = parts[0::2]
+        converted = self._stretches.recall_all(stretches, self._convert)
+        parts[0::2] = map(converted.__getitem__, stretches)
+        return "".join(parts)
+
+    def _convert(self, stretch: str) -> str:
+        if self._unchanged is not None and self._unchanged(stretch):
+            return stretch
+        return self._opencc.convert(stretch)  # type: ignore[no-any-return]
+
+
+def _as_class(separators: re.Pattern[str]) -> re.Pattern[str]:
+    """The reimplementation's separators, ``(\\s+|-|,|\\.|…)``, as ``(\\s+|[-,.…])``:
+    the same splits (blanks first, then one mark at a time), four times faster
+    than trying each mark in turn. Any other pattern is kept as it is."""
+    pattern = separators.pattern
+    if not (pattern.startswith("(\\s+|") and pattern.endswith(")")):
+        return separators
+    marks = []
+    for written in pattern[len("(\\s+|") : -1].split("|"):
+        if len(written) == 2 and written[0] == "\\" and not written[1].isalnum():
+            marks.append(written[1])  # an escaped mark: \. \? \*
+        elif len(written) == 1 and written not in "\\.^$*+?{}[]|()":
+            marks.append(written)
+        else:
+            return separators  # only marks standing for themselves go in a class
+    return re.compile(f"(\\s+|[{re.escape(''.join(marks))}])", separators.flags)
 
 
 def pure_opencc_root() -> Path:

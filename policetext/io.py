@@ -501,12 +501,16 @@ def decode_bytes(data: bytes, name: str = "", encoding: str | None = None) -> tu
 
 def _score(text: str, codec: str) -> float:
     """Share of Han characters that are common; UTF-8 validity is strong evidence."""
-    han = count_runs(HAN_RUN_RE, text)
-    odd = count_runs(_PRIVATE_OR_ASTRAL_RUN, text)
+    # common characters are Han and neither private nor astral: once they are cut
+    # out, the other two counts are taken on the (short) rest
+    rest = _common_han_run().sub("", text)
+    common = len(text) - len(rest)
+    han = common + count_runs(HAN_RUN_RE, rest)
+    odd = count_runs(_PRIVATE_OR_ASTRAL_RUN, rest)
     if not han:
         base = 1.0 if text.isascii() else 0.5
     else:
-        base = count_runs(_common_han_run(), text) / han
+        base = common / han
     base -= odd / max(1, len(text))
     if codec == "utf-8" and not text.isascii():
         base += 0.5  # random bytes are almost never valid multi-byte UTF-8

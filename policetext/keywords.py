@@ -87,6 +87,18 @@ def _corpus_factor(df: int, n_docs: int) -> float:
     return (math.log((1 + n_docs) / (1 + df)) + 1) / (math.log(1 + n_docs) + 1)
 
 
+class _CorpusFactors(Memo[int, float]):
+    """``_corpus_factor`` of each document frequency in a corpus of ``n_docs``,
+    each worked out once: the documents of a corpus share their frequencies."""
+
+    def __init__(self, n_docs: int) -> None:
+        super().__init__(n_docs + 1)  # at most one per frequency (0 … n_docs)
+        self.n_docs = n_docs
+
+    def make(self, df: int) -> float:
+        return _corpus_factor(df, self.n_docs)
+
+
 class IdfTable:
     """jieba's IDF table (``word idf`` on every line): the IDF of a word, and the
     table's median for a word it lacks.
@@ -216,6 +228,20 @@ class KeywordExtractor:
         n_docs: int = 1,
     ) -> list[tuple[str, float, int]]:
         """``(term, score, count)`` by TF-IDF, best first; ties broken by term."""
+        factors = None
+        if df and n_docs > 1:
+            factors = _CorpusFactors(n_docs)
+        return self._ranked(counts, top, df, factors)
+
+    def _ranked(
+        self,
+        counts: Counter[str],
+        top: int,
+        df: Counter[str] | None,
+        factors: _CorpusFactors | None,
+    ) -> list[tuple[str, float, int]]:
+        """``tfidf``, with the corpus factor of each document frequency kept in
+        ``factors`` (one table for all the documents of a corpus)."""
         total = sum(counts.values())
         if not total:
             return []
@@ -223,11 +249,12 @@ class KeywordExtractor:
         # the terms: this runs for every term of every document
         terms, frequencies = list(counts), list(counts.values())
         idfs: Iterable[float] = self.idf_table.values(terms)
-        if df and n_docs > 1:
+        if df and factors is not None:
             # the corpus factor depends on the document frequency alone
             in_docs = list(map(df.__getitem__, terms))
-            factor = {n: _corpus_factor(n, n_docs) for n in set(in_docs)}
-            idfs = map(mul, idfs, map(factor.__getitem__, in_docs))
+            idfs = map(
+                mul, idfs, map(factors.recall_all(in_docs, factors.make).__getitem__, in_docs)
+            )
         scores = list(map(mul, map(truediv, frequencies, repeat(total)), idfs))
         scored = list(zip(terms, scores, frequencies, strict=True))
         if 0 < top < len(scored):
@@ -247,7 +274,8 @@ class KeywordExtractor:
         for terms in counts:
             df.update(terms.keys())  # counted in C
         n_docs = len(counts)
-        return (self.tfidf(terms, top, df, n_docs) for terms in counts)
+        factors = _CorpusFactors(n_docs) if n_docs > 1 else None
+        return (self._ranked(terms, top, df, factors) for terms in counts)
 
     def textrank(
         self, terms: Sequence[str], top: int, window: int = 5, iterations: int = 30

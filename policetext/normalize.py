@@ -40,10 +40,11 @@ from operator import eq, methodcaller, ne
 from policetext.config import Config
 from policetext.convertible import Convertibles
 from policetext.datafiles import common_chars, common_words
-from policetext.engines import fast_converter, pure_converter, resolve_segmenter
+from policetext.engines import StretchConverter, fast_converter, resolve_segmenter
 from policetext.errors import ConfigError
 from policetext.furniture import Byline, FurnitureReader
 from policetext.markup import strip_markup
+from policetext.memo import Memo
 from policetext.text import (
     CLOSING_MARKS,
     HAN,
@@ -271,6 +272,10 @@ def check_skip(config: Config) -> None:
         )
 
 
+#: distinct annotations whose verdict is remembered before the memory starts afresh
+_KEPT_VERDICTS = 100_000
+
+
 class Normalizer:
     """Owns the OpenCC converter and the data the steps need; create once, reuse."""
 
@@ -279,6 +284,13 @@ class Normalizer:
         check_skip(self.config)
         #: the registry's steps this configuration runs, in order
         self.steps = tuple(step for step in STEPS if step_enabled(step, self.config))
+        # whether each distinct annotation is pinyin: a corpus repeats its readings
+        self._pinyin_verdicts: Memo[str, bool] = Memo(_KEPT_VERDICTS)
+
+    def is_pinyin(self, annotation: str) -> bool:
+        """Whether an annotation in brackets (``xí``) is pinyin; decided once per
+        distinct annotation."""
+        return self._pinyin_verdicts.recall(annotation, _is_pinyin)
 
     # ---- shared resources, loaded on first use -----------------------------
     @property
@@ -291,12 +303,20 @@ class Normalizer:
 
     @cached_property
     def converter(self) -> Callable[[str], str]:
+        return self._converters[0]
+
+    @cached_property
+    def _converters(self) -> tuple[Callable[[str], str], bool]:
+        """The converter, and whether it converts a whole text for less than the
+        test of which lines need it: the OpenCC binding (about 30 MB/s), and the
+        reimplementation converting only the stretches that hold a convertible
+        character, each distinct one once."""
         conversion = self.config.conversion or "t2s"
         if resolve_segmenter(self.config.engine) == "rjieba":
             fast = fast_converter(conversion)  # the fast extra: the OpenCC binding
             if fast is not None:
-                return fast
-        return pure_converter(conversion)
+                return fast, True
+        return StretchConverter(conversion, self.convertible_chars.isdisjoint), True
 
     @cached_property
     def convertibles(self) -> Convertibles:
@@ -426,6 +446,8 @@ class Normalizer:
     # ---- 3 -----------------------------------------------------------------
     def to_simplified(self, text: str, counts: NormalizeCounts) -> str:
         """OpenCC conversion, skipping lines that hold no convertible character."""
+        if self._converters[1]:
+            return self._to_simplified_whole(text, counts)
         # a character test is far cheaper than a conversion (OpenCC: about 3 MB/s)
         found = self.convertibles.lines(text)
         if found is None:
@@ -441,6 +463,34 @@ class Normalizer:
                 line = converted
             out.append(line)
         return "\n".join(out)
+
+    def _to_simplified_whole(self, text: str, counts: NormalizeCounts) -> str:
+        """``to_simplified`` with a converter fast on whole texts: the whole text
+        converted in one call, which costs less than the test of its lines. No
+        dictionary entry holds a line break, so each line converts as it would
+        alone; a changed line is kept only if the test would have sent it to
+        OpenCC (the binding's dictionaries may be newer than those of the test)."""
+        converted = self.converter(text)
+        if converted == text:
+            return text  # most texts: simplified already
+        lines, new_lines = text.split("\n"), converted.split("\n")
+        if len(lines) != len(new_lines):  # not line by line after all: test each line
+            found = self.convertibles.lines(text)
+            new_lines = [self.converter(line) for line in lines]
+            flags = found[1] if found is not None else [False] * len(lines)
+            new_lines = [
+                new if flag else old for old, new, flag in zip(lines, new_lines, flags, strict=True)
+            ]
+        chars = self.convertible_chars  # has_convertible, without its encoding
+        for i in compress(range(len(lines)), map(ne, lines, new_lines)):
+            line, new = lines[i], new_lines[i]
+            if chars.isdisjoint(line):
+                new_lines[i] = line
+            elif len(new) == len(line):
+                counts.converted_chars += sum(map(ne, line, new))
+            else:
+                counts.converted_chars += max(1, abs(len(new) - len(line)))
+        return "\n".join(new_lines)
 
     # ---- 5 -----------------------------------------------------------------
     def rejoin_broken_lines(self, text: str, counts: NormalizeCounts) -> str:
@@ -502,15 +552,20 @@ def _is_pinyin(annotation: str) -> bool:
     return True
 
 
-def strip_pinyin(text: str, counts: NormalizeCounts | None = None) -> str:
-    """Remove pinyin annotations written right after a Han character.
+def strip_pinyin(
+    text: str,
+    counts: NormalizeCounts | None = None,
+    is_pinyin: Callable[[str], bool] = _is_pinyin,
+) -> str:
+    """Remove pinyin annotations written right after a Han character
+    (``is_pinyin`` tells an annotation apart: ``Normalizer.is_pinyin`` remembers).
 
     >>> strip_pinyin("見習(xí)記者，办法(试行)")
     '見習記者，办法(试行)'
     """
 
     def drop(match: re.Match[str]) -> str:
-        if not _is_pinyin(match["py"]):
+        if not is_pinyin(match["py"]):
             return match[0]
         if counts is not None:
             counts.pinyin_removed += 1
@@ -713,7 +768,7 @@ def _repair(normalizer: Normalizer, work: Work) -> None:
 
 
 def _pinyin(normalizer: Normalizer, work: Work) -> None:
-    work.text = strip_pinyin(work.text, work.counts)
+    work.text = strip_pinyin(work.text, work.counts, normalizer.is_pinyin)
 
 
 def _convert(normalizer: Normalizer, work: Work) -> None:

@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import not_
+from itertools import compress, repeat
+from operator import add, not_
 from typing import Any
 
 from policetext.analyser import Analyser, Runner, Task
@@ -168,7 +168,7 @@ class CorpusStats:
         self.pinyin_removed += stats.changes.get("pinyin_removed", 0)
         self.garbled_repaired += stats.changes.get("garbled_repaired", 0)
         self.garbled_dropped += stats.changes.get("garbled_dropped", 0)
-        self.vocabulary.update(stats.vocabulary)
+        add_counts(self.vocabulary, stats.vocabulary)
 
     def merge(self, other: CorpusStats) -> CorpusStats:
         merged = CorpusStats()
@@ -208,6 +208,13 @@ class CorpusStats:
             "units": self.units,
             "files_skipped": len(self.skipped),
         }
+
+
+def add_counts(total: Counter[str], counts: Counter[str]) -> None:
+    """``total.update(counts)`` with no Python step per word: the sums are mapped
+    in C and stored in the counts' order, as ``update`` stores them."""
+    values = map(add, map(total.get, counts, repeat(0)), counts.values())
+    dict.update(total, zip(counts, values, strict=True))
 
 
 def finish(

@@ -35,3 +35,20 @@ def test_lines_holding_a_convertible(text: str, lines: list[bool]) -> None:
 
 def test_no_line_holds_one() -> None:
     assert T2S.lines("滨州市公安局\n破获案件12起") is None
+
+
+@pytest.mark.parametrize("conversion", ["t2s", "tw2s", "hk2s"])
+def test_every_entry_that_converts_holds_a_convertible_character(conversion: str) -> None:
+    # what lets a stretch without one be kept as it is (StretchConverter): the
+    # reimplementation changes text only where an entry whose first value is not
+    # its key matches, and every such key holds a convertible character
+    from policetext.convertible import _dictionary_files
+    from policetext.engines import pure_opencc_root
+
+    chars = Convertibles(conversion).chars
+    root = pure_opencc_root() / "dictionary"
+    for name in _dictionary_files(conversion):
+        for line in (root / name).read_text("utf-8").splitlines():
+            key, _, values = line.strip().partition("\t")
+            if key and values.split(" ")[0] != key:
+                assert not chars.isdisjoint(key), (name, key)

@@ -17,6 +17,8 @@ from policetext.cli import cli
 from policetext.engines import (
     RJIEBA_ONLY_HAN_ASTRAL,
     RJIEBA_ONLY_HAN_BMP,
+    StretchConverter,
+    _as_class,
     fast_converter,
     has_rjieba,
     pure_converter,
@@ -114,6 +116,36 @@ def test_opencc_binding_converts_as_the_reimplementation(conversion: str) -> Non
         simplified = "\n".join(p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt")))
         traditional += pure_converter(to_traditional)(simplified)
     assert fast(traditional) == pure(traditional)
+
+
+@pytest.mark.parametrize("conversion", ["t2s", "tw2s", "hk2s"])
+def test_stretch_converter_converts_as_the_reimplementation(conversion: str) -> None:
+    # each stretch between separators converted once and remembered: the same text
+    remembered, pure = StretchConverter(conversion), pure_converter(conversion)
+    traditional = seed("003").read_text("utf-8")
+    for to_traditional in ("s2t", "s2tw", "s2hk"):
+        simplified = "\n".join(p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt")))
+        traditional += pure_converter(to_traditional)(simplified)
+    lines = traditional.split("\n")
+    for text in (traditional, *lines, *lines):  # the lines again: from the memory
+        assert remembered(text) == pure(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="乾隆後來見習記者臺灣發現於 \n,，。-—「」　?!*…abc12", max_size=60))
+def test_stretch_converter_on_any_text(text: str) -> None:
+    assert STRETCHES(text) == PURE_T2S(text)
+
+
+STRETCHES, PURE_T2S = StretchConverter("t2s"), pure_converter("t2s")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\u3000\u00a0\u2028-,.?!*，。、…“”「」—／＼【】乾後a1", max_size=40))
+def test_separators_as_a_class_split_as_the_reimplementation(text: str) -> None:
+    separators = PURE_T2S.__self__.split_chars_re  # type: ignore[attr-defined]
+    assert _as_class(separators) is not separators
+    assert _as_class(separators).split(text) == separators.split(text)
 
 
 def test_tw2s_keeps_the_reimplementation() -> None:

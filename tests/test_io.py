@@ -361,3 +361,18 @@ def test_verbose_names_the_files_the_walk_passed_over(tmp_path: Path) -> None:
         for name in ("c.docx", "sub/b.pdf")
     ]
     assert loud.stdout == quiet.stdout
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abc 中国滨州公安乾隆\ue001\U00020000\uf900㐀，。", max_size=60))
+def test_encoding_score_counts_on_the_rest_as_on_the_whole(text: str) -> None:
+    # _score cuts the common characters out first and counts Han and odd ones on
+    # the rest: the counts of the whole text, each alone
+    from policetext.io import _PRIVATE_OR_ASTRAL_RUN, _common_han_run, _score
+    from policetext.patterns import count_runs
+    from policetext.text import HAN_RUN_RE
+
+    han = count_runs(HAN_RUN_RE, text)
+    base = count_runs(_common_han_run(), text) / han if han else (1.0 if text.isascii() else 0.5)
+    base -= count_runs(_PRIVATE_OR_ASTRAL_RUN, text) / max(1, len(text))
+    assert _score(text, "gb18030") == base

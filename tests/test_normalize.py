@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policetext import Config, Normalizer, normalize
+from policetext.engines import StretchConverter, pure_converter
 from policetext.normalize import (
     NOISE_MARK,
     NormalizeCounts,
@@ -302,6 +303,33 @@ def test_fix_width_is_the_same_on_one_line_and_on_many(paragraph: str) -> None:
 )
 def test_has_convertible(text: str, convertible: bool) -> None:
     assert NORMALIZER.has_convertible(text) is convertible
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "見習記者\n滨州市公安局\n後來乾隆年間",  # traditional, simplified, GB2312 ones
+        "簡體中文\n\n\n臺灣警察",  # blank lines between
+        "滨州市公安局抓获逃犯10人。",  # nothing to convert
+        "&#20094; 見\n乾",  # written references
+        "",
+    ],
+)
+@pytest.mark.parametrize("engine", ["jieba", "rjieba"])
+def test_whole_text_conversion_is_the_line_by_line_one(text: str, engine: str) -> None:
+    # a text is converted whole (with the OpenCC binding, or the reimplementation
+    # stretch by stretch); the lines must come out, and be counted, as when only
+    # the lines holding a convertible character are, by the plain converter
+    normalizer = Normalizer(Config(engine=engine))
+    converter, whole_texts = normalizer._converters
+    assert whole_texts
+    whole, by_line = NormalizeCounts(), NormalizeCounts()
+    converted = normalizer.to_simplified(text, whole)
+    if isinstance(converter, StretchConverter):
+        converter = pure_converter("t2s")
+    normalizer._converters = (converter, False)  # the line-by-line path
+    assert converted == normalizer.to_simplified(text, by_line)
+    assert whole.converted_chars == by_line.converted_chars
 
 
 def test_a_word_broken_before_trailing_blanks_and_empty_lines_is_rejoined() -> None:

@@ -42,6 +42,8 @@ _SAMPLE_CHARS = 8192
 _PRIVATE_OR_ASTRAL_RUN = re.compile("[\ue000-\uf8ff\U00010000-\U0010ffff]+")
 # control characters that never occur in text files
 _BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), 0x7F])
+#: the ASCII bytes (a line's non-ASCII bytes are what is left once they are cut out)
+_ASCII_BYTES = bytes(range(0x80))
 
 
 @dataclass(frozen=True)
@@ -223,16 +225,19 @@ def _decode_lines(data: bytes, name: str) -> tuple[str, dict[int, str]]:
 
 
 def _mostly_utf8(lines: list[bytes]) -> bool:
-    """Whether most lines holding non-ASCII bytes are UTF-8: then a table file
-    that decodes whole only as GB18030 or Big5 is UTF-8 with a few bad lines."""
+    """Whether most of the non-ASCII bytes of a table file's lines sit in lines
+    that are UTF-8: then a table file that decodes whole only as GB18030 or Big5
+    is UTF-8 with a few bad lines. (Bytes, not lines, are weighed: two broken
+    lines of two bytes each are no evidence against a line of Han text.)"""
     good = bad = 0
     for line in lines:
         if not line.isascii():
+            weight = len(line) - len(line.translate(None, _ASCII_BYTES))
             try:
                 line.decode("utf-8")
-                good += 1
+                good += weight
             except UnicodeDecodeError:
-                bad += 1
+                bad += weight
     return good >= bad and good > 0
 
 

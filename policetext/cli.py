@@ -1079,6 +1079,56 @@ def grep_command(
     return 0 if matched else 1
 
 
+@cli.command(name="cache")
+@click.option("--prune", is_flag=True,
+              help="Remove entries of files gone or changed, or of other versions.")  # fmt: skip
+@click.option("--clear", is_flag=True,
+              help="Remove every entry (only files policetext made, else nothing).")  # fmt: skip
+@click.option("--max-size", metavar="SIZE", default=None,
+              help="Keep the normalised texts within SIZE (500M, 2G) from now on, the least "
+              "recently used removed first [default: 1G].")  # fmt: skip
+@format_option()
+def cache_command(prune: bool, clear: bool, max_size: str | None, fmt: str) -> None:
+    """What the cache holds; prune it, clear it, or bound its size.
+
+    grep keeps each file's normalised text (and where its lines are) in one
+    database under $XDG_CACHE_HOME/policetext/normalized (default
+    ~/.cache/policetext), so a second search of the same files reads no file
+    twice and normalises nothing; segmentation keeps files made from jieba's
+    dictionary in derived/. Rows: each part's entries, those whose file is gone
+    or changed (stale), bytes on disk (exact, and for people), the maximum size.
+    A changed file's entry is replaced when the file is read again; over the
+    maximum size the least recently used entries go first (as ccache).
+
+    \b
+    Examples:
+      policetext cache
+      policetext cache --prune
+      policetext cache --clear
+      policetext cache --max-size 2G --format json
+    """
+    from policetext.cache import CACHE_COLUMNS, CacheDirectory, parse_size
+
+    if prune and clear:
+        raise click.UsageError("give --prune or --clear, not both")
+    directory = CacheDirectory(Config().cache_dir)
+    before = directory.rows() if prune or clear else []
+    if clear:
+        rows = directory.clear()
+    elif prune:
+        rows = directory.prune()
+    else:
+        rows = directory.rows()
+    if max_size is not None:
+        rows = directory.set_max_bytes(parse_size(max_size))
+    if before:
+        pairs = list(zip(before, rows, strict=True))
+        removed = sum(int(b["entries"]) - int(a["entries"]) for b, a in pairs)
+        freed = max(0, sum(int(b["bytes"]) - int(a["bytes"]) for b, a in pairs))
+        click.echo(f"{PROG}: removed {removed} entries ({freed} bytes)", err=True)
+    write_rows(rows, CACHE_COLUMNS, fmt, stdout(), title="cache")
+
+
 KEYNESS_COLUMNS = ("term", "freq_a", "freq_b", "g2", "p", "log_ratio")
 
 

@@ -49,7 +49,7 @@ FORMAT = 2
 DATABASE = "texts.sqlite3"
 #: the database's own files beside it (SQLite's write-ahead log and shared memory)
 _SIDE_FILES = ("-wal", "-shm", "-journal")
-SCHEMA = 1
+SCHEMA = 2
 #: the largest the database of normalised texts grows unless set otherwise
 DEFAULT_MAX_BYTES = 1 << 30
 #: after removing rows over the maximum, the database holds this share of it
@@ -75,14 +75,16 @@ CREATE TABLE IF NOT EXISTS entries (
     checksum TEXT NOT NULL,
     bytes INTEGER NOT NULL,
     used INTEGER NOT NULL,
-    PRIMARY KEY (path, settings)
+    PRIMARY KEY (settings, path)
 );
 CREATE TABLE IF NOT EXISTS options (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
-_GET = (
-    "SELECT size, mtime_ns, inode, ctime_ns, text, facts, line_map, checksum, used "
-    "FROM entries WHERE path = ? AND settings = ?"
+_READ_AHEAD = (
+    "SELECT path, size, mtime_ns, inode, ctime_ns, text, facts, line_map, checksum, used "
+    "FROM entries WHERE settings = ? AND path >= ? AND path < ? ORDER BY path LIMIT ?"
 )
+#: rows read in one query
+_READ_AHEAD_ROWS = 512
 _HOLDS = (
     "SELECT size, mtime_ns, inode, ctime_ns, line_map IS NOT NULL "
     "FROM entries WHERE path = ? AND settings = ?"
@@ -129,6 +131,8 @@ class NormalizedCache:
         self._unusable = False
         self._parents: dict[str, str] = {}  # a directory as given → resolved
         self._touched: list[tuple[int, str, str]] = []
+        self._rows: dict[str, tuple[Any, ...]] = {}  # rows read ahead, by resolved path
+        self._window = ("", "")  # the paths from .. up to (not including) whose rows are read
         self._writes = 0
 
     # ---- keys ---------------------------------------------------------------
@@ -163,25 +167,56 @@ class NormalizedCache:
         self._unusable = self._db is None and create
         return self._db
 
-    def get(self, path: str | os.PathLike[str]) -> dict[str, Any] | None:
-        """The cached entry for ``path`` if it is present, fresh and intact."""
+    def _row(self, path: str | os.PathLike[str]) -> tuple[Any, ...] | None:
+        """The fresh, intact row of ``path``: (resolved path, text, facts, line map).
+
+        Rows are read in runs of the paths that follow in order (a walk asks for
+        the files of a folder one after another): one query for many files."""
         key = self.identity(path)
         if key is None:
             return None
-        db = self._connection(create=False)
-        if db is None:
-            return None
-        import sqlite3
-
-        try:
-            row = db.execute(_GET, (key[0], self.settings)).fetchone()
-        except sqlite3.Error:
-            return None
+        name = key[0]
+        if not self._window[0] <= name < self._window[1]:
+            self._read_ahead(name)
+        row = self._rows.get(name)
         if row is None or row[:4] != key[1:]:
             return None
         text, facts, line_map, checksum, used = row[4:]
         if not isinstance(text, str) or checksum != _checksum(text):
             return None
+        now = int(time.time())
+        if not isinstance(used, int) or now - used > _TOUCH_SECONDS:
+            self._touched.append((now, name, self.settings))
+            if len(self._touched) >= _TOUCH_BATCH:
+                self.flush()
+        return name, text, facts, line_map
+
+    def _read_ahead(self, name: str) -> None:
+        """Read the rows of ``name`` and of the paths after it in its folder (and
+        below): ``_window`` is the range of paths whose rows are then all known."""
+        self._rows = {}
+        self._window = ("", "")
+        db = self._connection(create=False)
+        if db is None:
+            return
+        import sqlite3
+
+        end = os.path.dirname(name) + chr(ord(os.sep) + 1)  # past the folder's paths
+        try:
+            found = db.execute(_READ_AHEAD, (self.settings, name, end, _READ_AHEAD_ROWS)).fetchall()
+        except sqlite3.Error:
+            return
+        self._rows = {row[0]: row[1:] for row in found}
+        # all rows are known up to the last one read, or to the folder's end
+        last = found[-1][0] + "\0" if len(found) == _READ_AHEAD_ROWS else end
+        self._window = (name, last)
+
+    def get(self, path: str | os.PathLike[str]) -> dict[str, Any] | None:
+        """The cached entry for ``path`` if it is present, fresh and intact."""
+        row = self._row(path)
+        if row is None:
+            return None
+        _, text, facts, line_map = row
         try:
             entry = json.loads(facts)
             lines = json.loads(line_map) if line_map else None
@@ -191,12 +226,12 @@ class NormalizedCache:
             return None
         entry["text"] = text
         entry["line_map"] = lines
-        now = int(time.time())
-        if not isinstance(used, int) or now - used > _TOUCH_SECONDS:
-            self._touched.append((now, key[0], self.settings))
-            if len(self._touched) >= _TOUCH_BATCH:
-                self.flush()
         return entry
+
+    def text(self, path: str | os.PathLike[str]) -> str | None:
+        """The cached normalised text of ``path`` if it is present, fresh and intact."""
+        row = self._row(path)
+        return None if row is None else row[1]
 
     def holds(self, paths: Sequence[str | os.PathLike[str]], *, line_map: bool = False) -> bool:
         """Whether every one of ``paths`` has a fresh entry (with a line map, when
@@ -239,8 +274,11 @@ class NormalizedCache:
             line_map = None if lines is None else json.dumps(lines, ensure_ascii=False)
             size = len(text.encode("utf-8")) + len(facts.encode("utf-8")) + len(key[0])
             size += len(line_map.encode("utf-8")) if line_map else 0
-            row = (*key[:1], self.settings, *key[1:], text, facts, line_map, _checksum(text))
-            db.execute(_PUT, (*row, size, int(time.time())))
+            checksum, now = _checksum(text), int(time.time())
+            db.execute(_PUT, (key[0], self.settings, *key[1:], text, facts, line_map, checksum,
+                              size, now))  # fmt: skip
+            if self._window[0] <= key[0] < self._window[1]:  # keep the rows read ahead whole
+                self._rows[key[0]] = (*key[1:], text, facts, line_map, checksum, now)
             if self._writes % _CHECK_EVERY == 0:
                 keep_within(db, max_bytes(db))
             self._writes += 1

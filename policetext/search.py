@@ -392,10 +392,13 @@ def _bisect(starts: list[int], position: int) -> int:
 
 def matching_lines(searcher: Searcher, document: Document) -> int:
     """How many lines of a document hold a match (grep -c), without building hits."""
-    text = document.text
+    return _count_lines(searcher, document.text, document.doc)
+
+
+def _count_lines(searcher: Searcher, text: str, name: str) -> int:
     starts: list[int] | None = None
     seen = set()
-    for start, _ in searcher.matcher.spans(text, document.doc):
+    for start, _ in searcher.matcher.spans(text, name):
         starts = starts or _line_starts(text)
         seen.add(_bisect(starts, start))
     return len(seen)
@@ -490,10 +493,26 @@ def _merged_output(parts: Iterator[GrepOutput]) -> GrepOutput:
     )
 
 
+def grep_text(searcher: Searcher, options: GrepOptions, doc: str, text: str) -> Any:
+    """A file's grep output from its normalised text alone, when that is all it
+    takes: its count of matching lines (``-c``, ``-l`` without ``-w`` or ``--in``),
+    or nothing when it holds no match; else ``None`` (the whole document is read)."""
+    rows = options.mode in ("json", "kwic")
+    if options.mode in ("count", "files") and not (options.whole_words or options.inside):
+        return GrepOutput(doc, _count_lines(searcher, text, doc))
+    if searcher.matcher.spans(text, doc):
+        return None
+    return [] if rows else GrepOutput(doc, 0)
+
+
 def grep_task(searcher: Searcher, options: GrepOptions) -> Task[Any]:
-    """The task of ``grep``: rows (``json``, ``kwic``) or a :class:`GrepOutput` per input."""
+    """The task of ``grep``: rows (``json``, ``kwic``) or a :class:`GrepOutput` per input.
+
+    Files whose normalised text is cached are searched in that text first: only
+    those with a match are made documents (line maps, tokens, figures)."""
     work = partial(grep_document, searcher, options)
-    return Task(work, chained if options.mode in ("json", "kwic") else _merged_output)
+    merge = chained if options.mode in ("json", "kwic") else _merged_output
+    return Task(work, merge, partial(grep_text, searcher, options))
 
 
 def grep_lines(document: Document, hits: list[Hit], options: GrepOptions) -> str:

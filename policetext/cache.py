@@ -86,7 +86,7 @@ _READ_AHEAD = (
 #: rows read in one query
 _READ_AHEAD_ROWS = 512
 _HOLDS = (
-    "SELECT size, mtime_ns, inode, ctime_ns, line_map IS NOT NULL "
+    "SELECT size, mtime_ns, inode, ctime_ns "
     "FROM entries WHERE path = ? AND settings = ?"
 )
 _PUT = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -233,9 +233,9 @@ class NormalizedCache:
         row = self._row(path)
         return None if row is None else row[1]
 
-    def holds(self, paths: Sequence[str | os.PathLike[str]], *, line_map: bool = False) -> bool:
-        """Whether every one of ``paths`` has a fresh entry (with a line map, when
-        ``line_map``): their work is then too little to pay for worker processes."""
+    def holds(self, paths: Sequence[str | os.PathLike[str]]) -> bool:
+        """Whether every one of ``paths`` has a fresh entry: their work is then too
+        little to pay for worker processes."""
         db = self._connection(create=False)
         if db is None:
             return False
@@ -249,7 +249,7 @@ class NormalizedCache:
                 row = db.execute(_HOLDS, (key[0], self.settings)).fetchone()
             except sqlite3.Error:
                 return False
-            if row is None or row[:4] != key[1:] or (line_map and not row[4]):
+            if row is None or row[:4] != key[1:]:
                 return False
         return True
 

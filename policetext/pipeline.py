@@ -179,7 +179,7 @@ class Pipeline(Analyser):
         if self.cache is None or not paths:
             return False
         step = max(1, len(paths) // CACHE_SAMPLE)
-        return self.cache.holds(paths[::step], line_map=self.config.line_map)
+        return self.cache.holds(paths[::step])
 
     def expand(self, inputs: Iterable[str | Source | InputError]) -> Iterator[Source | InputError]:
         """The sources of ``inputs`` in order (directories walked, JSON Lines and CSV

@@ -1009,7 +1009,7 @@ def grep_command(
     time); those it cannot take (backreferences, lookarounds) have --timeout
     seconds per file.
     Normalised text is cached per file (path, size, times, inode, version) under
-    $XDG_CACHE_HOME/policetext; --no-cache bypasses it.
+    $XDG_CACHE_HOME/policetext (see policetext cache); --no-cache bypasses it.
 
     \b
     Examples:

@@ -85,10 +85,7 @@ _READ_AHEAD = (
 )
 #: rows read in one query
 _READ_AHEAD_ROWS = 512
-_HOLDS = (
-    "SELECT size, mtime_ns, inode, ctime_ns "
-    "FROM entries WHERE path = ? AND settings = ?"
-)
+_HOLDS = "SELECT size, mtime_ns, inode, ctime_ns FROM entries WHERE path = ? AND settings = ?"
 _PUT = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 

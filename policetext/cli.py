@@ -38,6 +38,7 @@ from policetext.output import (
     FORMATS,
     Section,
     TreeNode,
+    is_terminal,
     progress_bar,
     resolve_format,
     wants_colour,
@@ -1054,6 +1055,7 @@ def grep_command(
         grep_task(searcher, options), run.inputs(paths), segment=word or inside == "units"
     )
     out = stdout()
+    interactive = is_terminal(out)
     matched = False
     if mode in ("json", "kwic"):
         rows = (row for doc_rows in results for row in doc_rows)
@@ -1075,7 +1077,8 @@ def grep_command(
             out.write(f"{result.doc}:{result.lines}\n")
         else:
             out.write(result.text)
-        out.flush()
+        if interactive:  # each file's lines as soon as they are there; in a pipe, in blocks
+            out.flush()
     return 0 if matched else 1
 
 

@@ -396,12 +396,16 @@ def matching_lines(searcher: Searcher, document: Document) -> int:
 
 
 def _count_lines(searcher: Searcher, text: str, name: str) -> int:
-    starts: list[int] | None = None
-    seen = set()
+    """Lines holding the start of a match (matches come in text order; a match
+    starting on a line end is on the line that end closes)."""
+    lines = 0
+    line_end = -1
     for start, _ in searcher.matcher.spans(text, name):
-        starts = starts or _line_starts(text)
-        seen.add(_bisect(starts, start))
-    return len(seen)
+        if start > line_end:
+            lines += 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+    return lines
 
 
 # ---- grep over a corpus: one document's output, computed where the document is --------

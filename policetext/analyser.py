@@ -61,10 +61,10 @@ class Task(Generic[R]):
 
     work: Callable[[Analyser, Document], R]
     merge: Callable[[Iterator[R]], R]
-    #: the result from an input's name and cached normalised text alone, when that
-    #: is all it takes (``grep -c``: the lines holding a match; any grep: nothing, for
+    #: the result from an input's name and cached normalised text (UTF-8) alone, when
+    #: that is all it takes (``grep -c``: the lines holding a match; any grep: nothing, for
     #: a text without a match), else ``None`` for the work on the whole document
-    from_text: Callable[[str, str], R | None] | None = None
+    from_text: Callable[[str, bytes], R | None] | None = None
 
     def __call__(self, analyser: Analyser, document: Document) -> R:
         return self.work(analyser, document)

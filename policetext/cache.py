@@ -80,8 +80,9 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS options (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 _READ_AHEAD = (
-    "SELECT path, size, mtime_ns, inode, ctime_ns, text, facts, line_map, checksum, used "
-    "FROM entries WHERE settings = ? AND path >= ? AND path < ? ORDER BY path LIMIT ?"
+    "SELECT path, size, mtime_ns, inode, ctime_ns, CAST(text AS BLOB), facts, line_map, "
+    "checksum, used FROM entries WHERE settings = ? AND path >= ? AND path < ? "
+    "ORDER BY path LIMIT ?"
 )
 #: rows read in one query
 _READ_AHEAD_ROWS = 512
@@ -165,7 +166,8 @@ class NormalizedCache:
         return self._db
 
     def _row(self, path: str | os.PathLike[str]) -> tuple[Any, ...] | None:
-        """The fresh, intact row of ``path``: (resolved path, text, facts, line map).
+        """The fresh, intact row of ``path``: (resolved path, text in UTF-8, facts,
+        line map).
 
         Rows are read in runs of the paths that follow in order (a walk asks for
         the files of a folder one after another): one query for many files."""
@@ -178,15 +180,16 @@ class NormalizedCache:
         row = self._rows.get(name)
         if row is None or row[:4] != key[1:]:
             return None
-        text, facts, line_map, checksum, used = row[4:]
-        if not isinstance(text, str) or checksum != _checksum(text):
+        data, facts, line_map, checksum, used = row[4:]
+        # the text is read as UTF-8 bytes: decoded only when it is used as text
+        if not isinstance(data, bytes) or checksum != hashlib.sha256(data).hexdigest():
             return None
         now = int(time.time())
         if not isinstance(used, int) or now - used > _TOUCH_SECONDS:
             self._touched.append((now, name, self.settings))
             if len(self._touched) >= _TOUCH_BATCH:
                 self.flush()
-        return name, text, facts, line_map
+        return name, data, facts, line_map
 
     def _read_ahead(self, name: str) -> None:
         """Read the rows of ``name`` and of the paths after it in its folder (and
@@ -213,8 +216,9 @@ class NormalizedCache:
         row = self._row(path)
         if row is None:
             return None
-        _, text, facts, line_map = row
+        _, data, facts, line_map = row
         try:
+            text = data.decode("utf-8")
             entry = json.loads(facts)
             lines = json.loads(line_map) if line_map else None
         except (ValueError, TypeError, RecursionError):  # damaged, or nested to break the parser
@@ -225,8 +229,9 @@ class NormalizedCache:
         entry["line_map"] = lines
         return entry
 
-    def text(self, path: str | os.PathLike[str]) -> str | None:
-        """The cached normalised text of ``path`` if it is present, fresh and intact."""
+    def text(self, path: str | os.PathLike[str]) -> bytes | None:
+        """The cached normalised text of ``path`` in UTF-8, if it is present, fresh
+        and intact (a literal pattern is searched in the bytes, undecoded)."""
         row = self._row(path)
         return None if row is None else row[1]
 
@@ -275,7 +280,7 @@ class NormalizedCache:
             db.execute(_PUT, (key[0], self.settings, *key[1:], text, facts, line_map, checksum,
                               size, now))  # fmt: skip
             if self._window[0] <= key[0] < self._window[1]:  # keep the rows read ahead whole
-                self._rows[key[0]] = (*key[1:], text, facts, line_map, checksum, now)
+                self._rows[key[0]] = (*key[1:], text.encode(), facts, line_map, checksum, now)
             if self._writes % _CHECK_EVERY == 0:
                 keep_within(db, max_bytes(db))
             self._writes += 1

@@ -188,8 +188,13 @@ class Matcher:
         self.re2: Any = None
         self.fallback: Any = None
         self.plain_dollar = False
+        #: the pattern on UTF-8 bytes, where it finds what it finds in the text: a
+        #: literal matched case for case (UTF-8 cannot match inside a character)
+        self.utf8: re.Pattern[bytes] | None = None
         if literal:  # escaped literals: Python's engine cannot run away on them
             self.python = re.compile(source, flags)
+            if not flags & re.IGNORECASE:
+                self.utf8 = re.compile(source.encode("utf-8", "surrogatepass"))
             return
         self.python = None
         try:
@@ -392,18 +397,19 @@ def _bisect(starts: list[int], position: int) -> int:
 
 def matching_lines(searcher: Searcher, document: Document) -> int:
     """How many lines of a document hold a match (grep -c), without building hits."""
-    return _count_lines(searcher, document.text, document.doc)
+    return _lines_holding(searcher.matcher.spans(document.text, document.doc), document.text)
 
 
-def _count_lines(searcher: Searcher, text: str, name: str) -> int:
-    """Lines holding the start of a match (matches come in text order; a match
-    starting on a line end is on the line that end closes)."""
+def _lines_holding(spans: list[tuple[int, int]], text: str | bytes) -> int:
+    """Lines of ``text`` (or of its UTF-8) holding the start of one of ``spans``, in
+    text order (a match starting on a line end is on the line that end closes)."""
+    newline: Any = b"\n" if isinstance(text, bytes) else "\n"
     lines = 0
     line_end = -1
-    for start, _ in searcher.matcher.spans(text, name):
+    for start, _ in spans:
         if start > line_end:
             lines += 1
-            line_end = text.find("\n", start)
+            line_end = text.find(newline, start)
             line_end = len(text) if line_end < 0 else line_end
     return lines
 
@@ -497,16 +503,23 @@ def _merged_output(parts: Iterator[GrepOutput]) -> GrepOutput:
     )
 
 
-def grep_text(searcher: Searcher, options: GrepOptions, doc: str, text: str) -> Any:
-    """A file's grep output from its normalised text alone, when that is all it
-    takes: its count of matching lines (``-c``, ``-l`` without ``-w`` or ``--in``),
-    or nothing when it holds no match; else ``None`` (the whole document is read)."""
-    rows = options.mode in ("json", "kwic")
+def grep_text(searcher: Searcher, options: GrepOptions, doc: str, data: bytes) -> Any:
+    """A file's grep output from its normalised text (UTF-8) alone, when that is
+    all it takes: its count of matching lines (``-c``, ``-l`` without ``-w`` or
+    ``--in``), or nothing when it holds no match; else ``None`` (the whole
+    document is read). A literal pattern is matched on the bytes as they are."""
+    matcher = searcher.matcher
+    text: str | bytes = data
+    if matcher.utf8 is not None:
+        spans = [m.span() for m in matcher.utf8.finditer(data) if m.end() > m.start()]
+    else:
+        text = data.decode("utf-8")
+        spans = matcher.spans(text, doc)
     if options.mode in ("count", "files") and not (options.whole_words or options.inside):
-        return GrepOutput(doc, _count_lines(searcher, text, doc))
-    if searcher.matcher.spans(text, doc):
+        return GrepOutput(doc, _lines_holding(spans, text))
+    if spans:
         return None
-    return [] if rows else GrepOutput(doc, 0)
+    return [] if options.mode in ("json", "kwic") else GrepOutput(doc, 0)
 
 
 def grep_task(searcher: Searcher, options: GrepOptions) -> Task[Any]:

@@ -10,7 +10,8 @@ of 1,000 files of about 2.2 KB, real police pages), counting the lines that hold
   (b) ``grep -rc`` (GNU grep);
   (c) ``policetext grep -c``: first run (an empty cache: it normalises every
       file and fills the cache) and cached runs (the same files again).
-Each timed command runs N times (the first run once: it fills the cache);
+The first run runs once (it fills the cache); then rg, grep and the cached run
+take turns, N rounds, so that the machine's other load weighs on each alike;
 prints the fastest and slowest seconds, the ratio of the fastest to rg's, and
 whether the counts agree (files with a match, and lines: policetext counts the
 lines of the normalised text, where a line broken inside a word is rejoined).
@@ -58,38 +59,42 @@ def main() -> None:
         del args[at : at + 2]
     docs = int(args[0]) if args else 50_000
     directory = build_documents(docs)
-    rows: list[tuple[str, list[float], tuple[int, int]]] = []
 
     rg = shutil.which("rg")
-    if rg:
-        times, out = [], ""
-        for _ in range(runs):
-            seconds, out = timed([rg, "-c", QUERY, str(directory)])
-            times.append(seconds)
-        rows.append(("(a) rg -c", times, counts(out)))
-    else:
+    if not rg:
         print("rg (ripgrep) is not installed: (a) skipped (apt-get install ripgrep)")
-    times = []
-    for _ in range(runs):
-        seconds, out = timed(["grep", "-rc", "--include=*.txt", QUERY, str(directory)])
-        times.append(seconds)
-    rows.append(("(b) grep -rc", times, counts(out)))
-
+    commands = {
+        "(a) rg -c": [rg, "-c", QUERY, str(directory)] if rg else None,
+        "(b) grep -rc": ["grep", "-rc", "--include=*.txt", QUERY, str(directory)],
+    }
     cache = tempfile.mkdtemp(prefix="policetext-bench-")
     env = {**os.environ, "XDG_CACHE_HOME": cache}
     policetext = [sys.executable, "-m", "policetext", "grep", "-c", QUERY, str(directory)]
+    times: dict[str, list[float]] = {name: [] for name, command in commands.items() if command}
+    found: dict[str, tuple[int, int]] = {}
     try:
         seconds, out = timed(policetext, env)
-        rows.append(("(c) policetext grep -c, first run", [seconds], counts(out)))
-        times = []
+        first = ("(c) policetext grep -c, first run", [seconds], counts(out))
+        cached = "(c) policetext grep -c, cached"
+        times[cached] = []
+        # in rounds, so that what else the machine runs weighs on each alike
         for _ in range(runs):
+            for name, command in commands.items():
+                if command:
+                    seconds, out = timed(command)
+                    times[name].append(seconds)
+                    found[name] = counts(out)
             seconds, out = timed(policetext, env)
-            times.append(seconds)
-        rows.append(("(c) policetext grep -c, cached", times, counts(out)))
+            times[cached].append(seconds)
+            found[cached] = counts(out)
         seconds, out = timed([*policetext, "--jobs", "1"], env)
-        rows.append(("    policetext grep -c --jobs 1, cached", [seconds], counts(out)))
+        last = ("    policetext grep -c --jobs 1, cached", [seconds], counts(out))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+    rows: list[tuple[str, list[float], tuple[int, int]]] = [
+        (name, times[name], found[name]) for name in times if name != cached
+    ]
+    rows += [first, (cached, times[cached], found[cached]), last]
 
     floor = min(rows[0][1]) if rg else None
     print(f"corpus: {directory} ({docs} files), query {QUERY}, {runs} runs (fastest–slowest)")
@@ -98,11 +103,11 @@ def main() -> None:
         span = f"{min(secs):.2f}" + (f"–{max(secs):.2f}" if len(secs) > 1 else "")
         ratio = f"{min(secs) / floor:6.1f}" if floor else f"{'':6}"
         print(f"{name:40} {span:>13} {ratio} {files:7} {lines:7}")
-    files = {count[0] for _, _, count in rows}
-    lines = sorted({count[1] for _, _, count in rows})
+    with_match = {count[0] for _, _, count in rows}
+    line_counts = sorted({count[1] for _, _, count in rows})
     print(
-        ("files with a match agree" if len(files) == 1 else f"files differ: {sorted(files)}")
-        + ("; lines agree" if len(lines) == 1 else f"; lines {lines[0]}–{lines[-1]}")
+        ("files with a match agree" if len(with_match) == 1 else f"files: {sorted(with_match)}")
+        + ("; lines agree" if len(line_counts) == 1 else f"; lines {line_counts}")
         + " (policetext counts normalised lines: a line broken inside a word is rejoined)"
     )
 

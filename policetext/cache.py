@@ -36,7 +36,7 @@ import re
 import stat
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -458,6 +458,30 @@ class CacheDirectory:
         self.database = self.normalized / DATABASE
         self.derived = root / "derived"
 
+    def rows(self) -> list[dict[str, object]]:
+        """What the cache holds, one row for each part: entries, those whose source
+        is gone or changed (``stale``), bytes on disk, the maximum size."""
+        with _one_line(self.root):
+            return self._rows()
+
+    def prune(self) -> list[dict[str, object]]:
+        """Remove the entries whose source is gone or changed (or of another
+        version), and derived files likewise; the rows of what is left."""
+        with _one_line(self.root):
+            return self._prune()
+
+    def clear(self) -> list[dict[str, object]]:
+        """Remove every entry and derived file, after checking that everything in
+        the cache's folders is policetext's own (else nothing is removed)."""
+        with _one_line(self.root):
+            return self._clear()
+
+    def set_max_bytes(self, limit: int) -> list[dict[str, object]]:
+        """Keep the database of normalised texts within ``limit`` bytes from now on
+        (the least recently used entries removed over it)."""
+        with _one_line(self.root):
+            return self._set_max_bytes(limit)
+
     def _check(self) -> bool:
         """Whether the cache exists (its folders checked); raises when it cannot be used."""
         for directory in (self.root, self.normalized, self.derived):
@@ -497,7 +521,7 @@ class CacheDirectory:
             )
         return db
 
-    def rows(self) -> list[dict[str, object]]:
+    def _rows(self) -> list[dict[str, object]]:
         """What the cache holds, one row for each part: entries, those whose source
         is gone or changed (``stale``), bytes on disk, the maximum size."""
         exists = self._check()
@@ -552,11 +576,11 @@ class CacheDirectory:
             return sorted(p for p in self.derived.iterdir() if _DERIVED_NAME.fullmatch(p.name))
         return []
 
-    def prune(self) -> list[dict[str, object]]:
+    def _prune(self) -> list[dict[str, object]]:
         """Remove the entries whose source is gone or changed (or of another
         version), and derived files likewise; rows of what was removed."""
         if not self._check():
-            return self.rows()
+            return self._rows()
         db = self._open()
         if db is not None:
             with contextlib.closing(db):
@@ -575,13 +599,13 @@ class CacheDirectory:
             with contextlib.suppress(OSError):
                 path.unlink()
         self._remove_empty_shards()
-        return self.rows()
+        return self._rows()
 
-    def clear(self) -> list[dict[str, object]]:
+    def _clear(self) -> list[dict[str, object]]:
         """Remove every entry and derived file, after checking that everything in
         the cache's folders is policetext's own (else nothing is removed)."""
         if not self._check():
-            return self.rows()
+            return self._rows()
         ours = [Path(f"{self.database}{suffix}") for suffix in ("", *_SIDE_FILES)]
         doomed: list[Path] = []
         for folder, allowed in ((self.normalized, ours), (self.derived, [])):
@@ -599,7 +623,7 @@ class CacheDirectory:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         self._remove_empty_shards()
-        return self.rows()
+        return self._rows()
 
     def _remove_empty_shards(self) -> None:
         with contextlib.suppress(OSError):
@@ -608,7 +632,7 @@ class CacheDirectory:
                     with contextlib.suppress(OSError):
                         shard.rmdir()  # only when empty
 
-    def set_max_bytes(self, limit: int) -> list[dict[str, object]]:
+    def _set_max_bytes(self, limit: int) -> list[dict[str, object]]:
         """Keep the database of normalised texts within ``limit`` bytes from now on
         (the least recently used entries removed over it)."""
         self._check()
@@ -620,7 +644,24 @@ class CacheDirectory:
                 db.execute("INSERT OR REPLACE INTO options VALUES ('max_bytes', ?)", (limit,))
             keep_within(db, limit)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return self.rows()
+        return self._rows()
+
+
+@contextlib.contextmanager
+def _one_line(root: Path) -> Iterator[None]:
+    """A database or file that fails on the way as one line that says where."""
+    import sqlite3
+
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise PolicetextError(
+            f"{root / 'normalized' / DATABASE}: {error}: remove it with --clear, or see its "
+            "owner and mode"
+        ) from None
+    except OSError as error:
+        where = error.filename or root
+        raise PolicetextError(f"{where}: {error.strerror or error}") from None
 
 
 def _foreign(path: Path) -> PolicetextError:

@@ -1115,7 +1115,13 @@ def cache_command(prune: bool, clear: bool, max_size: str | None, fmt: str) -> N
     if prune and clear:
         raise click.UsageError("give --prune or --clear, not both")
     directory = CacheDirectory(Config().cache_dir)
-    before = directory.rows() if prune or clear else []
+    before: list[dict[str, object]] = []
+    if prune or clear:
+        try:
+            before = directory.rows()
+        except PolicetextError:
+            if not clear:
+                raise  # a damaged database: --clear removes it all the same
     if clear:
         rows = directory.clear()
     elif prune:
@@ -1126,8 +1132,8 @@ def cache_command(prune: bool, clear: bool, max_size: str | None, fmt: str) -> N
         rows = directory.set_max_bytes(parse_size(max_size))
     if before:
         pairs = list(zip(before, rows, strict=True))
-        removed = sum(int(b["entries"]) - int(a["entries"]) for b, a in pairs)
-        freed = max(0, sum(int(b["bytes"]) - int(a["bytes"]) for b, a in pairs))
+        removed = sum(int(str(b["entries"])) - int(str(a["entries"])) for b, a in pairs)
+        freed = max(0, sum(int(str(b["bytes"])) - int(str(a["bytes"])) for b, a in pairs))
         click.echo(f"{PROG}: removed {removed} entries ({freed} bytes)", err=True)
     write_rows(rows, CACHE_COLUMNS, fmt, stdout(), title="cache")
 

@@ -353,7 +353,7 @@ def test_cache_max_size_is_kept(runner: CliRunner) -> None:
     assert bad.stderr.startswith("policetext: 'lots': not a size")
 
 
-@pytest.mark.parametrize("where", ["file", "foreign"])
+@pytest.mark.parametrize("where", ["file", "foreign", "damaged"])
 def test_cache_problems_are_one_line(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -365,12 +365,24 @@ def test_cache_problems_are_one_line(
     else:
         folder = tmp_path / "cache" / "policetext" / "normalized"
         folder.mkdir(parents=True, mode=0o700)
-        (folder / "mine.txt").write_text("keep me", "utf-8")
-        args, reason = ["cache", "--clear"], "not a file policetext made, so nothing was removed"
+        if where == "foreign":
+            (folder / "mine.txt").write_text("keep me", "utf-8")
+            args, reason = (
+                ["cache", "--clear"],
+                "not a file policetext made, so nothing was removed",
+            )
+        else:
+            (folder / "texts.sqlite3").write_bytes(b"not a database" * 100)
+            os.chmod(folder / "texts.sqlite3", 0o600)
+            args, reason = ["cache"], "cannot be opened"
     result = runner.invoke(cli, args)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and reason in result.stderr
     assert result.stderr.startswith("policetext: ") and "Traceback" not in result.stderr
+    if where == "damaged":  # --clear removes it
+        cleared = runner.invoke(cli, ["cache", "--clear", "--format", "jsonl"])
+        assert cleared.exit_code == 0, cleared.stderr
+        assert _cache_rows(cleared.stdout)["normalized"]["bytes"] == 0
 
 
 def test_grep_still_works_when_the_cache_cannot_be_used(

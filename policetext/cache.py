@@ -12,8 +12,9 @@ indexed look-up per file (a row, not a file per entry: opening, checking and
 parsing 50,000 small files cost twelve seconds). Rows remember the day they
 were last used (as ``relatime``: written at most once a day), and the database
 is held under a maximum size (``--max-size`` of ``policetext cache``, default
-1 GiB) by removing the least recently used rows, as ccache does; ``prune``
-removes the rows of files gone or changed and of other versions.
+1 GiB) by removing the least recently used rows, as ccache does. A run removes
+the rows of files gone from the folders it walked; ``prune`` removes the rows
+of files gone or changed and of other versions anywhere.
 
 Derived files (``derived_bytes``): what policetext makes of a file of another
 package (jieba's prefix dictionary, its dictionary sorted for look-ups, the
@@ -58,6 +59,8 @@ _EVICT_TO = 0.9
 _TOUCH_SECONDS = 86_400
 #: look-ups whose time of use is written in one transaction
 _TOUCH_BATCH = 1_000
+#: at most this many entries not looked up in a run are checked for files gone
+_GONE_CHECKS = 10_000
 #: the size is checked on the first write of a process and every this many writes
 _CHECK_EVERY = 1_000
 
@@ -131,6 +134,8 @@ class NormalizedCache:
         self._touched: list[tuple[int, str, str]] = []
         self._rows: dict[str, tuple[Any, ...]] = {}  # rows read ahead, by resolved path
         self._window = ("", "")  # the paths from .. up to (not including) whose rows are read
+        self._seen: set[str] = set()  # the paths of the window looked up
+        self._unseen: list[str] = []  # paths of windows before not looked up: gone?
         self._writes = 0
 
     # ---- keys ---------------------------------------------------------------
@@ -177,6 +182,7 @@ class NormalizedCache:
         name = key[0]
         if not self._window[0] <= name < self._window[1]:
             self._read_ahead(name)
+        self._seen.add(name)
         row = self._rows.get(name)
         if row is None or row[:4] != key[1:]:
             return None
@@ -188,12 +194,15 @@ class NormalizedCache:
         if not isinstance(used, int) or now - used > _TOUCH_SECONDS:
             self._touched.append((now, name, self.settings))
             if len(self._touched) >= _TOUCH_BATCH:
-                self.flush()
+                self._write(self._touched, [])
+                self._touched = []
         return name, data, facts, line_map
 
     def _read_ahead(self, name: str) -> None:
         """Read the rows of ``name`` and of the paths after it in its folder (and
         below): ``_window`` is the range of paths whose rows are then all known."""
+        self._unseen += [other for other in self._rows if other not in self._seen]
+        self._seen = set()
         self._rows = {}
         self._window = ("", "")
         db = self._connection(create=False)
@@ -288,9 +297,24 @@ class NormalizedCache:
             return
 
     def flush(self) -> None:
-        """Write the times of use of the entries read since the last flush."""
+        """At the end of a run: write the times of use of the entries read, and
+        remove the entries of files gone from the folders the run walked (rows
+        read ahead but never looked up, whose file is no longer there)."""
+        unseen = self._unseen + [other for other in self._rows if other not in self._seen]
+        self._rows, self._window, self._seen, self._unseen = {}, ("", ""), set(), []
+        gone = []
+        for name in unseen[:_GONE_CHECKS]:
+            try:
+                os.stat(name)
+            except (FileNotFoundError, NotADirectoryError):
+                gone.append((self.settings, name))
+            except (OSError, ValueError):
+                pass
         touched, self._touched = self._touched, []
-        if not touched or self._db is None:
+        self._write(touched, gone)
+
+    def _write(self, touched: list[tuple[int, str, str]], gone: list[tuple[str, str]]) -> None:
+        if not (touched or gone) or self._db is None:
             return
         import sqlite3
 
@@ -299,6 +323,7 @@ class NormalizedCache:
                 self._db.executemany(
                     "UPDATE entries SET used = ? WHERE path = ? AND settings = ?", touched
                 )
+                self._db.executemany("DELETE FROM entries WHERE settings = ? AND path = ?", gone)
 
 
 def open_database(root: Path, file: Path, *, create: bool) -> Any:

@@ -417,3 +417,17 @@ def test_sizes_are_read_as_people_write_them() -> None:
     ]  # fmt: skip
     with pytest.raises(PolicetextError, match="not a size"):
         parse_size("lots")
+
+
+def test_a_run_removes_the_entries_of_files_gone_from_its_folders(tmp_path: Path) -> None:
+    pipeline, (a, b, c) = _filled(tmp_path)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    kept = other / "d.txt"
+    kept.write_text(TEXT, "utf-8")
+    pipeline.parse_path(kept)
+    b.unlink()
+    found = Pipeline(pipeline.config).documents([str(a), str(c)])
+    assert [Path(d.doc).name for d in found] == ["a.txt", "c.txt"]
+    # b's entry went with the run over its folder; d's, not read, stays
+    assert sorted(Path(p).name for p, _, _ in rows(tmp_path)) == ["a.txt", "c.txt", "d.txt"]

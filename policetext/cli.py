@@ -1096,9 +1096,10 @@ def cache_command(prune: bool, clear: bool, max_size: str | None, fmt: str) -> N
 
     grep keeps each file's normalised text (and where its lines are) in one
     database under $XDG_CACHE_HOME/policetext/normalized (default
-    ~/.cache/policetext), so a second search of the same files reads no file
-    twice and normalises nothing; segmentation keeps files made from jieba's
-    dictionary in derived/. Rows: each part's entries, those whose file is gone
+    ~/.cache/policetext), so a second search of the same files reads none of
+    them and normalises nothing; segmentation keeps files made from jieba's
+    dictionary in derived/. A run removes the entries of files gone from the
+    folders it walked. Rows: each part's entries, those whose file is gone
     or changed (stale), bytes on disk (exact, and for people), the maximum size.
     A changed file's entry is replaced when the file is read again; over the
     maximum size the least recently used entries go first (as ccache).

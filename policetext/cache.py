@@ -302,6 +302,7 @@ class NormalizedCache:
         read ahead but never looked up, whose file is no longer there)."""
         unseen = self._unseen + [other for other in self._rows if other not in self._seen]
         self._rows, self._window, self._seen, self._unseen = {}, ("", ""), set(), []
+        self._parents = {}  # folders are resolved again next run (links may have moved)
         gone = []
         for name in unseen[:_GONE_CHECKS]:
             try:

@@ -645,11 +645,27 @@ class CacheDirectory:
                         doomed += _own_files(path, None, b"policetext derived ")
                     else:
                         raise _foreign(path)
+        limit = self._stored_limit()
         for path in doomed:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         self._remove_empty_shards()
+        if limit is not None and limit != DEFAULT_MAX_BYTES:
+            return self._set_max_bytes(limit)  # the setting outlives the entries
         return self._rows()
+
+    def _stored_limit(self) -> int | None:
+        """The maximum size set with ``--max-size``, if the database can tell it."""
+        import sqlite3
+
+        if not self.database.exists():
+            return None
+        db = open_database(self.root, self.database, create=False)
+        if db is None:
+            return None
+        with contextlib.closing(db), contextlib.suppress(sqlite3.Error):
+            return max_bytes(db)
+        return None
 
     def _remove_empty_shards(self) -> None:
         with contextlib.suppress(OSError):

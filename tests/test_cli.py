@@ -348,6 +348,8 @@ def test_cache_max_size_is_kept(runner: CliRunner) -> None:
     assert _cache_rows(result.stdout)["normalized"]["max_size"] == "2.0 GiB"
     result = runner.invoke(cli, ["cache", "--format", "jsonl"])
     assert _cache_rows(result.stdout)["normalized"]["max_size"] == "2.0 GiB"
+    result = runner.invoke(cli, ["cache", "--clear", "--format", "jsonl"])
+    assert _cache_rows(result.stdout)["normalized"]["max_size"] == "2.0 GiB"  # kept
     bad = runner.invoke(cli, ["cache", "--max-size", "lots"])
     assert bad.exit_code == 2 and bad.stdout == ""
     assert bad.stderr.startswith("policetext: 'lots': not a size")

@@ -83,9 +83,9 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS options (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 _READ_AHEAD = (
-    "SELECT path, size, mtime_ns, inode, ctime_ns, CAST(text AS BLOB), facts, line_map, "
-    "checksum, used FROM entries WHERE settings = ? AND path >= ? AND path < ? "
-    "ORDER BY path LIMIT ?"
+    "SELECT path, size, mtime_ns, inode, ctime_ns, CAST(text AS BLOB), CAST(facts AS BLOB), "
+    "CAST(line_map AS BLOB), checksum, used FROM entries "
+    "WHERE settings = ? AND path >= ? AND path < ? ORDER BY path LIMIT ?"
 )
 #: rows read in one query
 _READ_AHEAD_ROWS = 512
@@ -171,8 +171,8 @@ class NormalizedCache:
         return self._db
 
     def _row(self, path: str | os.PathLike[str]) -> tuple[Any, ...] | None:
-        """The fresh, intact row of ``path``: (resolved path, text in UTF-8, facts,
-        line map).
+        """The fresh, intact row of ``path``: (resolved path, text, facts, line map),
+        all in UTF-8 (decoded only when they are used).
 
         Rows are read in runs of the paths that follow in order (a walk asks for
         the files of a folder one after another): one query for many files."""
@@ -187,7 +187,6 @@ class NormalizedCache:
         if row is None or row[:4] != key[1:]:
             return None
         data, facts, line_map, checksum, used = row[4:]
-        # the text is read as UTF-8 bytes: decoded only when it is used as text
         if not isinstance(data, bytes) or checksum != hashlib.sha256(data).hexdigest():
             return None
         now = int(time.time())
@@ -289,7 +288,8 @@ class NormalizedCache:
             db.execute(_PUT, (key[0], self.settings, *key[1:], text, facts, line_map, checksum,
                               size, now))  # fmt: skip
             if self._window[0] <= key[0] < self._window[1]:  # keep the rows read ahead whole
-                self._rows[key[0]] = (*key[1:], text.encode(), facts, line_map, checksum, now)
+                encoded = (text.encode(), facts.encode(), line_map and line_map.encode())
+                self._rows[key[0]] = (*key[1:], *encoded, checksum, now)
             if self._writes % _CHECK_EVERY == 0:
                 keep_within(db, max_bytes(db))
             self._writes += 1

@@ -326,7 +326,7 @@ class CorpusRun:
         return Pipeline(replace(build_config(self.opts), **self._changes))
 
     @functools.cached_property
-    def progress(self) -> Callable[[int], None]:
+    def progress(self) -> Callable[[int], None] | None:
         return track(self.opts)
 
     def inputs(
@@ -452,10 +452,13 @@ def read_stdin() -> Source | None:
     return stdin_source(stream)
 
 
-def track(opts: dict[str, Any]) -> Callable[[int], None]:
+def track(opts: dict[str, Any]) -> Callable[[int], None] | None:
     """The progress callback of this command: a bar on stderr when it is a terminal
-    and -q was not given; closed when the command ends."""
-    bar = progress_bar(sys.stderr, enabled=not opts.get("quiet"))
+    and -q was not given; closed when the command ends. None when nothing would be
+    drawn: the inputs' sizes are then not asked for."""
+    if opts.get("quiet") or not is_terminal(sys.stderr):
+        return None
+    bar = progress_bar(sys.stderr)
     return click.get_current_context().with_resource(bar)
 
 

@@ -50,7 +50,7 @@ FORMAT = 2
 DATABASE = "texts.sqlite3"
 #: the database's own files beside it (SQLite's write-ahead log and shared memory)
 _SIDE_FILES = ("-wal", "-shm", "-journal")
-SCHEMA = 2
+SCHEMA = 3
 #: the largest the database of normalised texts grows unless set otherwise
 DEFAULT_MAX_BYTES = 1 << 30
 #: after removing rows over the maximum, the database holds this share of it
@@ -90,6 +90,7 @@ _READ_AHEAD = (
 #: rows read in one query
 _READ_AHEAD_ROWS = 512
 _HOLDS = "SELECT size, mtime_ns, inode, ctime_ns FROM entries WHERE path = ? AND settings = ?"
+_TABLE_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
 _PUT = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
@@ -127,7 +128,9 @@ class NormalizedCache:
         self.root = config.cache_dir
         self.directory = config.cache_dir / "normalized"
         self.file = self.directory / DATABASE
-        self.settings = f"{FORMAT} {_version()} {settings_fingerprint(config)}"
+        # format and version as written (prune reads them), the settings as a digest
+        digest = hashlib.sha256(settings_fingerprint(config).encode()).hexdigest()[:16]
+        self.settings = f"{FORMAT} {_version()} {digest}"
         self._db: Any = None
         self._unusable = False
         self._parents: dict[str, str] = {}  # a directory as given → resolved
@@ -395,17 +398,24 @@ def _private_file(file: Path, *, create: bool) -> bool:
 
 def _prepare(db: Any) -> None:
     """Write-ahead logging (readers and one writer at a time, as workers are), and
-    the tables of this schema (those of another are dropped), made by one process."""
+    the tables of this schema (those of another are dropped), made by one process;
+    a new database frees the pages of removed rows (``incremental_vacuum``)."""
+    import sqlite3
+
+    if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        return
+    db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # before the first page is written
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
-    if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA:
-        return
-    db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes on a database without tables
     db.execute("BEGIN IMMEDIATE")
     try:
+        dropped = False
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
-            db.execute("DROP TABLE IF EXISTS entries")
-            db.execute("DROP TABLE IF EXISTS options")
+            for table in ("entries", "options"):
+                dropped |= db.execute(_TABLE_EXISTS, (table,)).fetchone() is not None
+                db.execute(f"DROP TABLE IF EXISTS {table}")
             for statement in _CREATE.split(";"):
                 if statement.strip():
                     db.execute(statement)
@@ -414,6 +424,9 @@ def _prepare(db: Any) -> None:
     except BaseException:
         db.execute("ROLLBACK")
         raise
+    if dropped:  # a database of another schema: its vacuum mode is set by a VACUUM
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute("VACUUM")
 
 
 def max_bytes(db: Any) -> int:

@@ -436,21 +436,36 @@ def max_bytes(db: Any) -> int:
 
 
 def keep_within(db: Any, limit: int) -> int:
-    """Remove the least recently used entries while the entries take more than
+    """Remove the least recently used entries while the database takes more than
     ``limit`` bytes, down to 90% of it; how many were removed."""
     total = db.execute("SELECT total(bytes) FROM entries").fetchone()[0]
-    if total <= limit:
+    used = _used_bytes(db)
+    if used <= limit or not total:
         return 0
+    ratio = used / total  # what the database takes for a byte of the entries
     doomed = []
     for rowid, size in db.execute("SELECT rowid, bytes FROM entries ORDER BY used, rowid"):
-        if total <= limit * _EVICT_TO:
+        if total * ratio <= limit * _EVICT_TO:
             break
         doomed.append((rowid,))
         total -= size
     with db:
         db.executemany("DELETE FROM entries WHERE rowid = ?", doomed)
-    db.execute("PRAGMA incremental_vacuum")
+    give_back(db)
     return len(doomed)
+
+
+def _used_bytes(db: Any) -> int:
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    free = db.execute("PRAGMA freelist_count").fetchone()[0]
+    return int((pages - free) * db.execute("PRAGMA page_size").fetchone()[0])
+
+
+def give_back(db: Any) -> None:
+    """Hand the pages of removed rows back to the file system (run to its end:
+    each step of the pragma frees one page)."""
+    db.executescript("PRAGMA incremental_vacuum;")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 # ---- looking after the cache: policetext cache [--prune | --clear | --max-size] ----------
@@ -632,8 +647,7 @@ class CacheDirectory:
                 ]
                 with db:
                     db.executemany("DELETE FROM entries WHERE rowid = ?", doomed)
-                db.execute("PRAGMA incremental_vacuum")
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                give_back(db)
         for path in self._legacy_files() + [p for p in self._derived_files() if _is_stale(p)]:
             with contextlib.suppress(OSError):
                 path.unlink()

@@ -61,6 +61,10 @@ class Task(Generic[R]):
 
     work: Callable[[Analyser, Document], R]
     merge: Callable[[Iterator[R]], R]
+    #: the result from an input's name and cached normalised text (UTF-8) alone, when
+    #: that is all it takes (``grep -c``: the lines holding a match; any grep: nothing, for
+    #: a text without a match), else ``None`` for the work on the whole document
+    from_text: Callable[[str, bytes], R | None] | None = None
 
     def __call__(self, analyser: Analyser, document: Document) -> R:
         return self.work(analyser, document)
@@ -379,12 +383,25 @@ class Analyser:
         Raises :class:`InputError` for an input that cannot be used; a lazy merge
         (``chained``) raises it while it is iterated, where its parts are read. An
         input outside the configured period gives :class:`Skipped`."""
+        quick = self._from_cached_text(source, task)
+        if quick is not None:
+            return quick
         documents = self.parts(source, segment=segment, pos=pos)
         first = next(documents, None)
         if first is None:
             return Skipped()  # type: ignore[return-value]
         parts = (task.work(self, document) for document in itertools.chain([first], documents))
         return task.merge(parts)
+
+    def _from_cached_text(self, source: Source, task: Task[R]) -> R | None:
+        """``task.from_text`` of a file whose normalised text the cache holds (not
+        when a period is to be checked: that needs the document's date)."""
+        if task.from_text is None or self.cache is None or source.path is None:
+            return None
+        if source.text is not None or self.config.since or self.config.until:
+            return None
+        text = self.cache.text(source.path)
+        return None if text is None else task.from_text(source.name, text)
 
 
 def _record_facts(source: Source) -> dict[str, Any]:

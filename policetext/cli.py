@@ -38,6 +38,7 @@ from policetext.output import (
     FORMATS,
     Section,
     TreeNode,
+    is_terminal,
     progress_bar,
     resolve_format,
     wants_colour,
@@ -325,7 +326,7 @@ class CorpusRun:
         return Pipeline(replace(build_config(self.opts), **self._changes))
 
     @functools.cached_property
-    def progress(self) -> Callable[[int], None]:
+    def progress(self) -> Callable[[int], None] | None:
         return track(self.opts)
 
     def inputs(
@@ -451,10 +452,13 @@ def read_stdin() -> Source | None:
     return stdin_source(stream)
 
 
-def track(opts: dict[str, Any]) -> Callable[[int], None]:
+def track(opts: dict[str, Any]) -> Callable[[int], None] | None:
     """The progress callback of this command: a bar on stderr when it is a terminal
-    and -q was not given; closed when the command ends."""
-    bar = progress_bar(sys.stderr, enabled=not opts.get("quiet"))
+    and -q was not given; closed when the command ends. None when nothing would be
+    drawn: the inputs' sizes are then not asked for."""
+    if opts.get("quiet") or not is_terminal(sys.stderr):
+        return None
+    bar = progress_bar(sys.stderr)
     return click.get_current_context().with_resource(bar)
 
 
@@ -1009,7 +1013,7 @@ def grep_command(
     time); those it cannot take (backreferences, lookarounds) have --timeout
     seconds per file.
     Normalised text is cached per file (path, size, times, inode, version) under
-    $XDG_CACHE_HOME/policetext; --no-cache bypasses it.
+    $XDG_CACHE_HOME/policetext (see policetext cache); --no-cache bypasses it.
 
     \b
     Examples:
@@ -1054,6 +1058,7 @@ def grep_command(
         grep_task(searcher, options), run.inputs(paths), segment=word or inside == "units"
     )
     out = stdout()
+    interactive = is_terminal(out)
     matched = False
     if mode in ("json", "kwic"):
         rows = (row for doc_rows in results for row in doc_rows)
@@ -1075,8 +1080,66 @@ def grep_command(
             out.write(f"{result.doc}:{result.lines}\n")
         else:
             out.write(result.text)
-        out.flush()
+        if interactive:  # each file's lines as soon as they are there; in a pipe, in blocks
+            out.flush()
     return 0 if matched else 1
+
+
+@cli.command(name="cache")
+@click.option("--prune", is_flag=True,
+              help="Remove entries of files gone or changed, or of other versions.")  # fmt: skip
+@click.option("--clear", is_flag=True,
+              help="Remove every entry (only files policetext made, else nothing).")  # fmt: skip
+@click.option("--max-size", metavar="SIZE", default=None,
+              help="Keep the normalised texts within SIZE (500M, 2G) from now on, the least "
+              "recently used removed first [default: 1G].")  # fmt: skip
+@format_option()
+def cache_command(prune: bool, clear: bool, max_size: str | None, fmt: str) -> None:
+    """What the cache holds; prune it, clear it, or bound its size.
+
+    grep keeps each file's normalised text (and where its lines are) in one
+    database under $XDG_CACHE_HOME/policetext/normalized (default
+    ~/.cache/policetext), so a second search of the same files reads none of
+    them and normalises nothing; segmentation keeps files made from jieba's
+    dictionary in derived/. A run removes the entries of files gone from the
+    folders it walked. Rows: each part's entries, those whose file is gone
+    or changed (stale), bytes on disk (exact, and for people), the maximum size.
+    A changed file's entry is replaced when the file is read again; over the
+    maximum size the least recently used entries go first (as ccache).
+
+    \b
+    Examples:
+      policetext cache
+      policetext cache --prune
+      policetext cache --clear
+      policetext cache --max-size 2G --format json
+    """
+    from policetext.cache import CACHE_COLUMNS, CacheDirectory, parse_size
+
+    if prune and clear:
+        raise click.UsageError("give --prune or --clear, not both")
+    directory = CacheDirectory(Config().cache_dir)
+    before: list[dict[str, object]] = []
+    if prune or clear:
+        try:
+            before = directory.rows()
+        except PolicetextError:
+            if not clear:
+                raise  # a damaged database: --clear removes it all the same
+    if clear:
+        rows = directory.clear()
+    elif prune:
+        rows = directory.prune()
+    else:
+        rows = directory.rows()
+    if max_size is not None:
+        rows = directory.set_max_bytes(parse_size(max_size))
+    if before:
+        pairs = list(zip(before, rows, strict=True))
+        removed = sum(int(str(b["entries"])) - int(str(a["entries"])) for b, a in pairs)
+        freed = max(0, sum(int(str(b["bytes"])) - int(str(a["bytes"])) for b, a in pairs))
+        click.echo(f"{PROG}: removed {removed} entries ({freed} bytes)", err=True)
+    write_rows(rows, CACHE_COLUMNS, fmt, stdout(), title="cache")
 
 
 KEYNESS_COLUMNS = ("term", "freq_a", "freq_b", "g2", "p", "log_ratio")

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -389,14 +390,20 @@ def _walk(
                     passed.append((Path(entry.path), f"does not match --glob {glob!r}"))
                 continue
             path = Path(entry.path)
-            kind = _special_kind(path)
+            try:  # the common case, a regular file, told by the directory entry alone
+                regular = entry.is_file(follow_symlinks=False) or stat.S_ISREG(entry.stat().st_mode)
+            except OSError:
+                regular = False
+            kind = None if regular else _special_kind(path)
             if kind:
                 special.append((path, f"{kind}, skipped"))
             else:
                 found.append(path)
-    items: list[tuple[Path, Source | InputError]] = [(p, Source(str(p), p)) for p in found]
-    items += [(p, InputError(reason, str(p))) for p, reason in special]
-    for _, item in sorted(items, key=lambda pair: str(pair[0])):
+    names = [(str(p), p) for p in found]
+    items: list[tuple[str, Source | InputError]] = [(n, Source(n, p)) for n, p in names]
+    items += [(str(p), InputError(reason, str(p))) for p, reason in special]
+    items.sort(key=itemgetter(0))
+    for _, item in items:
         yield item
 
 

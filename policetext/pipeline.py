@@ -28,6 +28,8 @@ R = TypeVar("R")
 
 #: below this much input, worker processes cost more than they save
 PARALLEL_THRESHOLD_BYTES = 2_000_000
+#: how many of the files the cache is asked about before choosing worker processes
+CACHE_SAMPLE = 32
 
 
 def _raise(error: InputError) -> None:
@@ -109,12 +111,25 @@ class Pipeline(Analyser):
                 self.config, items, work, segment=segment, pos=pos,
                 scheduler=scheduler or self.config.scheduler, workers=jobs,
             )  # fmt: skip
-        elif (workers := self._workers(items, jobs)) > 1:
+        elif (workers := self._workers(items, jobs, segment or pos)) > 1:
             outcomes = _on_a_pool(self.config, items, work, segment, pos, workers)
         else:
             # one process: each input's result as soon as it is there, a lazy
             # merge (rows of a huge input) streaming part by part
             outcomes = (self._serial(item, work, segment, pos) for item in items)
+        try:
+            yield from self._results(items, outcomes, on_error, progress)
+        finally:
+            if self.cache is not None:
+                self.cache.flush()  # the times of use of the entries read
+
+    def _results(
+        self,
+        items: list[Source | InputError],
+        outcomes: Iterable[tuple[Source | InputError, R | None, InputError | None]],
+        on_error: ErrorHandler,
+        progress: Callable[[int], None] | None,
+    ) -> Iterator[R]:
         for item, result, error in outcomes:
             if error is not None:
                 on_error(error)
@@ -139,13 +154,14 @@ class Pipeline(Analyser):
         except InputError as error:
             return item, None, error
 
-    @staticmethod
-    def _workers(items: list[Source | InputError], jobs: int | None) -> int:
+    def _workers(self, items: list[Source | InputError], jobs: int | None, segment: bool) -> int:
         sources = [item for item in items if isinstance(item, Source)]
         if any(source.stream is not None for source in sources):
             return 1  # standard input, read in this process, is not sent to workers
         if jobs is not None:
             return max(1, min(jobs, len(sources)))
+        if not segment and self._cached(sources):
+            return 1  # texts read back from the cache: less work than sending them
         cores = os.cpu_count() or 1
         size = 0
         for source in sources:
@@ -156,6 +172,14 @@ class Pipeline(Analyser):
             except OSError:
                 pass
         return min(cores, len(sources)) if size >= PARALLEL_THRESHOLD_BYTES else 1
+
+    def _cached(self, sources: list[Source]) -> bool:
+        """Whether the cache holds these files' texts, judged on a sample of them."""
+        paths = [source.path for source in sources if source.path and source.text is None]
+        if self.cache is None or not paths:
+            return False
+        step = max(1, len(paths) // CACHE_SAMPLE)
+        return self.cache.holds(paths[::step])
 
     def expand(self, inputs: Iterable[str | Source | InputError]) -> Iterator[Source | InputError]:
         """The sources of ``inputs`` in order (directories walked, JSON Lines and CSV

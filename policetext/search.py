@@ -292,6 +292,7 @@ class Searcher:
         if not patterns:
             raise PatternError("no pattern given")
         sources = []
+        literals = []
         flags = re.IGNORECASE if ignore_case else 0
         for pattern in patterns:
             if regex:
@@ -307,7 +308,13 @@ class Searcher:
             else:
                 literal = normalizer.normalize(pattern).text or pattern
                 sources.append(re.escape(literal))
+                literals.append(literal)
         self.matcher = Matcher("|".join(sources), flags, literal=not regex, timeout=timeout)
+        #: one literal within a line, matched case for case: found in the UTF-8 of
+        #: a cached text by ``bytes.find`` (UTF-8 cannot match inside a character)
+        self.needle: bytes | None = None
+        if len(literals) == 1 and not ignore_case and "\n" not in literals[0]:
+            self.needle = literals[0].encode("utf-8", "surrogatepass")
         self.context_chars = context_chars
 
     def hits(
@@ -392,13 +399,20 @@ def _bisect(starts: list[int], position: int) -> int:
 
 def matching_lines(searcher: Searcher, document: Document) -> int:
     """How many lines of a document hold a match (grep -c), without building hits."""
-    text = document.text
-    starts: list[int] | None = None
-    seen = set()
-    for start, _ in searcher.matcher.spans(text, document.doc):
-        starts = starts or _line_starts(text)
-        seen.add(_bisect(starts, start))
-    return len(seen)
+    return _lines_holding(searcher.matcher.spans(document.text, document.doc), document.text)
+
+
+def _lines_holding(spans: list[tuple[int, int]], text: str) -> int:
+    """Lines of ``text`` holding the start of one of ``spans``, in text order (a
+    match starting on a line end is on the line that end closes)."""
+    lines = 0
+    line_end = -1
+    for start, _ in spans:
+        if start > line_end:
+            lines += 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+    return lines
 
 
 # ---- grep over a corpus: one document's output, computed where the document is --------
@@ -490,10 +504,54 @@ def _merged_output(parts: Iterator[GrepOutput]) -> GrepOutput:
     )
 
 
+def grep_text(searcher: Searcher, options: GrepOptions, doc: str, data: bytes) -> Any:
+    """A file's grep output from its normalised text (UTF-8) alone, when that is
+    all it takes: its count of matching lines (``-c``, ``-l`` without ``-w`` or
+    ``--in``), or nothing when it holds no match; else ``None`` (the whole
+    document is read). A literal is looked for in the bytes as they are."""
+    counting = options.mode in ("count", "files") and not (options.whole_words or options.inside)
+    needle = searcher.needle
+    if needle is not None and counting:
+        return GrepOutput(doc, _lines_with(needle, data))
+    if needle is not None:
+        found = needle in data
+    else:
+        text = data.decode("utf-8")
+        spans = searcher.matcher.spans(text, doc)
+        if counting:
+            return GrepOutput(doc, _lines_holding(spans, text))
+        found = bool(spans)
+    if found:
+        return None
+    return [] if options.mode in ("json", "kwic") else GrepOutput(doc, 0)
+
+
+def _lines_with(needle: bytes, data: bytes) -> int:
+    r"""Lines of ``data`` holding ``needle`` (which holds no line end): found one
+    line after the other, the rest of a line with a match skipped.
+
+    >>> _lines_with("民警".encode(), "民警民警\n无\n民警".encode())
+    2
+    """
+    lines = 0
+    at = data.find(needle)
+    while at >= 0:
+        lines += 1
+        end = data.find(b"\n", at + len(needle))
+        if end < 0:
+            break
+        at = data.find(needle, end + 1)
+    return lines
+
+
 def grep_task(searcher: Searcher, options: GrepOptions) -> Task[Any]:
-    """The task of ``grep``: rows (``json``, ``kwic``) or a :class:`GrepOutput` per input."""
+    """The task of ``grep``: rows (``json``, ``kwic``) or a :class:`GrepOutput` per input.
+
+    Files whose normalised text is cached are searched in that text first: only
+    those with a match are made documents (line maps, tokens, figures)."""
     work = partial(grep_document, searcher, options)
-    return Task(work, chained if options.mode in ("json", "kwic") else _merged_output)
+    merge = chained if options.mode in ("json", "kwic") else _merged_output
+    return Task(work, merge, partial(grep_text, searcher, options))
 
 
 def grep_lines(document: Document, hits: list[Hit], options: GrepOptions) -> str:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from policetext import Config, Pipeline
-from policetext.cache import NormalizedCache, derived_bytes
+from policetext.cache import DATABASE, CacheDirectory, NormalizedCache, derived_bytes
 from policetext.io import Source
 
 TEXT = "濱州市公安局臺子派出所民警走訪群眾。"
@@ -23,15 +24,26 @@ def make(tmp_path: Path) -> tuple[Pipeline, Path]:
     return Pipeline(config), path
 
 
-def entries(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "cache" / "normalized").rglob("*.json"))
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "normalized" / DATABASE
+
+
+def rows(tmp_path: Path) -> list[tuple[str, str, str]]:
+    """(path, text, facts) of every entry of the database."""
+    with contextlib.closing(sqlite3.connect(database(tmp_path))) as db:
+        return db.execute("SELECT path, text, facts FROM entries").fetchall()
+
+
+def change(tmp_path: Path, sql: str, *values: object) -> None:
+    with contextlib.closing(sqlite3.connect(database(tmp_path))) as db, db:
+        db.execute(sql, values)
 
 
 def test_second_read_comes_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pipeline, path = make(tmp_path)
     first = pipeline.parse_path(path)
-    (entry,) = entries(tmp_path)
-    assert json.loads(entry.read_text("utf-8"))["text"] == first.text
+    ((kept, text, _),) = rows(tmp_path)
+    assert (kept, text) == (str(path.resolve()), first.text)
 
     def unread(self: Source) -> bytes:
         raise AssertionError("read the file instead of the cache")
@@ -53,25 +65,33 @@ def test_same_size_rewrite_with_its_time_put_back_is_not_served_stale(tmp_path: 
     assert second.text.startswith("杭州")
 
 
-def test_changed_file_is_not_served_stale(tmp_path: Path) -> None:
+def test_changed_file_is_not_served_stale_and_its_old_entry_is_replaced(tmp_path: Path) -> None:
     pipeline, path = make(tmp_path)
     pipeline.parse_path(path)
     path.write_text("杭州市公安局西湖区分局", "utf-8")
     os.utime(path, ns=(1, 1))
     assert pipeline.parse_path(path).text == "杭州市公安局西湖区分局"
+    assert [text for _, text, _ in rows(tmp_path)] == ["杭州市公安局西湖区分局"]
 
 
 def test_corrupt_entry_is_rebuilt(tmp_path: Path) -> None:
     pipeline, path = make(tmp_path)
     pipeline.parse_path(path)
-    (entry,) = entries(tmp_path)
-    data = json.loads(entry.read_text("utf-8"))
-    data["text"] = "篡改过的文本"  # checksum no longer matches
-    entry.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    change(tmp_path, "UPDATE entries SET text = ?", "篡改过的文本")  # checksum no longer matches
     assert NormalizedCache(pipeline.config).get(path) is None
-    assert pipeline.parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
-    entry.write_text("{not json", "utf-8")
-    assert pipeline.parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
+    assert Pipeline(pipeline.config).parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
+    assert NormalizedCache(pipeline.config).get(path) is not None  # and kept again
+
+
+def test_a_damaged_database_is_made_anew(tmp_path: Path) -> None:
+    pipeline, path = make(tmp_path)
+    pipeline.parse_path(path)
+    for side in database(tmp_path).parent.glob(f"{DATABASE}-*"):
+        side.unlink()
+    database(tmp_path).write_bytes(b"{not a database" * 100)
+    assert NormalizedCache(pipeline.config).get(path) is None
+    assert Pipeline(pipeline.config).parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
+    assert NormalizedCache(pipeline.config).get(path) is not None
 
 
 def test_settings_are_part_of_the_key(tmp_path: Path) -> None:
@@ -79,6 +99,7 @@ def test_settings_are_part_of_the_key(tmp_path: Path) -> None:
     pipeline.parse_path(path)
     kept = Pipeline(Config(cache_dir=tmp_path / "cache", use_cache=True, conversion=None))
     assert kept.parse_path(path).text == TEXT
+    assert len(rows(tmp_path)) == 2  # one entry for each configuration
 
 
 # ---- derived files: what policetext makes of another package's files -------------
@@ -186,31 +207,29 @@ def test_cache_directories_are_made_private(tmp_path: Path) -> None:
 
     pipeline, path = make(tmp_path)
     pipeline.parse_path(path)
-    (entry,) = entries(tmp_path)
-    for folder in (tmp_path / "cache", tmp_path / "cache" / "normalized", entry.parent):
+    for folder in (tmp_path / "cache", tmp_path / "cache" / "normalized"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(database(tmp_path).stat().st_mode) == 0o600
 
 
 def _planted(tmp_path: Path) -> tuple[Pipeline, Path, Path]:
     """A cache entry with a valid key and checksum holding another article's text."""
     pipeline, path = make(tmp_path)
     pipeline.parse_path(path)
-    (entry,) = entries(tmp_path)
-    data = json.loads(entry.read_text("utf-8"))
-    data["text"] = "假冒的文本"
     import hashlib
 
-    data["sha256"] = hashlib.sha256(data["text"].encode("utf-8")).hexdigest()
-    entry.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    assert NormalizedCache(pipeline.config).get(path)["text"] == "假冒的文本"  # it would be used
-    return pipeline, path, entry
+    planted = "假冒的文本"
+    checksum = hashlib.sha256(planted.encode("utf-8")).hexdigest()
+    change(tmp_path, "UPDATE entries SET text = ?, checksum = ?", planted, checksum)
+    assert NormalizedCache(pipeline.config).get(path)["text"] == planted  # it would be used
+    return pipeline, path, database(tmp_path)
 
 
 def test_an_entry_of_another_user_is_not_read(tmp_path: Path, other_uid: int) -> None:
     pipeline, path, entry = _planted(tmp_path)
     os.chown(entry, other_uid, -1)
     assert NormalizedCache(pipeline.config).get(path) is None
-    assert pipeline.parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
+    assert Pipeline(pipeline.config).parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
 
 
 def test_a_directory_of_another_user_is_not_read_or_written(tmp_path: Path, other_uid: int) -> None:
@@ -218,20 +237,27 @@ def test_a_directory_of_another_user_is_not_read_or_written(tmp_path: Path, othe
     os.chown(entry.parent, other_uid, -1)
     assert NormalizedCache(pipeline.config).get(path) is None
     before = entry.read_bytes()
-    pipeline.parse_path(path)  # would write the entry again
+    Pipeline(pipeline.config).parse_path(path)  # would write the entry again
     assert entry.read_bytes() == before
 
 
-@pytest.mark.parametrize("target", ["entry", "folder"])
+@pytest.mark.parametrize("target", ["entry", "folder", "log"])
 def test_an_entry_others_can_write_is_not_read(tmp_path: Path, target: str) -> None:
     pipeline, path, entry = _planted(tmp_path)
-    os.chmod(entry if target == "entry" else entry.parent, 0o777 if target == "folder" else 0o666)
+    if target == "log":  # SQLite's write-ahead log beside the database
+        log = entry.parent / f"{DATABASE}-wal"
+        log.touch()
+        os.chmod(log, 0o666)
+    else:
+        os.chmod(
+            entry if target == "entry" else entry.parent, 0o777 if target == "folder" else 0o666
+        )
     assert NormalizedCache(pipeline.config).get(path) is None
 
 
 def test_a_link_in_the_cache_is_not_followed(tmp_path: Path) -> None:
     pipeline, path, entry = _planted(tmp_path)
-    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere = tmp_path / "elsewhere.sqlite3"
     entry.rename(elsewhere)
     entry.symlink_to(elsewhere)
     assert NormalizedCache(pipeline.config).get(path) is None
@@ -240,10 +266,9 @@ def test_a_link_in_the_cache_is_not_followed(tmp_path: Path) -> None:
 def test_deeply_nested_json_entry_is_ignored(tmp_path: Path) -> None:
     pipeline, path = make(tmp_path)
     pipeline.parse_path(path)
-    (entry,) = entries(tmp_path)
-    entry.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    change(tmp_path, "UPDATE entries SET facts = ?", "[" * 100_000 + "]" * 100_000)
     assert NormalizedCache(pipeline.config).get(path) is None
-    assert pipeline.parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
+    assert Pipeline(pipeline.config).parse_path(path).text == "滨州市公安局台子派出所民警走访群众。"
 
 
 def test_a_derived_file_of_another_user_never_reaches_the_caller(
@@ -264,3 +289,146 @@ def test_a_derived_file_of_another_user_never_reaches_the_caller(
     os.chown(kept, other_uid, -1)
     got = derived_bytes(source, cache, "jieba-prefix", _derive_counting(calls, b"good"))
     assert got == b"good" and len(calls) == 2
+
+
+# ---- looking after the cache (issue 26): report, prune, clear, maximum size ---------
+def _filled(
+    tmp_path: Path, names: tuple[str, ...] = ("a", "b", "c"), repeat: int = 1
+) -> tuple[Pipeline, list[Path]]:
+    config = Config(cache_dir=tmp_path / "cache", use_cache=True)
+    pipeline = Pipeline(config)
+    paths = []
+    for name in names:
+        path = tmp_path / f"{name}.txt"
+        path.write_text(f"{name}{TEXT * repeat}", "utf-8")
+        pipeline.parse_path(path)
+        paths.append(path)
+    return pipeline, paths
+
+
+def _normalized(directory: CacheDirectory) -> dict[str, object]:
+    return directory.rows()[0]
+
+
+def test_the_report_counts_entries_stale_ones_and_bytes(tmp_path: Path) -> None:
+    _, (a, b, _) = _filled(tmp_path)
+    directory = CacheDirectory(tmp_path / "cache")
+    row = _normalized(directory)
+    assert (row["part"], row["entries"], row["stale"]) == ("normalized", 3, 0)
+    assert row["bytes"] == sum(p.stat().st_size for p in database(tmp_path).parent.iterdir())
+    assert row["max_size"] == "1.0 GiB" and str(row["size"]).endswith("KiB")
+    a.unlink()
+    b.write_text("杭州市公安局", "utf-8")
+    assert _normalized(directory)["stale"] == 2
+
+
+def test_an_absent_cache_reports_nothing(tmp_path: Path) -> None:
+    rows = CacheDirectory(tmp_path / "none").rows()
+    assert [(r["part"], r["entries"], r["bytes"]) for r in rows] == [
+        ("normalized", 0, 0),
+        ("derived", 0, 0),
+    ]
+
+
+def test_prune_removes_the_entries_of_files_gone_or_changed(tmp_path: Path) -> None:
+    _, (a, b, c) = _filled(tmp_path)
+    a.unlink()
+    b.write_text("杭州市公安局", "utf-8")
+    change(tmp_path, "UPDATE entries SET settings = '1 0.0.1 old' WHERE path = ?", str(c.resolve()))
+    directory = CacheDirectory(tmp_path / "cache")
+    assert _normalized(directory)["stale"] == 3
+    row = directory.prune()[0]
+    assert (row["entries"], row["stale"]) == (0, 0)
+    assert rows(tmp_path) == []
+
+
+def test_prune_keeps_fresh_entries_and_removes_old_format_files(tmp_path: Path) -> None:
+    _, (a, _, _) = _filled(tmp_path)
+    shard = tmp_path / "cache" / "normalized" / "ab"
+    shard.mkdir()
+    (shard / f"{'ab' * 32}.json").write_text("{}", "utf-8")  # an entry of the format before
+    a.unlink()
+    directory = CacheDirectory(tmp_path / "cache")
+    assert _normalized(directory)["stale"] == 2
+    directory.prune()
+    assert sorted(Path(p).name for p, _, _ in rows(tmp_path)) == ["b.txt", "c.txt"]
+    assert not shard.exists()
+
+
+def test_clear_removes_every_entry_and_derived_file(tmp_path: Path) -> None:
+    _filled(tmp_path)
+    source = tmp_path / "table.txt"
+    source.write_text("甲 1\n", "utf-8")
+    derived_bytes(source, tmp_path / "cache", "kind", lambda: b"made")
+    directory = CacheDirectory(tmp_path / "cache")
+    assert [r["entries"] for r in directory.rows()] == [3, 1]
+    after = directory.clear()
+    assert [(r["entries"], r["bytes"]) for r in after] == [(0, 0), (0, 0)]
+    assert list((tmp_path / "cache" / "normalized").iterdir()) == []
+    assert list((tmp_path / "cache" / "derived").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "foreign", ["normalized/notes.txt", "derived/kind-0123456789abcdef01234567", "normalized/ab/x"]
+)
+def test_clear_refuses_files_policetext_did_not_make(tmp_path: Path, foreign: str) -> None:
+    from policetext.errors import PolicetextError
+
+    _filled(tmp_path)
+    planted = tmp_path / "cache" / foreign
+    planted.parent.mkdir(exist_ok=True)
+    planted.write_text("someone else's", "utf-8")
+    with pytest.raises(PolicetextError, match="not a file policetext made"):
+        CacheDirectory(tmp_path / "cache").clear()
+    assert planted.exists() and len(rows(tmp_path)) == 3  # nothing was removed
+
+
+def test_a_cache_directory_others_can_write_is_refused(tmp_path: Path) -> None:
+    from policetext.errors import PolicetextError
+
+    _filled(tmp_path)
+    os.chmod(tmp_path / "cache" / "normalized", 0o777)
+    with pytest.raises(PolicetextError, match="others can write it"):
+        CacheDirectory(tmp_path / "cache").rows()
+
+
+def test_the_least_recently_used_entries_go_over_the_maximum_size(tmp_path: Path) -> None:
+    pipeline, paths = _filled(tmp_path, ("a", "b", "c", "d"), repeat=400)  # 22 KB each
+    for day, path in enumerate(paths):  # a used first, d last
+        change(tmp_path, "UPDATE entries SET used = ? WHERE path = ?", day, str(path.resolve()))
+    change(tmp_path, "PRAGMA wal_checkpoint(TRUNCATE)")  # all of it in the file
+    before = database(tmp_path).stat().st_size
+    CacheDirectory(tmp_path / "cache").set_max_bytes(int(before * 0.8))  # no room for four
+    left = sorted(Path(p).stem for p, _, _ in rows(tmp_path))
+    assert left in (["b", "c", "d"], ["c", "d"])  # the least recently used first
+    assert database(tmp_path).stat().st_size <= before * 0.8  # and the file shrank
+    # and a run marks what it uses (once a day): c read again outlives d
+    assert list(Pipeline(pipeline.config).documents([paths[2]]))
+    with contextlib.closing(sqlite3.connect(database(tmp_path))) as db:
+        used = dict(db.execute("SELECT path, used FROM entries"))
+    assert used[str(paths[2].resolve())] > used[str(paths[3].resolve())]
+
+
+def test_sizes_are_read_as_people_write_them() -> None:
+    from policetext.cache import parse_size
+    from policetext.errors import PolicetextError
+
+    assert [parse_size(s) for s in ("500M", "2G", "2GiB", "1000", "1.5k")] == [
+        500 * 1024**2, 2 * 1024**3, 2 * 1024**3, 1000, 1536,
+    ]  # fmt: skip
+    with pytest.raises(PolicetextError, match="not a size"):
+        parse_size("lots")
+
+
+def test_a_run_removes_the_entries_of_files_gone_from_its_folders(tmp_path: Path) -> None:
+    pipeline, (a, b, c) = _filled(tmp_path)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    kept = other / "d.txt"
+    kept.write_text(TEXT, "utf-8")
+    pipeline.parse_path(kept)
+    b.unlink()
+    found = Pipeline(pipeline.config).documents([str(a), str(c)])
+    assert [Path(d.doc).name for d in found] == ["a.txt", "c.txt"]
+    # b's entry went with the run over its folder; d's, not read, stays
+    assert sorted(Path(p).name for p, _, _ in rows(tmp_path)) == ["a.txt", "c.txt", "d.txt"]

@@ -313,3 +313,87 @@ def test_bad_dict_line_is_shown_cut(runner: CliRunner, tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"policetext: {bad}: line 2: expected 'word [freq] [pos]': ")
     assert len(line) < 200
+
+
+# ---- policetext cache (issue 26) -----------------------------------------------------
+def _cache_rows(output: str) -> dict[str, dict[str, object]]:
+    return {row["part"]: row for row in map(json.loads, output.splitlines())}
+
+
+def test_cache_reports_prunes_and_clears(runner: CliRunner, tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("濱州市公安局民警走訪群眾。\n", "utf-8")
+    gone = tmp_path / "gone.txt"
+    gone.write_text("杭州市公安局民警。\n", "utf-8")
+    assert runner.invoke(cli, ["grep", "-c", "民警", str(page), str(gone)]).exit_code == 0
+    result = runner.invoke(cli, ["cache", "--format", "jsonl"])
+    assert result.exit_code == 0 and result.stderr == ""
+    normalized = _cache_rows(result.stdout)["normalized"]
+    assert (normalized["entries"], normalized["stale"]) == (2, 0)
+    assert normalized["path"] == str(tmp_path / "cache" / "policetext" / "normalized")
+    assert normalized["bytes"] > 0 and normalized["max_size"] == "1.0 GiB"
+    gone.unlink()
+    result = runner.invoke(cli, ["cache", "--prune", "--format", "jsonl"])
+    assert result.exit_code == 0
+    assert result.stderr.startswith("policetext: removed 1 entries")
+    assert _cache_rows(result.stdout)["normalized"]["entries"] == 1
+    result = runner.invoke(cli, ["cache", "--clear", "--format", "jsonl"])
+    assert result.exit_code == 0 and "removed 1 entries" in result.stderr
+    assert _cache_rows(result.stdout)["normalized"]["entries"] == 0
+
+
+def test_cache_max_size_is_kept(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["cache", "--max-size", "2G", "--format", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    assert _cache_rows(result.stdout)["normalized"]["max_size"] == "2.0 GiB"
+    result = runner.invoke(cli, ["cache", "--format", "jsonl"])
+    assert _cache_rows(result.stdout)["normalized"]["max_size"] == "2.0 GiB"
+    result = runner.invoke(cli, ["cache", "--clear", "--format", "jsonl"])
+    assert _cache_rows(result.stdout)["normalized"]["max_size"] == "2.0 GiB"  # kept
+    bad = runner.invoke(cli, ["cache", "--max-size", "lots"])
+    assert bad.exit_code == 2 and bad.stdout == ""
+    assert bad.stderr.startswith("policetext: 'lots': not a size")
+
+
+@pytest.mark.parametrize("where", ["file", "foreign", "damaged"])
+def test_cache_problems_are_one_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    if where == "file":  # XDG_CACHE_HOME pointing at a file
+        blocker = tmp_path / "blocker"
+        blocker.write_text("", "utf-8")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+        args, reason = ["cache"], "XDG_CACHE_HOME points at a file"
+    else:
+        folder = tmp_path / "cache" / "policetext" / "normalized"
+        folder.mkdir(parents=True, mode=0o700)
+        if where == "foreign":
+            (folder / "mine.txt").write_text("keep me", "utf-8")
+            args, reason = (
+                ["cache", "--clear"],
+                "not a file policetext made, so nothing was removed",
+            )
+        else:
+            (folder / "texts.sqlite3").write_bytes(b"not a database" * 100)
+            os.chmod(folder / "texts.sqlite3", 0o600)
+            args, reason = ["cache"], "cannot be opened"
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and reason in result.stderr
+    assert result.stderr.startswith("policetext: ") and "Traceback" not in result.stderr
+    if where == "damaged":  # --clear removes it
+        cleared = runner.invoke(cli, ["cache", "--clear", "--format", "jsonl"])
+        assert cleared.exit_code == 0, cleared.stderr
+        assert _cache_rows(cleared.stdout)["normalized"]["bytes"] == 0
+
+
+def test_grep_still_works_when_the_cache_cannot_be_used(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", "utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    page = tmp_path / "page.txt"
+    page.write_text("濱州市公安局民警走訪群眾。\n", "utf-8")
+    result = runner.invoke(cli, ["grep", "-c", "民警", str(page)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"{page}:1\n", "")

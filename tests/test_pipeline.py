@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from policetext import Document, InputError, Pipeline
+from policetext import Config, Document, InputError, Pipeline
 from policetext.cli import cli
 
 from .conftest import SEEDS
@@ -205,3 +205,25 @@ def test_a_table_date_field_dates_its_records(tmp_path: Path) -> None:
               "--format", "tsv"],
     )  # fmt: skip
     assert sorted({line.split("\t")[0] for line in result.stdout.splitlines()[1:]}) == ["a", "c"]
+
+
+def test_inputs_the_cache_holds_run_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Texts read back from the cache are less work than sending them to workers."""
+    import policetext.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "PARALLEL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(pipeline_module.os, "cpu_count", lambda: 2)
+    paths = []
+    for name in "abc":
+        path = tmp_path / f"{name}.txt"
+        path.write_text(f"{name}市公安局民警走訪群眾。", "utf-8")
+        paths.append(str(path))
+    pipeline = Pipeline(Config(cache_dir=tmp_path / "cache", use_cache=True))
+    items = list(pipeline.expand(paths))
+    assert pipeline._workers(items, None, False) == 2
+    assert len(list(pipeline.documents(paths))) == 3  # fills the cache
+    assert pipeline._workers(items, None, False) == 1
+    assert pipeline._workers(items, None, True) == 2  # segmenting is worth the workers
+    assert pipeline._workers(items, 2, False) == 2  # --jobs as given

@@ -342,3 +342,32 @@ def test_grep_in_figures_says_what_each_figure_counts() -> None:
         assert (row["figure"], row["subject"], row["event"]) == (
             figure["text"], figure["subject"], figure["event"],
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-c", "民警"],
+        ["-l", "派出所"],
+        ["民警"],
+        ["--json", "公安"],
+        ["-c", "-i", "APP"],
+        ["-c", "-e", r"\d+人"],
+        ["-w", "公安"],
+        ["--in", "figures", "-e", r"\d+"],
+        ["--kwic", "没有这个词"],
+    ],
+)
+def test_cached_runs_print_what_uncached_runs_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """A cached file is searched in its text first (issue 26): the output stays
+    the same, byte for byte, whichever mode filled the cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    uncached = grep("--no-cache", *args, str(SEEDS))
+    assert grep("-c", "民警", str(SEEDS)).exit_code == 0  # entries without line maps
+    for _ in range(2):  # the entries as -c left them, then as this mode leaves them
+        cached = grep(*args, str(SEEDS))
+        assert (cached.exit_code, cached.stdout, cached.stderr) == (
+            uncached.exit_code, uncached.stdout, uncached.stderr
+        )  # fmt: skip

@@ -8,9 +8,11 @@ result each (a huge input's parts merged by the task's own merge, in
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import io
+import itertools
 import os
 import signal
 import sys
@@ -28,6 +30,8 @@ R = TypeVar("R")
 
 #: below this much input, worker processes cost more than they save
 PARALLEL_THRESHOLD_BYTES = 2_000_000
+#: inputs given to a pool per worker beyond the one awaited (results wait in order)
+INPUTS_AHEAD = 4
 
 
 def _raise(error: InputError) -> None:
@@ -100,9 +104,16 @@ class Pipeline(Analyser):
         work = as_task(task)
         # errors of the walk stay in their place among the files, so that messages
         # come in input order and --strict stops where a serial run would
-        items = list(self._items(inputs))
         outcomes: Iterable[tuple[Source | InputError, R | None, InputError | None]]
-        if (executor or self.config.executor) == "dask":
+        dask = (executor or self.config.executor) == "dask"
+        if jobs == 1 and not dask:
+            # one process: the inputs walked as they are read, none held (the
+            # records of a table file hold their text)
+            outcomes = (self._serial(item, work, segment, pos) for item in self._items(inputs))
+            yield from self._results(outcomes, on_error, progress)
+            return
+        items = list(self._items(inputs))
+        if dask:
             from policetext.cluster import run_on_dask
 
             outcomes = run_on_dask(
@@ -115,6 +126,14 @@ class Pipeline(Analyser):
             # one process: each input's result as soon as it is there, a lazy
             # merge (rows of a huge input) streaming part by part
             outcomes = (self._serial(item, work, segment, pos) for item in items)
+        yield from self._results(outcomes, on_error, progress)
+
+    def _results(
+        self,
+        outcomes: Iterable[tuple[Source | InputError, R | None, InputError | None]],
+        on_error: ErrorHandler,
+        progress: Callable[[int], None] | None,
+    ) -> Iterator[R]:
         for item, result, error in outcomes:
             if error is not None:
                 on_error(error)
@@ -235,15 +254,25 @@ def _on_a_pool(
     # killed (kill -9, the OOM killer); this executor says the pool is broken
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_signals)
     try:
-        outcomes = pool.map(work, items)
-        for item in items:
+        # a few inputs ahead of the one awaited, not all: the results of a fast pool
+        # and a slow consumer (the export's writes) wait in the workers' queue, and
+        # memory does not grow with the corpus
+        upcoming = iter(items)
+        waiting: collections.deque[tuple[Source | InputError, Any]] = collections.deque(
+            (item, pool.submit(work, item))
+            for item in itertools.islice(upcoming, workers * INPUTS_AHEAD)
+        )
+        while waiting:
+            item, future = waiting.popleft()
             try:
-                result, error = next(outcomes)
+                result, error = future.result()
             except BrokenProcessPool:
                 raise PolicetextError(
                     "a worker process died (killed, or out of memory?); the run is incomplete: "
                     "run it again, with fewer --jobs if memory is short"
                 ) from None
+            for more in itertools.islice(upcoming, 1):
+                waiting.append((more, pool.submit(work, more)))
             yield item, result, error
     finally:
         _stop_pool(pool)

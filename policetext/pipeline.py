@@ -105,22 +105,23 @@ class Pipeline(Analyser):
         # errors of the walk stay in their place among the files, so that messages
         # come in input order and --strict stops where a serial run would
         outcomes: Iterable[tuple[Source | InputError, R | None, InputError | None]]
-        dask = (executor or self.config.executor) == "dask"
-        if jobs == 1 and not dask:
-            # one process: the inputs walked as they are read, none held (the
-            # records of a table file hold their text)
-            outcomes = (self._serial(item, work, segment, pos) for item in self._items(inputs))
-            yield from self._results(outcomes, on_error, progress)
-            return
-        items = list(self._items(inputs))
-        if dask:
+        if (executor or self.config.executor) == "dask":
             from policetext.cluster import run_on_dask
 
             outcomes = run_on_dask(
-                self.config, items, work, segment=segment, pos=pos,
+                self.config, list(self._items(inputs)), work, segment=segment, pos=pos,
                 scheduler=scheduler or self.config.scheduler, workers=jobs,
             )  # fmt: skip
-        elif (workers := self._workers(items, jobs)) > 1:
+            yield from self._results(outcomes, on_error, progress)
+            return
+        # the inputs are walked as they are used, never held all at once (a corpus
+        # of many files, or the records of a table file, which hold their text):
+        # only the few that tell how many workers to start are read ahead
+        inputs = list(inputs)  # the paths as given
+        walk = self._items(inputs)
+        ahead, workers = self._workers(walk, jobs, any(map(_is_stdin, inputs)))
+        items = itertools.chain(ahead, walk)
+        if workers > 1:
             outcomes = _on_a_pool(self.config, items, work, segment, pos, workers)
         else:
             # one process: each input's result as soon as it is there, a lazy
@@ -159,22 +160,35 @@ class Pipeline(Analyser):
             return item, None, error
 
     @staticmethod
-    def _workers(items: list[Source | InputError], jobs: int | None) -> int:
-        sources = [item for item in items if isinstance(item, Source)]
-        if any(source.stream is not None for source in sources):
-            return 1  # standard input, read in this process, is not sent to workers
-        if jobs is not None:
-            return max(1, min(jobs, len(sources)))
+    def _workers(
+        walk: Iterator[Source | InputError], jobs: int | None, stdin: bool
+    ) -> tuple[list[Source | InputError], int]:
+        """How many worker processes to run the inputs in, and the inputs read ahead
+        to tell (a few: as many as the workers, or 2 MB of them)."""
+        if jobs == 1 or stdin:
+            return [], 1  # standard input, read in this process, is not sent to workers
         cores = os.cpu_count() or 1
-        size = 0
-        for source in sources:
-            if source.path is None:
+        ahead: list[Source | InputError] = []
+        sources = size = 0
+        for item in walk:
+            ahead.append(item)
+            if not isinstance(item, Source):
                 continue
-            try:
-                size += source.path.stat().st_size
-            except OSError:
-                pass
-        return min(cores, len(sources)) if size >= PARALLEL_THRESHOLD_BYTES else 1
+            sources += 1
+            if jobs is not None:
+                if sources >= jobs:
+                    return ahead, jobs
+                continue
+            if item.path is not None:
+                try:
+                    size += item.path.stat().st_size
+                except OSError:
+                    pass
+            if sources >= cores and size >= PARALLEL_THRESHOLD_BYTES:
+                return ahead, cores
+        if jobs is not None:
+            return ahead, max(1, min(jobs, sources))
+        return ahead, min(cores, sources) if size >= PARALLEL_THRESHOLD_BYTES else 1
 
     def expand(self, inputs: Iterable[str | Source | InputError]) -> Iterator[Source | InputError]:
         """The sources of ``inputs`` in order (directories walked, JSON Lines and CSV
@@ -203,6 +217,13 @@ class Pipeline(Analyser):
                             yield error
                         continue
                 yield source
+
+
+def _is_stdin(given: str | Source | InputError) -> bool:
+    """Whether an input as given is standard input (``-``, or its source)."""
+    if isinstance(given, Source):
+        return given.stream is not None or given.is_bare_stdin()
+    return given == "-"
 
 
 def _size_of(item: Source | InputError) -> int:
@@ -235,7 +256,7 @@ WHOLE_DOCUMENT: Task[Document] = Task(_the_document, join_documents)
 
 def _on_a_pool(
     config: Config,
-    items: list[Source | InputError],
+    items: Iterable[Source | InputError],
     task: Task[R],
     segment: bool,
     pos: bool,

@@ -606,6 +606,10 @@ def test_max_rows_caps_long_tables_and_keeps_totals(
     )
     assert f"The first {max_rows} of 5 documents (--max-rows); policetext stats" in capped
     assert "policetext figures lists them all" in capped
+    # the unit tree: its biggest branches, as many units as the rows
+    tree = re.search(r'<ul class="unit-tree">.*?</ul>(?=<p class="note">The first)', capped)
+    assert tree and tree.group(0).count('class="unit"') == max_rows
+    assert "policetext units --tree lists them all" in capped
     # the sentences shown are the first ones, and every link reaches one of them
     ids = re.findall(r'<li id="(s\d+-\d+)"', capped)
     assert ids == re.findall(r'<li id="(s\d+-\d+)"', page)[:max_rows]

@@ -531,7 +531,7 @@ def _units_section(data: ReportData) -> str:
     mentions = data.summary.corpus.units
     documents_of = documents_per_unit(data)
     regions = unit_regions(data)
-    tree = _tree_html(entries, regions)
+    tree = _tree_html(entries, regions, data.max_rows)
     unit_rows = sorted(
         ((n, c, documents_of.get(n, 0), p or "", regions.get(n, "")) for n, c, p in entries),
         key=lambda r: (-r[1], r[0]),
@@ -576,7 +576,11 @@ def _units_section(data: ReportData) -> str:
     )
 
 
-def _tree_html(entries: list[tuple[str, int, str | None]], regions: dict[str, str]) -> str:
+def _tree_html(
+    entries: list[tuple[str, int, str | None]], regions: dict[str, str], limit: int
+) -> str:
+    """The unit hierarchy as nested lists: the biggest branches first, at most
+    ``limit`` units (a note says how many there are)."""
     children: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
     names = {name for name, _, _ in entries}
     for name, count, parent in entries:
@@ -590,7 +594,12 @@ def _tree_html(entries: list[tuple[str, int, str | None]], regions: dict[str, st
         below = (k for k, _ in children.get(name, []) if k not in seen and k != name)
         return own[name] + sum(subtotal(k, seen | {name}) for k in below)
 
+    # a tree of more units than the limit is cut: its first ``limit`` units, biggest first
+    left = limit if len(entries) > limit else len(entries) + 1
+
     def node(name: str, count: int, depth: int, seen: frozenset[str]) -> str:
+        nonlocal left
+        left -= 1
         kids = [k for k in children.get(name, []) if k[0] not in seen]
         region = regions.get(name, "")
         where = f'<span class="region">{esc(region)}</span> · ' if region else ""
@@ -603,15 +612,20 @@ def _tree_html(entries: list[tuple[str, int, str | None]], regions: dict[str, st
         inner = "".join(
             node(n, c, depth + 1, seen | {name})
             for n, c in sorted(kids, key=lambda k: (-k[1], k[0]))
+            if left > 0
         )
+        if not inner:
+            return f"<li>{label}</li>"
         is_open = " open" if depth == 0 else ""
         return f"<li><details{is_open}><summary>{label}</summary><ul>{inner}</ul></details></li>"
 
     roots = sorted(children.get(None, []), key=lambda k: (-subtotal(k[0]), k[0]))
     if not roots:
         return '<p class="note">No named units.</p>'
-    return (
-        '<ul class="unit-tree">' + "".join(node(n, c, 0, frozenset()) for n, c in roots) + "</ul>"
+    drawn = "".join(node(n, c, 0, frozenset()) for n, c in roots if left > 0)
+    shown = limit - left if len(entries) > limit else len(entries)
+    return f'<ul class="unit-tree">{drawn}</ul>' + _cut_note(
+        shown, len(entries), "units of the tree", "policetext units --tree"
     )
 
 

@@ -11,14 +11,18 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress
 from operator import not_
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policetext.analyser import Analyser, Runner, Task
 from policetext.document import Document
 from policetext.keywords import DocumentFrequencies, KeywordExtractor
 from policetext.text import HAN, count_han, count_sentences, script_of
+
+if TYPE_CHECKING:
+    from policetext.spill import Spill
 
 _WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
 
@@ -266,25 +270,30 @@ class CorpusFold:
     file (and the vocabulary, with the words the corpus has)."""
 
     def __init__(self, extractor: KeywordExtractor) -> None:
-        from policetext.spill import Spill
-
         self.extractor = extractor
         self.corpus = CorpusStats()
         self.frequencies = DocumentFrequencies()
         #: the terms of all documents, summed (with a part-of-speech filter only: a
         #: document's terms are otherwise the candidate words of its vocabulary)
         self.terms: Counter[str] = Counter()
-        self.spill: Spill[DocumentStats] = Spill()
 
-    def add(self, stats: DocumentStats, item: Any = None) -> None:
-        """Add a document's stats to the totals and spill them (or ``item``, which
-        holds them: the report's document) for the second pass."""
+    @cached_property
+    def spill(self) -> Spill[DocumentStats]:
+        """The documents' stats, in a temporary file (made on first use)."""
+        from policetext.spill import Spill
+
+        return Spill()
+
+    def add(self, stats: DocumentStats, *, spill: bool = True) -> None:
+        """Add a document's stats to the totals and (unless ``spill`` is false: the
+        report keeps its documents itself) spill them for the second pass."""
         self.corpus.add(stats)
         self.frequencies.add(stats.terms)
         if self.extractor.pos:
             self.terms.update(stats.terms)
         stats.vocabulary = Counter()  # in the corpus's now
-        self.spill.append(stats if item is None else item)
+        if spill:
+            self.spill.append(stats)
 
     def finish(self, stats: DocumentStats) -> DocumentStats:
         """A spilled document's stats given their top three keywords (blended IDF),

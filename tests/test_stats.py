@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import tempfile
@@ -123,6 +124,7 @@ def _generated(count: int) -> Iterator[Source]:
 
 
 def _peak_bytes(pipeline: Pipeline, count: int) -> int:
+    gc.collect()
     tracemalloc.start()
     try:
         with summarise(pipeline, _generated(count)) as summary:
@@ -137,8 +139,10 @@ def test_stats_keeps_no_state_per_document(pipeline: Pipeline) -> None:
     with summarise(pipeline, _generated(20)) as summary:  # dictionaries and tables loaded
         list(summary.documents)
     small, large = _peak_bytes(pipeline, 200), _peak_bytes(pipeline, 800)
-    # kept per document, four times the documents would take four times the memory
-    assert large < 1.5 * small + 200_000, (small, large)
+    # what was kept of each document (its counters, its row: 4 KB before the spill)
+    # would make the peak grow with the documents; garbage not yet collected leaves
+    # a few hundred bytes a document
+    assert (large - small) / 600 < 1_500, (small, large)
 
 
 def test_stats_documents_come_back_from_a_spill_that_is_removed(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -130,22 +129,23 @@ class KeynessChart:
 
 class ReportDocuments:
     """The report's documents, read back in order from the temporary file they were
-    spilled to while the corpus was read (as often as a section needs them), each
-    with its top three keywords; :meth:`close` removes the file."""
+    spilled to while the corpus was read (as often as a section needs them; their
+    term counts left out: the keywords of the first ones are in the summary);
+    :meth:`close` removes the file."""
 
-    def __init__(self, fold: CorpusFold) -> None:
-        self.fold = fold
+    def __init__(self) -> None:
+        from policetext.spill import Spill
+
+        self.spill: Spill[DocumentReport] = Spill()
 
     def __len__(self) -> int:
-        return len(self.fold.spill)
+        return len(self.spill)
 
     def __iter__(self) -> Iterator[DocumentReport]:
-        for item in self.fold.spill:
-            self.fold.finish(item.stats)
-            yield item
+        return iter(self.spill)
 
     def close(self) -> None:
-        self.fold.spill.close()
+        self.spill.close()
 
 
 @dataclass
@@ -219,6 +219,9 @@ def collect_report(
         runs += [(str(compare[0]), [compare[0]]), (str(compare[1]), [compare[1]])]
 
     fold = CorpusFold(pipeline.keywords)
+    documents = ReportDocuments()
+    #: the stats of the first ``max_rows`` documents (the table of documents)
+    shown: list[DocumentStats] = []
     #: each group's term counts, in the order the groups come
     group_terms: dict[str | None, Counter[str]] = {}
     #: the first documents' term counts (their keywords are drawn without groups)
@@ -242,15 +245,21 @@ def collect_report(
                     group_terms.setdefault(result.group, Counter()).update(terms)
                 elif len(first_terms) < MAX_SMALL_MULTIPLES:
                     first_terms.append((result.stats.doc, terms))
-                fold.add(result.stats, result)
+                fold.add(result.stats, spill=False)
+                if len(shown) < max_rows:
+                    shown.append(result.stats)  # ranked once the corpus is read
+                    result = dataclasses.replace(
+                        result, stats=dataclasses.replace(result.stats, terms=Counter())
+                    )
+                else:
+                    result.stats.terms = Counter()
+                documents.spill.append(result)
     except BaseException:
-        fold.spill.close()
+        documents.close()
         raise
     corpus = fold.corpus
     corpus.skipped = failed
-    documents = ReportDocuments(fold)
-    shown = [item.stats for item in itertools.islice(documents, max_rows)]
-    summary = CorpusSummary(corpus, shown, fold.top_keywords(top))
+    summary = CorpusSummary(corpus, [fold.finish(stats) for stats in shown], fold.top_keywords(top))
 
     groups = list(group_terms)
     if by is not None:
@@ -568,24 +577,30 @@ def what_was_counted(
 def unit_regions(data: ReportData) -> dict[str, str]:
     """Each unit's region (the first a mention of it gives); a parent named only
     through its units takes theirs."""
-    regions: dict[str, str] = {}
-    for item in data.documents:
-        for u in item.units:
-            if u.region and not regions.get(u.name):
-                regions[u.name] = u.region
-    for item in data.documents:
-        for u in item.units:
-            if u.parent and u.region and not regions.get(u.parent):
-                regions[u.parent] = u.region
-    return regions
+    return unit_documents_and_regions(data)[1]
 
 
 def documents_per_unit(data: ReportData) -> Counter[str]:
     """Each named unit and the number of documents that name it."""
+    return unit_documents_and_regions(data)[0]
+
+
+def unit_documents_and_regions(data: ReportData) -> tuple[Counter[str], dict[str, str]]:
+    """:func:`documents_per_unit` and :func:`unit_regions` in one reading."""
     documents_of: Counter[str] = Counter()
+    regions: dict[str, str] = {}
+    of_parents: dict[str, str] = {}  # the first region a unit of each parent gives
     for item in data.documents:
         documents_of.update({u.name for u in item.units})
-    return documents_of
+        for u in item.units:
+            if u.region and not regions.get(u.name):
+                regions[u.name] = u.region
+            if u.parent and u.region and u.parent not in of_parents:
+                of_parents[u.parent] = u.region
+    for parent, region in of_parents.items():
+        if not regions.get(parent):
+            regions[parent] = region
+    return documents_of, regions
 
 
 def units_together(data: ReportData, names: Sequence[str]) -> list[list[int]]:
@@ -602,8 +617,9 @@ def units_together(data: ReportData, names: Sequence[str]) -> list[list[int]]:
 
 
 class UnitRows:
-    """The unit mentions of every document as rows (``UnitRecord.as_row``), read
-    again each time they are iterated (``units.unit_tree`` reads them twice)."""
+    """The unit mentions of every document as the rows ``units.unit_tree`` reads
+    (the fields of ``UnitRecord.as_row`` it uses), read again each time they are
+    iterated (it reads them twice)."""
 
     def __init__(self, data: ReportData) -> None:
         self.data = data
@@ -611,7 +627,10 @@ class UnitRows:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for item in self.data.documents:
             for u in item.units:
-                yield u.as_row()
+                yield {
+                    "doc": u.doc, "name": u.name, "level": u.level, "parent": u.parent,
+                    "region": u.region,
+                }  # fmt: skip
 
 
 __all__ = [
@@ -629,6 +648,7 @@ __all__ = [
     "scripts_of",
     "shown_sentences",
     "sums_per_year",
+    "unit_documents_and_regions",
     "unit_regions",
     "units_together",
     "what_was_counted",

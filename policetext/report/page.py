@@ -30,12 +30,10 @@ from policetext.report.charts import (
 from policetext.report.data import (
     ReportData,
     UnitRows,
-    documents_per_unit,
     report_summary,
-    scripts_of,
     shown_sentences,
     sums_per_year,
-    unit_regions,
+    unit_documents_and_regions,
     units_together,
     what_was_counted,
     with_sentences,
@@ -145,7 +143,7 @@ def render_report(data: ReportData) -> str:
 def _corpus_section(data: ReportData) -> str:
     corpus = data.summary.corpus
     row = summary = report_summary(data)  # the corpus row of stats, and more
-    scripts = scripts_of(data)
+    scripts = {k.removeprefix("script_"): v for k, v in summary.items() if k.startswith("script_")}
     # the card's numbers as attributes, for scripts that read the page
     attrs = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in summary.items())
     date_from, date_to, date_source = (
@@ -209,8 +207,11 @@ def _corpus_section(data: ReportData) -> str:
         columns.insert(4, "group")
         numeric.insert(4, False)
     rows = []
-    for i, item in enumerate(itertools.islice(data.documents, data.max_rows)):
-        stats, year = item.stats, item.year
+    # the first documents: their stats with keywords (the summary's) and the rest
+    first = itertools.islice(data.documents, data.max_rows)
+    shown = zip(data.summary.documents, first, strict=True)
+    for i, (stats, item) in enumerate(shown):
+        year = item.year
         # the date field, else the page's own date, else the year its text mentions most
         date = (
             (stats.meta.get(data.date_field or "", "") if year and year[1] == "meta" else "")
@@ -529,8 +530,7 @@ def _units_section(data: ReportData) -> str:
     records = UnitRows(data)
     entries = unit_tree(records)  # type: ignore[arg-type]  # read twice, not held
     mentions = data.summary.corpus.units
-    documents_of = documents_per_unit(data)
-    regions = unit_regions(data)
+    documents_of, regions = unit_documents_and_regions(data)
     tree = _tree_html(entries, regions, data.max_rows)
     unit_rows = sorted(
         ((n, c, documents_of.get(n, 0), p or "", regions.get(n, "")) for n, c, p in entries),

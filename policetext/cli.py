@@ -6,6 +6,7 @@ This is the only module that imports click.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import signal
@@ -18,7 +19,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from policetext.config import CONVERSIONS, DEDUP_THRESHOLD, EXECUTORS, Config
+from policetext.config import (
+    CONVERSIONS,
+    DEDUP_THRESHOLD,
+    EXECUTORS,
+    REPORT_MAX_ROWS,
+    Config,
+)
 from policetext.document import DOCUMENT_FIELDS
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
@@ -700,21 +707,37 @@ def keywords(
         extra |= read_stopwords(path)
     pos = tuple(p.strip() for p in pos_tags.split(",") if p.strip())
     run.configure(stopwords=extra, keyword_pos=pos)
-    results = list(run.run(KEYWORD_TERMS, segment=True, pos=bool(pos)))
-    per = [(doc, terms) for doc, terms, _ in results]
-    metas = {doc: meta for doc, _, meta in results}
+    # one document at a time: the first two tell whether there are several
+    results = run.run(KEYWORD_TERMS, segment=True, pos=bool(pos))
+    first = list(itertools.islice(results, 2))
     if per_doc is None:
-        per_doc = len(per) > 1
-    rank = rank_documents if per_doc else rank_corpus
-    ranked = rank(run.pipeline.keywords, per, method, top)
+        per_doc = len(first) > 1
+    documents = 0
+
+    def counted() -> Iterator[Any]:
+        nonlocal documents
+        for result in itertools.chain(first, results):
+            documents += 1
+            yield result
+
+    rows: Iterable[dict[str, Any]]
+    if per_doc:
+        ranked = rank_documents(run.pipeline.keywords, counted(), method, top)
+        rows = ({**k.as_row(), **fields} for k, fields in ranked)
+    else:
+        rows = (k.as_row() for k in rank_corpus(run.pipeline.keywords, counted(), method, top))
+    out = stdout()
+    if resolve_format(fmt, out) != "table":
+        write_rows(rows, run.columns(KEYWORD_COLUMNS), fmt, out)
+        return
+    rows = list(rows)  # a table is drawn whole; its title says how many documents
     if method == "textrank":
         how = "TextRank"
-    elif per_doc and len(per) > 1:
-        how = f"TF-IDF, jieba IDF blended with the document frequencies of {len(per)} documents"
+    elif per_doc and documents > 1:
+        how = f"TF-IDF, jieba IDF blended with the document frequencies of {documents} documents"
     else:
         how = "TF-IDF, jieba's IDF table"
-    rows = ({**k.as_row(), **metas.get(k.doc, {})} for k in ranked)
-    write_rows(rows, run.columns(KEYWORD_COLUMNS), fmt, stdout(), title=f"keywords ({how})")
+    write_rows(rows, run.columns(KEYWORD_COLUMNS), fmt, out, title=f"keywords ({how})")
 
 
 STATS_DOC_COLUMNS = ("doc", "title", "reporters", "chars", "tokens", "figures", "units", "keywords")
@@ -772,21 +795,25 @@ def stats(run: CorpusRun, top: int, fmt: str) -> None:
     corpus, documents, keyword_rows = summary.corpus, summary.documents, summary.keyword_rows()
     out = stdout()
     shape = resolve_format(fmt, out)
-    if shape == "table":
-        card = [{"measure": k.replace("_", " "), "value": v} for k, v in corpus.as_row().items()]
-        sections = [
-            Section("corpus", ("measure", "value"), card),
-            Section("documents", STATS_DOC_COLUMNS, [_short_doc_row(d) for d in documents]),
-            Section("top keywords", ("rank", "term", "score", "count"), keyword_rows, "score"),
-        ]
-        if run.opts["verbose"] and corpus.skipped:
-            sections.append(Section("skipped", ("file",), [{"file": f} for f in corpus.skipped]))
-        write_sections(sections, out)
-    elif shape == "json":
-        write_object(summary.as_object(), out)
-    else:
-        columns = run.columns(STATS_ROW_COLUMNS)
-        write_rows((d.as_row() for d in documents), columns, shape, out)
+    with summary:  # the documents stream from a temporary file, removed at the end
+        if shape == "table":
+            card = [
+                {"measure": k.replace("_", " "), "value": v} for k, v in corpus.as_row().items()
+            ]
+            sections = [
+                Section("corpus", ("measure", "value"), card),
+                Section("documents", STATS_DOC_COLUMNS, [_short_doc_row(d) for d in documents]),
+                Section("top keywords", ("rank", "term", "score", "count"), keyword_rows, "score"),
+            ]
+            if run.opts["verbose"] and corpus.skipped:
+                skipped = [{"file": f} for f in corpus.skipped]
+                sections.append(Section("skipped", ("file",), skipped))
+            write_sections(sections, out)
+        elif shape == "json":
+            write_object(summary.as_object(), out)
+        else:
+            columns = run.columns(STATS_ROW_COLUMNS)
+            write_rows((d.as_row() for d in documents), columns, shape, out)
     if run.opts["verbose"] and corpus.skipped and shape != "table":
         for name in corpus.skipped:
             click.echo(f"{PROG}: skipped {name}", err=True)
@@ -1275,12 +1302,18 @@ def export(run: CorpusRun, target: Path, top: int, prune: bool) -> None:
               metavar="A B", help="Also read A and B; show keyness of A against B.")  # fmt: skip
 @click.option("-n", "--top", type=click.IntRange(min=1), default=15, show_default=True,
               help="Corpus keywords charted, and keyness terms for each side.")  # fmt: skip
+@click.option("--max-rows", type=click.IntRange(min=1), default=REPORT_MAX_ROWS,
+              show_default=True,
+              help="Rows embedded of each long table (documents, figures, years, units) "
+                   "and sentences shown; the page says how many there are and which "
+                   "command lists them all. Totals are always of the whole corpus.")  # fmt: skip
 def report(
     run: CorpusRun,
     target: Path,
     by: str | None,
     compare_paths: tuple[str, str] | None,
     top: int,
+    max_rows: int,
 ) -> None:
     """Write the corpus report: one self-contained HTML file with charts and tables.
 
@@ -1291,6 +1324,13 @@ def report(
     that appear together, and with two groups (--compare A B, or --by META) the keyness of
     compare. Charts are inline SVG, each with a table of its numbers; nothing is
     fetched when the file is opened.
+
+    A big corpus makes a page of bounded size: each long table embeds its first
+    --max-rows rows (and the sentences section its first --max-rows sentences),
+    with a note giving the full count and the command that lists every row
+    (stats, figures, units; or export it all to SQLite). The totals, charts and
+    sums are always of the whole corpus. Memory does not grow with the corpus:
+    the documents wait in a temporary file, read again for each section.
 
     \b
     Examples:
@@ -1311,6 +1351,7 @@ def report(
         by=by,
         date_field=date_field or None,
         top=top,
+        max_rows=max_rows,
         jobs=run.opts["jobs"],
         on_error=run.reporter,
         progress=run.progress,

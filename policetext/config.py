@@ -17,6 +17,10 @@ CONVERSIONS = ("t2s", "tw2s", "hk2s")
 #: estimated Jaccard similarity (of 5-character shingles) at which two documents
 #: are near-duplicates: measured in bench/dedup.py and tests/test_dedup.py (README)
 DEDUP_THRESHOLD = 0.45
+#: rows of each long table (documents, figures, years, units) and sentences the
+#: report embeds by default (``report --max-rows``): a 20,000-document report stays
+#: a page of a few megabytes; the rest are counted, with the command listing them
+REPORT_MAX_ROWS = 1000
 
 
 def _table_fields() -> TableFields:

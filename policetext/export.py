@@ -26,8 +26,9 @@ from policetext.config import Config
 from policetext.document import Document, token_words
 from policetext.errors import PolicetextError
 from policetext.facts import mark_repeats
-from policetext.keywords import KeywordExtractor
+from policetext.keywords import DocumentFrequencies, KeywordExtractor
 from policetext.normalize import Normalizer
+from policetext.spill import Spill
 from policetext.text import HAN, HAN_RUN_RE
 
 SCHEMA = """
@@ -190,27 +191,34 @@ def export_to_sqlite(
             connection.execute(statement)
         _add_columns(connection, ADDED_COLUMNS)
         _ngram_table(connection)
-        terms: dict[int, Counter[str]] = {}
+        # each record written as it comes; its term counts wait in a temporary file
+        # for the keywords, whose IDF needs the document frequencies of all of them
+        frequencies = DocumentFrequencies()
+        written: set[int] = set()
         seen: set[str] = set()
-        for record in records:
-            doc = record["doc"]
-            if doc in seen:
-                n = 2
-                while f"{doc}#{n}" in seen:
-                    n += 1
-                record = {**record, "doc": f"{doc}#{n}"}
-                result.renamed.append((doc, record["doc"]))
-            seen.add(record["doc"])
-            terms[_upsert(connection, record)] = record["terms"]
-            result.count += 1
-        _keywords(connection, terms, extractor, top)
+        with Spill[tuple[int, Counter[str]]]() as terms:
+            for record in records:
+                doc = record["doc"]
+                if doc in seen:
+                    n = 2
+                    while f"{doc}#{n}" in seen:
+                        n += 1
+                    record = {**record, "doc": f"{doc}#{n}"}
+                    result.renamed.append((doc, record["doc"]))
+                seen.add(record["doc"])
+                document_id = _upsert(connection, record)
+                written.add(document_id)
+                frequencies.add(record["terms"])
+                terms.append((document_id, record["terms"]))
+                result.count += 1
+            _keywords(connection, terms, frequencies, extractor, top)
         if prune:
             if not result.count:
                 result.prune_skipped = "nothing was exported"
             elif not complete():
                 result.prune_skipped = "some inputs could not be read"
             else:
-                result.pruned = _prune(connection, set(terms))
+                result.pruned = _prune(connection, written)
         connection.execute("COMMIT")
         done = True
     except sqlite3.Error as exc:
@@ -361,13 +369,14 @@ ROW_TABLES = {
 
 def _keywords(
     connection: sqlite3.Connection,
-    terms: dict[int, Counter[str]],
+    terms: Iterable[tuple[int, Counter[str]]],
+    frequencies: DocumentFrequencies,
     extractor: KeywordExtractor,
     top: int,
 ) -> None:
     """Each document's keywords, with the IDF blended over the exported documents."""
-    rankings = extractor.blended(list(terms.values()), top)
-    for document_id, ranked in zip(terms, rankings, strict=True):
+    for document_id, counts in terms:
+        ranked = frequencies.rank(extractor, counts, top)
         connection.executemany(
             "INSERT INTO keywords (document_id, rank, term, score, count) VALUES (?, ?, ?, ?, ?)",
             [(document_id, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)],

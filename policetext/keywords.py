@@ -269,13 +269,12 @@ class KeywordExtractor:
     ) -> Iterator[list[tuple[str, float, int]]]:
         """Each document's ``(term, score, count)`` by TF-IDF with jieba's IDF blended
         with the document frequencies of ``counts`` (one counter a document): the
-        one ranking of keywords, stats, the report and the export."""
-        df: Counter[str] = Counter()
+        one ranking of keywords, stats, the report and the export (a corpus too
+        big to hold its counters counts them first: :class:`DocumentFrequencies`)."""
+        frequencies = DocumentFrequencies()
         for terms in counts:
-            df.update(terms.keys())  # counted in C
-        n_docs = len(counts)
-        factors = _CorpusFactors(n_docs) if n_docs > 1 else None
-        return (self._ranked(terms, top, df, factors) for terms in counts)
+            frequencies.add(terms)
+        return (frequencies.rank(self, terms, top) for terms in counts)
 
     def textrank(
         self, terms: Sequence[str], top: int, window: int = 5, iterations: int = 30
@@ -304,39 +303,86 @@ class KeywordExtractor:
         return scored[:top]
 
 
+class DocumentFrequencies:
+    """The document frequencies of a corpus, counted one document at a time (the
+    first of two passes), then each document's blended TF-IDF (the second): no
+    document's counts need be held meanwhile.
+
+    >>> frequencies = DocumentFrequencies()
+    >>> for terms in (Counter({"民警": 2, "滨州": 1}), Counter({"民警": 1})):
+    ...     frequencies.add(terms)
+    >>> frequencies.documents, frequencies.counts["民警"]
+    (2, 2)
+    """
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.documents = 0
+        self._factors: _CorpusFactors | None = None
+
+    def add(self, terms: Mapping[str, int]) -> None:
+        """Count a document's terms (each once)."""
+        self.counts.update(terms.keys())  # counted in C
+        self.documents += 1
+
+    def rank(
+        self, extractor: KeywordExtractor, terms: Counter[str], top: int
+    ) -> list[tuple[str, float, int]]:
+        """A document's ``(term, score, count)`` by TF-IDF, jieba's IDF blended with
+        these document frequencies."""
+        if self.documents <= 1:
+            return extractor.tfidf(terms, top)
+        if self._factors is None or self._factors.n_docs != self.documents:
+            # the corpus factor of each document frequency, worked out once a corpus
+            self._factors = _CorpusFactors(self.documents)
+        return extractor._ranked(terms, top, self.counts, self._factors)
+
+
+#: a document's name, its candidate terms in text order and its fields (``tasks.KEYWORD_TERMS``)
+DocumentTerms = tuple[str, list[str], dict[str, str]]
+
+
 def rank_documents(
-    extractor: KeywordExtractor,
-    per_doc: Sequence[tuple[str, list[str]]],
-    method: str,
-    top: int,
-) -> list[Keyword]:
-    """Keywords of each document; TF-IDF uses the blended IDF when there are several."""
-    rankings: Iterable[list[tuple[str, float, int]]]
+    extractor: KeywordExtractor, per_doc: Iterable[DocumentTerms], method: str, top: int
+) -> Iterator[tuple[Keyword, dict[str, str]]]:
+    """Keywords of each document, each with its document's fields; TF-IDF uses the
+    blended IDF when there are several.
+
+    ``per_doc`` is read once: TextRank ranks each document as it comes; TF-IDF
+    counts the document frequencies first, each document's counts spilled to a
+    temporary file meanwhile rather than held (:class:`~policetext.spill.Spill`).
+    """
     if method == "textrank":
-        rankings = (extractor.textrank(terms, top) for _, terms in per_doc)
-    else:
-        rankings = extractor.blended([Counter(terms) for _, terms in per_doc], top)
-    out = []
-    for (doc, _), ranked in zip(per_doc, rankings, strict=True):
-        out.extend(Keyword(doc, i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1))
-    return out
+        for doc, terms, fields in per_doc:
+            ranked = extractor.textrank(terms, top)
+            yield from ((Keyword(doc, i, t, s, c), fields) for i, (t, s, c) in enumerate(ranked, 1))
+        return
+    from policetext.spill import Spill
+
+    frequencies = DocumentFrequencies()
+    with Spill[tuple[str, Counter[str], dict[str, str]]]() as spill:
+        for doc, terms, fields in per_doc:
+            counts = Counter(terms)
+            frequencies.add(counts)
+            spill.append((doc, counts, fields))
+        for doc, counts, fields in spill:
+            ranked = frequencies.rank(extractor, counts, top)
+            yield from ((Keyword(doc, i, t, s, c), fields) for i, (t, s, c) in enumerate(ranked, 1))
 
 
 def rank_corpus(
-    extractor: KeywordExtractor,
-    per_doc: Sequence[tuple[str, list[str]]],
-    method: str,
-    top: int,
+    extractor: KeywordExtractor, per_doc: Iterable[DocumentTerms], method: str, top: int
 ) -> list[Keyword]:
-    """One ranking for the whole corpus (jieba's IDF on the summed counts)."""
+    """One ranking for the whole corpus (jieba's IDF on the summed counts, read
+    one document at a time; TextRank over the corpus's terms in order)."""
     if method == "textrank":
         merged: list[str] = []
-        for _, terms in per_doc:
+        for _, terms, _ in per_doc:
             merged.extend(terms)
         ranked = extractor.textrank(merged, top)
     else:
         counts: Counter[str] = Counter()
-        for _, terms in per_doc:
+        for _, terms, _ in per_doc:
             counts.update(terms)
         ranked = extractor.tfidf(counts, top)
     return [Keyword("<corpus>", i, t, s, c) for i, (t, s, c) in enumerate(ranked, 1)]

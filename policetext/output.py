@@ -463,9 +463,35 @@ def write_sections(sections: Iterable[Section], stream: TextIO) -> None:
 
 
 def write_object(obj: Mapping[str, Any], stream: TextIO) -> None:
-    """One JSON object, indented, characters as written."""
-    stream.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    """One JSON object, indented, characters as written. A value that is an
+    iterator (the documents of ``stats``) is written as an array one item at a
+    time, never held whole: the bytes are those of the whole object dumped at once."""
+    lazy = [key for key, value in obj.items() if isinstance(value, Iterator)]
+    if not lazy:
+        stream.write(_indented(obj) + "\n")
+        stream.flush()
+        return
+    # each value dumped on its own, indented one level deeper: json.dumps writes
+    # no newline inside a value but those of its indentation
+    entries = list(obj.items())
+    stream.write("{")
+    for number, (key, value) in enumerate(entries):
+        stream.write(("," if number else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": ")
+        if key not in lazy:
+            stream.write(_indented(value).replace("\n", "\n  "))
+            continue
+        first = True
+        for item in value:
+            stream.write(("[" if first else ",") + "\n    ")
+            stream.write(_indented(item).replace("\n", "\n    "))
+            first = False
+        stream.write("[]" if first else "\n  ]")
+    stream.write("\n}\n" if entries else "}\n")
     stream.flush()
+
+
+def _indented(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
 
 
 def write_json(values: Sequence[Any], stream: TextIO, *, lines: bool = False) -> None:

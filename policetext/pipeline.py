@@ -8,9 +8,11 @@ result each (a huge input's parts merged by the task's own merge, in
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import io
+import itertools
 import os
 import signal
 import sys
@@ -30,6 +32,8 @@ R = TypeVar("R")
 PARALLEL_THRESHOLD_BYTES = 2_000_000
 #: how many of the files the cache is asked about before choosing worker processes
 CACHE_SAMPLE = 32
+#: inputs given to a pool per worker beyond the one awaited (results wait in order)
+INPUTS_AHEAD = 4
 
 
 def _raise(error: InputError) -> None:
@@ -102,30 +106,37 @@ class Pipeline(Analyser):
         work = as_task(task)
         # errors of the walk stay in their place among the files, so that messages
         # come in input order and --strict stops where a serial run would
-        items = list(self._items(inputs))
         outcomes: Iterable[tuple[Source | InputError, R | None, InputError | None]]
         if (executor or self.config.executor) == "dask":
             from policetext.cluster import run_on_dask
 
             outcomes = run_on_dask(
-                self.config, items, work, segment=segment, pos=pos,
+                self.config, list(self._items(inputs)), work, segment=segment, pos=pos,
                 scheduler=scheduler or self.config.scheduler, workers=jobs,
             )  # fmt: skip
-        elif (workers := self._workers(items, jobs, segment or pos)) > 1:
+            yield from self._results(outcomes, on_error, progress)
+            return
+        # the inputs are walked as they are used, never held all at once (a corpus
+        # of many files, or the records of a table file, which hold their text):
+        # only the few that tell how many workers to start are read ahead
+        inputs = list(inputs)  # the paths as given
+        walk = self._items(inputs)
+        ahead, workers = self._workers(walk, jobs, any(map(_is_stdin, inputs)), segment or pos)
+        items = itertools.chain(ahead, walk)
+        if workers > 1:
             outcomes = _on_a_pool(self.config, items, work, segment, pos, workers)
         else:
             # one process: each input's result as soon as it is there, a lazy
             # merge (rows of a huge input) streaming part by part
             outcomes = (self._serial(item, work, segment, pos) for item in items)
         try:
-            yield from self._results(items, outcomes, on_error, progress)
+            yield from self._results(outcomes, on_error, progress)
         finally:
             if self.cache is not None:
                 self.cache.flush()  # the times of use of the entries read
 
     def _results(
         self,
-        items: list[Source | InputError],
         outcomes: Iterable[tuple[Source | InputError, R | None, InputError | None]],
         on_error: ErrorHandler,
         progress: Callable[[int], None] | None,
@@ -154,24 +165,40 @@ class Pipeline(Analyser):
         except InputError as error:
             return item, None, error
 
-    def _workers(self, items: list[Source | InputError], jobs: int | None, segment: bool) -> int:
-        sources = [item for item in items if isinstance(item, Source)]
-        if any(source.stream is not None for source in sources):
-            return 1  # standard input, read in this process, is not sent to workers
-        if jobs is not None:
-            return max(1, min(jobs, len(sources)))
-        if not segment and self._cached(sources):
-            return 1  # texts read back from the cache: less work than sending them
+    def _workers(
+        self, walk: Iterator[Source | InputError], jobs: int | None, stdin: bool, segment: bool
+    ) -> tuple[list[Source | InputError], int]:
+        """How many worker processes to run the inputs in, and the inputs read ahead
+        to tell (a few: as many as the workers, or 2 MB of them)."""
+        if jobs == 1 or stdin:
+            return [], 1  # standard input, read in this process, is not sent to workers
         cores = os.cpu_count() or 1
-        size = 0
-        for source in sources:
-            if source.path is None:
+        ahead: list[Source | InputError] = []
+        sources = size = 0
+        for item in walk:
+            ahead.append(item)
+            if not isinstance(item, Source):
                 continue
-            try:
-                size += source.path.stat().st_size
-            except OSError:
-                pass
-        return min(cores, len(sources)) if size >= PARALLEL_THRESHOLD_BYTES else 1
+            sources += 1
+            if jobs is not None:
+                if sources >= jobs:
+                    return ahead, jobs
+                continue
+            if item.path is not None:
+                try:
+                    size += item.path.stat().st_size
+                except OSError:
+                    pass
+            if sources >= cores and size >= PARALLEL_THRESHOLD_BYTES:
+                break
+        else:
+            if jobs is not None:
+                return ahead, max(1, min(jobs, sources))
+            if size < PARALLEL_THRESHOLD_BYTES:
+                return ahead, 1
+        if not segment and self._cached([item for item in ahead if isinstance(item, Source)]):
+            return ahead, 1  # texts read back from the cache: less work than sending them
+        return ahead, min(cores, sources)
 
     def _cached(self, sources: list[Source]) -> bool:
         """Whether the cache holds these files' texts, judged on a sample of them."""
@@ -210,6 +237,13 @@ class Pipeline(Analyser):
                 yield source
 
 
+def _is_stdin(given: str | Source | InputError) -> bool:
+    """Whether an input as given is standard input (``-``, or its source)."""
+    if isinstance(given, Source):
+        return given.stream is not None or given.is_bare_stdin()
+    return given == "-"
+
+
 def _size_of(item: Source | InputError) -> int:
     if isinstance(item, InputError):
         return 0
@@ -240,7 +274,7 @@ WHOLE_DOCUMENT: Task[Document] = Task(_the_document, join_documents)
 
 def _on_a_pool(
     config: Config,
-    items: list[Source | InputError],
+    items: Iterable[Source | InputError],
     task: Task[R],
     segment: bool,
     pos: bool,
@@ -259,15 +293,25 @@ def _on_a_pool(
     # killed (kill -9, the OOM killer); this executor says the pool is broken
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_signals)
     try:
-        outcomes = pool.map(work, items)
-        for item in items:
+        # a few inputs ahead of the one awaited, not all: the results of a fast pool
+        # and a slow consumer (the export's writes) wait in the workers' queue, and
+        # memory does not grow with the corpus
+        upcoming = iter(items)
+        waiting: collections.deque[tuple[Source | InputError, Any]] = collections.deque(
+            (item, pool.submit(work, item))
+            for item in itertools.islice(upcoming, workers * INPUTS_AHEAD)
+        )
+        while waiting:
+            item, future = waiting.popleft()
             try:
-                result, error = next(outcomes)
+                result, error = future.result()
             except BrokenProcessPool:
                 raise PolicetextError(
                     "a worker process died (killed, or out of memory?); the run is incomplete: "
                     "run it again, with fewer --jobs if memory is short"
                 ) from None
+            for more in itertools.islice(upcoming, 1):
+                waiting.append((more, pool.submit(work, more)))
             yield item, result, error
     finally:
         _stop_pool(pool)

@@ -11,14 +11,18 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress, repeat
 from operator import add, not_
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policetext.analyser import Analyser, Runner, Task
 from policetext.document import Document
-from policetext.keywords import KeywordExtractor
+from policetext.keywords import DocumentFrequencies, KeywordExtractor
 from policetext.text import HAN, count_han, count_sentences, script_of
+
+if TYPE_CHECKING:
+    from policetext.spill import Spill
 
 _WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
 
@@ -217,35 +221,24 @@ def add_counts(total: Counter[str], counts: Counter[str]) -> None:
     dict.update(total, zip(counts, values, strict=True))
 
 
-def finish(
-    extractor: KeywordExtractor, documents: list[DocumentStats], corpus: CorpusStats, top: int
-) -> list[tuple[str, float, int]]:
-    """Give each document its top three keywords (blended IDF) and return the
-    corpus's top ``top`` keywords; per-document counters are dropped afterwards."""
-    if extractor.pos:
-        total: Counter[str] = Counter()
-        for stats in documents:
-            total.update(stats.terms)
-    else:
-        # without a part-of-speech filter a document's terms are its candidate
-        # words, so the corpus's are the candidate words of its vocabulary
-        total = extractor.candidate_counts(corpus.vocabulary)
-    rankings = extractor.blended([stats.terms for stats in documents], 3)
-    for stats, ranked in zip(documents, rankings, strict=True):
-        stats.top_keywords = [term for term, _, _ in ranked]
-    for stats in documents:
-        stats.terms = Counter()
-        stats.vocabulary = Counter()
-    return extractor.tfidf(total, top)
-
-
-@dataclass
 class CorpusSummary:
-    """What ``stats`` reports: the corpus totals, each document, the top keywords."""
+    """What ``stats`` reports: the corpus totals, each document, the top keywords.
 
-    corpus: CorpusStats
-    documents: list[DocumentStats]
-    keywords: list[tuple[str, float, int]]
+    ``documents`` is read again each time it is iterated: each document's counts
+    were spilled to a temporary file while the corpus was read, and get their
+    top three keywords (TF-IDF with the corpus's document frequencies) on the
+    way out. :meth:`close` (or the ``with`` block) removes the file.
+    """
+
+    def __init__(
+        self,
+        corpus: CorpusStats,
+        documents: Iterable[DocumentStats],
+        keywords: list[tuple[str, float, int]],
+    ) -> None:
+        self.corpus = corpus
+        self.documents = documents
+        self.keywords = keywords
 
     def keyword_rows(self) -> list[dict[str, Any]]:
         return [
@@ -254,28 +247,97 @@ class CorpusSummary:
         ]
 
     def as_object(self) -> dict[str, Any]:
-        """The ``stats --format json`` object."""
+        """The ``stats --format json`` object; its documents an iterator, one row at
+        a time (``output.write_object`` streams it)."""
         return {
             "corpus": self.corpus.as_row(),
-            "documents": [d.as_row() for d in self.documents],
+            "documents": (d.as_row() for d in self.documents),
             "keywords": self.keyword_rows(),
             "skipped": self.corpus.skipped,
         }
 
+    def close(self) -> None:
+        """Remove the documents' spill file."""
+        close = getattr(self.documents, "close", None)
+        if close is not None:
+            close()
 
-def collect(documents: Iterable[DocumentStats]) -> tuple[CorpusStats, list[DocumentStats]]:
-    """Fold per-document results into corpus totals.
+    def __enter__(self) -> CorpusSummary:
+        return self
 
-    Each document's vocabulary moves into the corpus (which holds the counts);
-    its keyword counts stay for the blended IDF of ``finish``.
-    """
-    corpus = CorpusStats()
-    kept: list[DocumentStats] = []
-    for result in documents:
-        corpus.add(result)
-        result.vocabulary = Counter()
-        kept.append(result)
-    return corpus, kept
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class CorpusFold:
+    """The corpus read one document at a time (the first pass): totals, document
+    frequencies of the keyword terms, and each document's stats spilled to a
+    temporary file for the second pass (:meth:`finished`), which gives each its
+    top three keywords. Nothing here grows with the number of documents but the
+    file (and the vocabulary, with the words the corpus has)."""
+
+    def __init__(self, extractor: KeywordExtractor) -> None:
+        self.extractor = extractor
+        self.corpus = CorpusStats()
+        self.frequencies = DocumentFrequencies()
+        #: the terms of all documents, summed (with a part-of-speech filter only: a
+        #: document's terms are otherwise the candidate words of its vocabulary)
+        self.terms: Counter[str] = Counter()
+
+    @cached_property
+    def spill(self) -> Spill[DocumentStats]:
+        """The documents' stats, in a temporary file (made on first use)."""
+        from policetext.spill import Spill
+
+        return Spill()
+
+    def add(self, stats: DocumentStats, *, spill: bool = True) -> None:
+        """Add a document's stats to the totals and (unless ``spill`` is false: the
+        report keeps its documents itself) spill them for the second pass."""
+        self.corpus.add(stats)
+        self.frequencies.add(stats.terms)
+        if self.extractor.pos:
+            self.terms.update(stats.terms)
+        stats.vocabulary = Counter()  # in the corpus's now
+        if spill:
+            self.spill.append(stats)
+
+    def finish(self, stats: DocumentStats) -> DocumentStats:
+        """A spilled document's stats given their top three keywords (blended IDF),
+        its term counts dropped."""
+        ranked = self.frequencies.rank(self.extractor, stats.terms, 3)
+        stats.top_keywords = [term for term, _, _ in ranked]
+        stats.terms = Counter()
+        return stats
+
+    def top_keywords(self, top: int) -> list[tuple[str, float, int]]:
+        """The corpus's top ``top`` keywords (TF-IDF with jieba's IDF)."""
+        if self.extractor.pos:
+            total = self.terms
+        else:
+            total = self.extractor.candidate_counts(self.corpus.vocabulary)
+        return self.extractor.tfidf(total, top)
+
+    def finished(self) -> FinishedDocuments:
+        """Each document's stats with its top three keywords (blended IDF), in order."""
+        return FinishedDocuments(self)
+
+
+class FinishedDocuments:
+    """The documents of a :class:`CorpusFold`, read back from its spill as often
+    as they are iterated, each with its top three keywords and its counters dropped."""
+
+    def __init__(self, fold: CorpusFold) -> None:
+        self.fold = fold
+
+    def __len__(self) -> int:
+        return len(self.fold.spill)
+
+    def __iter__(self) -> Iterator[DocumentStats]:
+        return map(self.fold.finish, self.fold.spill)
+
+    def close(self) -> None:
+        self.fold.spill.close()
 
 
 def summarise(
@@ -287,7 +349,10 @@ def summarise(
     on_error: Callable[[Any], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> CorpusSummary:
-    """Run ``document_stats`` over ``inputs`` and finish the corpus (``stats``)."""
+    """Run ``document_stats`` over ``inputs`` and finish the corpus (``stats``).
+
+    Close the summary (``with summarise(...) as summary:``) when done with its
+    documents: they are read back from a temporary file."""
     failed: list[str] = []
 
     def note(error: Any) -> None:
@@ -295,10 +360,14 @@ def summarise(
         if on_error is not None:
             on_error(error)
 
-    results = runner.run(
-        inputs, DOCUMENT_STATS, segment=True, jobs=jobs, on_error=note, progress=progress
-    )
-    corpus, documents = collect(results)
-    corpus.skipped = failed
-    keywords = finish(runner.keywords, documents, corpus, top)
-    return CorpusSummary(corpus, documents, keywords)
+    fold = CorpusFold(runner.keywords)
+    try:
+        for result in runner.run(
+            inputs, DOCUMENT_STATS, segment=True, jobs=jobs, on_error=note, progress=progress
+        ):
+            fold.add(result)
+    except BaseException:
+        fold.spill.close()
+        raise
+    fold.corpus.skipped = failed
+    return CorpusSummary(fold.corpus, fold.finished(), fold.top_keywords(top))

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import stat
+import tempfile
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -584,3 +585,43 @@ def test_money_is_summed_per_currency(tmp_path: Path) -> None:
         for a, rows in counted_tables(page)
     }
     assert sums == {("新台币", "TWD"): 12_000_000, ("元", "CNY"): 500_000}
+
+
+# ---- --max-rows: a page of bounded size, totals of the whole corpus ----------------------
+@pytest.mark.parametrize("max_rows", [1, 3])
+def test_max_rows_caps_long_tables_and_keeps_totals(
+    page: str, max_rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spills = tmp_path / "tmp"
+    spills.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spills))
+    capped = run_report([str(SEEDS), "--max-rows", str(max_rows)], tmp_path)
+    assert not list(spills.iterdir())  # the documents' spill file is removed
+    assert card_of(capped) == card_of(page)  # every total of the whole corpus
+    for name in ("documents-table", "figures-table", "years-table", "units-table"):
+        full, cut = table_with(page, id=name), table_with(capped, id=name)
+        assert cut == full[:max_rows], name
+    assert re.search(r'data-figures="(\d+)"', capped).group(1) == (  # type: ignore[union-attr]
+        re.search(r'data-figures="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    )
+    assert f"The first {max_rows} of 5 documents (--max-rows); policetext stats" in capped
+    assert "policetext figures lists them all" in capped
+    # the unit tree: its biggest branches, as many units as the rows
+    tree = re.search(r'<ul class="unit-tree">.*?</ul>(?=<p class="note">The first)', capped)
+    assert tree and tree.group(0).count('class="unit"') == max_rows
+    assert "policetext units --tree lists them all" in capped
+    # the sentences shown are the first ones, and every link reaches one of them
+    ids = re.findall(r'<li id="(s\d+-\d+)"', capped)
+    assert ids == re.findall(r'<li id="(s\d+-\d+)"', page)[:max_rows]
+    assert set(re.findall(r'href="#(s\d+-\d+)"', capped)) <= set(ids)
+    assert "beyond the sentences shown" in capped
+    assert len(capped) < len(page)
+
+
+def test_max_rows_above_the_corpus_changes_nothing(page: str, tmp_path: Path) -> None:
+    assert run_report([str(SEEDS), "--max-rows", "100000"], tmp_path) == page
+
+
+def test_max_rows_is_documented() -> None:
+    result = CliRunner().invoke(cli, ["report", "--help"])
+    assert "--max-rows" in result.stdout and "lists them all" in " ".join(result.stdout.split())

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from policetext.report.data import (
+    MAX_ROWS,
     DocumentReport,
     ReportData,
     collect_report,
@@ -23,10 +24,12 @@ from policetext.report.page import SECTIONS, render_report
 
 def build_report(pipeline: Any, inputs: Sequence[Any], **options: Any) -> str:
     """The report's HTML for ``inputs`` (options as :func:`collect_report`)."""
-    return render_report(collect_report(pipeline, inputs, **options))
+    with collect_report(pipeline, inputs, **options) as data:
+        return render_report(data)
 
 
 __all__ = [
+    "MAX_ROWS",
     "SECTIONS",
     "DocumentReport",
     "ReportData",

@@ -13,23 +13,17 @@ import bisect
 import dataclasses
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from policetext.analyser import Analyser, Runner, Task
+from policetext.config import REPORT_MAX_ROWS
 from policetext.dates import year_of
 from policetext.document import Document
 from policetext.figures import FigureRecord
 from policetext.keywords import Keyness, keyness
-from policetext.stats import (
-    CorpusSummary,
-    DocumentStats,
-    absorb,
-    collect,
-    document_stats,
-    finish,
-)
+from policetext.stats import CorpusFold, CorpusSummary, DocumentStats, absorb, document_stats
 from policetext.units import UnitRecord
 
 #: documents or groups drawn as small multiples of keywords
@@ -57,6 +51,8 @@ class DocumentReport:
     sentences: dict[int, str]
     units: list[UnitRecord]
     group: str | None = None
+    #: (year, "meta" | "date" | "text") or None: see ``_document_year``
+    year: tuple[int, str] | None = None
 
     def absorb(self, later: DocumentReport) -> None:
         """Add a later part of a huge input (its offsets already index the whole text)."""
@@ -118,6 +114,10 @@ REPORT_DOCUMENT: Task[DocumentReport] = Task(report_document, _merge_reports)
 
 
 # ---- the corpus ------------------------------------------------------------------
+#: rows of each long table and sentences the page embeds by default (``--max-rows``)
+MAX_ROWS = REPORT_MAX_ROWS
+
+
 @dataclass
 class KeynessChart:
     """Keyness of group A against group B (B may be the rest of the corpus)."""
@@ -127,17 +127,38 @@ class KeynessChart:
     rows: list[Keyness]
 
 
+class ReportDocuments:
+    """The report's documents, read back in order from the temporary file they were
+    spilled to while the corpus was read (as often as a section needs them; their
+    term counts left out: the keywords of the first ones are in the summary);
+    :meth:`close` removes the file."""
+
+    def __init__(self) -> None:
+        from policetext.spill import Spill
+
+        self.spill: Spill[DocumentReport] = Spill()
+
+    def __len__(self) -> int:
+        return len(self.spill)
+
+    def __iter__(self) -> Iterator[DocumentReport]:
+        return iter(self.spill)
+
+    def close(self) -> None:
+        self.spill.close()
+
+
 @dataclass
 class ReportData:
-    """Everything the page shows; ``documents`` line up with ``summary.documents``."""
+    """Everything the page shows. ``documents`` is read again for each section,
+    one document at a time (see :class:`ReportDocuments`); ``summary.documents``
+    are the first ``max_rows`` documents' stats (the table of documents)."""
 
     summary: CorpusSummary
-    documents: list[DocumentReport]
-    terms: list[Counter[str]]
-    #: per document: (year, "meta" | "text") or None
-    years: list[tuple[int, str] | None]
+    documents: Iterable[DocumentReport]
     date_field: str | None
-    meta_dates: list[str]
+    #: (documents with a date in the date field, the first, the last)
+    meta_dates: tuple[int, str, str]
     keyword_groups: list[tuple[str, list[tuple[str, float, int]]]]
     keyness: list[KeynessChart]
     by: str | None = None
@@ -145,6 +166,24 @@ class ReportData:
     top: int = 15
     title: str = "policetext report"
     notes: list[str] = field(default_factory=list)
+    #: rows of each long table (and sentences) embedded; the rest are counted
+    max_rows: int = MAX_ROWS
+
+    @property
+    def document_count(self) -> int:
+        return self.summary.corpus.documents
+
+    def close(self) -> None:
+        """Remove the temporary file the documents are read from."""
+        close = getattr(self.documents, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> ReportData:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def collect_report(
@@ -156,12 +195,18 @@ def collect_report(
     date_field: str | None = "date",
     top: int = 15,
     min_freq: int = 3,
+    max_rows: int = MAX_ROWS,
     jobs: int | None = 1,
     on_error: Callable[[Any], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ReportData:
     """Run :func:`report_document` over ``inputs`` (and the two sides of ``compare``)
-    and gather what the report shows."""
+    and gather what the report shows.
+
+    One document at a time: the corpus's totals, its document frequencies and
+    each group's term counts are added up as the documents come, and the
+    documents themselves are spilled to a temporary file that each section reads
+    again (close the data, or use it in a ``with`` block, to remove it)."""
     failed: list[str] = []
 
     def note(error: Any) -> None:
@@ -173,94 +218,94 @@ def collect_report(
     if compare is not None:
         runs += [(str(compare[0]), [compare[0]]), (str(compare[1]), [compare[1]])]
 
-    def results() -> Iterator[DocumentReport]:
+    fold = CorpusFold(pipeline.keywords)
+    documents = ReportDocuments()
+    #: the stats of the first ``max_rows`` documents (the table of documents)
+    shown: list[DocumentStats] = []
+    #: each group's term counts, in the order the groups come
+    group_terms: dict[str | None, Counter[str]] = {}
+    #: the first documents' term counts (their keywords are drawn without groups)
+    first_terms: list[tuple[str, Counter[str]]] = []
+    meta_dated, meta_first, meta_last = 0, "", ""
+    try:
         for group, items in runs:
             for result in pipeline.run(
                 items, REPORT_DOCUMENT, segment=True, jobs=jobs, on_error=note, progress=progress
             ):
                 result.group = group
-                yield result
-
-    gathered: list[DocumentReport] = []
-
-    def stats_of() -> Iterator[DocumentStats]:
-        for result in results():
-            gathered.append(result)
-            yield result.stats
-
-    corpus, documents = collect(stats_of())
+                if by is not None:
+                    result.group = result.stats.fields.get(by) or NO_GROUP
+                result.year = _document_year(result, date_field)
+                if date_field and (dated := result.stats.meta.get(date_field, "")):
+                    meta_first = min(meta_first, dated) if meta_dated else dated
+                    meta_last = max(meta_last, dated)
+                    meta_dated += 1
+                terms = Counter(result.stats.terms)
+                if by is not None or compare is not None:
+                    group_terms.setdefault(result.group, Counter()).update(terms)
+                elif len(first_terms) < MAX_SMALL_MULTIPLES:
+                    first_terms.append((result.stats.doc, terms))
+                fold.add(result.stats, spill=False)
+                if len(shown) < max_rows:
+                    shown.append(result.stats)  # ranked once the corpus is read
+                    result = dataclasses.replace(
+                        result, stats=dataclasses.replace(result.stats, terms=Counter())
+                    )
+                else:
+                    result.stats.terms = Counter()
+                documents.spill.append(result)
+    except BaseException:
+        documents.close()
+        raise
+    corpus = fold.corpus
     corpus.skipped = failed
-    terms = [Counter(d.terms) for d in documents]  # finish() drops them
-    keywords = finish(pipeline.keywords, documents, corpus, top)
-    summary = CorpusSummary(corpus, documents, keywords)
-    if by is not None:
-        for item in gathered:
-            item.group = item.stats.fields.get(by) or NO_GROUP
+    summary = CorpusSummary(corpus, [fold.finish(stats) for stats in shown], fold.top_keywords(top))
 
-    years = [_document_year(item, date_field) for item in gathered]
-    meta_dates = sorted(
-        d for item in gathered if date_field and (d := item.stats.meta.get(date_field, ""))
-    )
-    groups = _groups(gathered, by) if (by or compare) else []
+    groups = list(group_terms)
+    if by is not None:
+        groups.sort(key=lambda g: (g == NO_GROUP, g or ""))
     notes: list[str] = []
     if by is not None and len(groups) < 2:
         notes.append(f"every document has the same {by}: nothing to compare")
     if compare is not None and len([g for g in groups if g is not None]) < 2:
         notes.append("one side of --compare has no documents: no keyness")
     if groups:
-        units = [(g, _sum_terms(terms, gathered, g)) for g in groups]
+        units = [(g, group_terms[g]) for g in groups]
+        count = len(units)
     else:
-        units = [(d.doc, t) for d, t in zip(documents, terms, strict=True)]
-    if len(units) > MAX_SMALL_MULTIPLES:
-        notes.append(f"keywords of the first {MAX_SMALL_MULTIPLES} of {len(units)} shown")
+        units = list(first_terms)
+        count = corpus.documents
+    if count > MAX_SMALL_MULTIPLES:
+        notes.append(f"keywords of the first {MAX_SMALL_MULTIPLES} of {count} shown")
         units = units[:MAX_SMALL_MULTIPLES]
     keyword_groups = _rank_each(pipeline, units, 8)
     charts: list[KeynessChart] = []
     labelled = [g for g in groups if g is not None]
     if len(labelled) == 2:
         a, b = labelled
-        rows = keyness(_sum_terms(terms, gathered, a), _sum_terms(terms, gathered, b), min_freq)
+        rows = keyness(group_terms[a], group_terms[b], min_freq)
         charts.append(KeynessChart(a, b, rows))
     elif len(labelled) > 2:
         for g in labelled[:MAX_KEYNESS_GROUPS]:
             rest: Counter[str] = Counter()
             for other in labelled:
                 if other != g:
-                    rest.update(_sum_terms(terms, gathered, other))
-            rows = keyness(_sum_terms(terms, gathered, g), rest, min_freq)
+                    rest.update(group_terms[other])
+            rows = keyness(group_terms[g], rest, min_freq)
             charts.append(KeynessChart(g, "the rest", rows))
     return ReportData(
         summary=summary,
-        documents=gathered,
-        terms=terms,
-        years=years,
+        documents=documents,
         date_field=date_field,
-        meta_dates=meta_dates,
+        meta_dates=(meta_dated, meta_first, meta_last),
         keyword_groups=keyword_groups,
         keyness=charts,
         by=by,
         compare=(str(compare[0]), str(compare[1])) if compare else None,
         top=top,
         notes=notes,
+        max_rows=max_rows,
     )
-
-
-def _groups(items: list[DocumentReport], by: str | None) -> list[str | None]:
-    """The groups in order: --compare's sides as given, --by's values sorted (none last)."""
-    seen = list(dict.fromkeys(item.group for item in items))
-    if by is None:
-        return seen
-    return sorted(seen, key=lambda g: (g == NO_GROUP, g or ""))
-
-
-def _sum_terms(
-    terms: list[Counter[str]], items: list[DocumentReport], group: str | None
-) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for counts, item in zip(terms, items, strict=True):
-        if item.group == group:
-            total.update(counts)
-    return total
 
 
 def _rank_each(
@@ -303,27 +348,36 @@ def with_sentences(item: DocumentReport) -> Iterator[tuple[FigureRecord, int]]:
 def date_range(data: ReportData) -> tuple[str, str, str]:
     """The first and last date and where they come from: the date field (``meta``),
     the pages' own dates (``date``), the years of the text (``text``) or ``none``."""
-    if data.meta_dates:
-        return data.meta_dates[0], data.meta_dates[-1], "meta"
-    own = sorted(d for item in data.documents if (d := item.stats.date))
-    if own:
-        return own[0], own[-1], "date"
-    years = sorted(
+    dated, first, last = data.meta_dates
+    if dated:
+        return first, last, "meta"
+    first = last = ""
+    for item in data.documents:
+        if own := item.stats.date:
+            first, last = (min(first, own), max(last, own)) if first else (own, own)
+    if first:
+        return first, last, "date"
+    years = [
         int(f.value)
         for item in data.documents
         for f in item.figures
         if f.kind == "date" and f.unit == "年"
-    )
+    ]
     if years:
-        return str(years[0]), str(years[-1]), "text"
+        return str(min(years)), str(max(years)), "text"
     return "", "", "none"
+
+
+def scripts_of(data: ReportData) -> Counter[str]:
+    """Documents per script."""
+    return Counter(item.stats.script for item in data.documents)
 
 
 def report_summary(data: ReportData) -> dict[str, Any]:
     """The corpus card's numbers: the corpus row of ``stats``, documents per script
     (``script_<name>``) and the date range (``date_from``, ``date_to``, ``date_source``)."""
     summary = dict(data.summary.corpus.as_row())
-    scripts = Counter(d.script for d in data.summary.documents)
+    scripts = scripts_of(data)
     summary.update((f"script_{name}", n) for name, n in sorted(scripts.items()))
     date_from, date_to, date_source = date_range(data)
     summary.update(date_from=date_from, date_to=date_to, date_source=date_source)
@@ -360,8 +414,11 @@ def sums_per_year(data: ReportData, top: int = 6) -> list[YearSums]:
     sums: dict[tuple[str, str, str | None], Counter[int]] = defaultdict(Counter)
     counts: Counter[tuple[str, str, str | None]] = Counter()
     numbers: dict[tuple[str, str, str | None], Counter[int]] = defaultdict(Counter)
-    reporting: dict[int, set[int]] = defaultdict(set)
-    for i, (item, document_year) in enumerate(zip(data.documents, data.years, strict=True)):
+    #: documents holding a figure of each year
+    reporting: Counter[int] = Counter()
+    for item in data.documents:
+        document_year = item.year
+        years_of_document: set[int] = set()
         stated: dict[tuple[Any, str, str], str] = {}
         for f in item.figures:
             if f.when and f.kind in SUMMABLE_KINDS:
@@ -376,7 +433,8 @@ def sums_per_year(data: ReportData, top: int = 6) -> list[YearSums]:
             sums[key][year] += f.value
             numbers[key][year] += 1
             counts[key] += 1
-            reporting[year].add(i)
+            years_of_document.add(year)
+        reporting.update(years_of_document)
     if not reporting:
         return []
     years = range(min(reporting), max(reporting) + 1)
@@ -387,7 +445,7 @@ def sums_per_year(data: ReportData, top: int = 6) -> list[YearSums]:
             [
                 (
                     y,
-                    len(reporting.get(y, ())),
+                    reporting.get(y, 0),
                     round(sums[key][y], 6) if y in reporting else None,
                     numbers[key][y],
                 )
@@ -416,8 +474,11 @@ class CountedGroup:
     min: float
     max: float
     docs: int
-    #: (document index, sentence start) of each figure summed, in corpus order
+    #: (document index, sentence start) of each figure summed whose sentence the
+    #: page shows (:func:`shown_sentences`), in corpus order
     sentences: list[tuple[int, int]]
+    #: figures summed whose sentence is beyond those the page shows
+    beyond: int = 0
 
 
 @dataclass
@@ -431,36 +492,64 @@ class CountedUnit:
     groups: list[CountedGroup]
 
 
+def shown_sentences(data: ReportData) -> dict[tuple[int, int], str]:
+    """The sentences the page shows, the first ``max_rows`` of those that hold a
+    figure in corpus order, as (document index, start) → the document's name."""
+    shown: dict[tuple[int, int], str] = {}
+    for i, item in enumerate(data.documents):
+        for start in sorted(item.sentences):
+            if len(shown) >= data.max_rows:
+                return shown
+            shown[(i, start)] = item.stats.doc
+    return shown
+
+
 def what_was_counted(
-    data: ReportData, top: int = COUNTED_GROUPS, units: int = COUNTED_UNITS
+    data: ReportData,
+    top: int = COUNTED_GROUPS,
+    units: int = COUNTED_UNITS,
+    shown: Collection[tuple[int, int]] | None = None,
 ) -> tuple[list[CountedUnit], int, int]:
     """Counts and money summed by (event, subject) with ``groups.group_figures``
     (one unit per sum, money per currency, restated facts once), for the ``units``
     units with most figures, the ``top`` largest sums of each; the number of
     figures that name neither event nor subject (left out: nothing says what they
-    count); and the number of units there are."""
+    count); and the number of units there are. Each group keeps the sentences of
+    its figures that are among ``shown`` (default: :func:`shown_sentences`)."""
     from policetext.groups import group_figures
 
-    rows: list[dict[str, Any]] = []
+    if shown is None:
+        shown = shown_sentences(data)
     sentences: dict[tuple[str, str, str, str], list[tuple[int, int]]] = defaultdict(list)
+    beyond: Counter[tuple[str, str, str, str]] = Counter()
+    kinds: dict[tuple[str, str], str] = {}
     unnamed = 0
-    for i, item in enumerate(data.documents):
-        for f, start in with_sentences(item):
-            if f.kind not in SUMMABLE_KINDS or f.repeat:
-                continue
-            if not f.event and not f.subject:
-                unnamed += 1
-                continue
-            row = f.as_row()
-            row["doc"] = f"{i}\t{item.stats.doc}"  # documents of the same name kept apart
-            rows.append(row)
-            sentences[(f.event, f.subject, f.unit, f.currency or "")].append((i, start))
-    kinds = {(f["unit"], f["currency"] or ""): f["kind"] for f in rows}
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal unnamed
+        for i, item in enumerate(data.documents):
+            for f, start in with_sentences(item):
+                if f.kind not in SUMMABLE_KINDS or f.repeat:
+                    continue
+                if not f.event and not f.subject:
+                    unnamed += 1
+                    continue
+                row = f.as_row()
+                row["doc"] = i  # documents of the same name kept apart
+                kinds[(row["unit"], row["currency"] or "")] = row["kind"]
+                key = (f.event, f.subject, f.unit, f.currency or "")
+                if (i, start) in shown:
+                    sentences[key].append((i, start))
+                else:
+                    beyond[key] += 1
+                yield row
+
     by_unit: dict[tuple[str, str], list[CountedGroup]] = defaultdict(list)
     totals: Counter[tuple[str, str]] = Counter()
-    for g in group_figures(rows, ("event", "subject", "unit")):
+    for g in group_figures(rows(), ("event", "subject", "unit")):
         unit_key = (g["unit"], g["currency"] or "")
         totals[unit_key] += g["figures"]
+        key = (g["event"], g["subject"], g["unit"], g["currency"] or "")
         by_unit[unit_key].append(
             CountedGroup(
                 g["event"],
@@ -470,12 +559,13 @@ def what_was_counted(
                 g["min"],
                 g["max"],
                 g["docs"],
-                sentences[(g["event"], g["subject"], g["unit"], g["currency"] or "")],
+                sentences[key],
+                beyond[key],
             )
         )
-    shown = sorted(totals, key=lambda k: (-totals[k], k))[:units]
+    shown_units = sorted(totals, key=lambda k: (-totals[k], k))[:units]
     out = []
-    for unit_key in shown:
+    for unit_key in shown_units:
         groups = sorted(
             by_unit[unit_key], key=lambda g: (-abs(g.sum), -g.figures, g.event, g.subject)
         )[:top]
@@ -487,25 +577,60 @@ def what_was_counted(
 def unit_regions(data: ReportData) -> dict[str, str]:
     """Each unit's region (the first a mention of it gives); a parent named only
     through its units takes theirs."""
+    return unit_documents_and_regions(data)[1]
+
+
+def documents_per_unit(data: ReportData) -> Counter[str]:
+    """Each named unit and the number of documents that name it."""
+    return unit_documents_and_regions(data)[0]
+
+
+def unit_documents_and_regions(data: ReportData) -> tuple[Counter[str], dict[str, str]]:
+    """:func:`documents_per_unit` and :func:`unit_regions` in one reading."""
+    documents_of: Counter[str] = Counter()
     regions: dict[str, str] = {}
+    of_parents: dict[str, str] = {}  # the first region a unit of each parent gives
     for item in data.documents:
+        documents_of.update({u.name for u in item.units})
         for u in item.units:
             if u.region and not regions.get(u.name):
                 regions[u.name] = u.region
+            if u.parent and u.region and u.parent not in of_parents:
+                of_parents[u.parent] = u.region
+    for parent, region in of_parents.items():
+        if not regions.get(parent):
+            regions[parent] = region
+    return documents_of, regions
+
+
+def units_together(data: ReportData, names: Sequence[str]) -> list[list[int]]:
+    """For each two of ``names``, the number of documents naming both (the
+    diagonal: naming it)."""
+    index = {name: n for n, name in enumerate(names)}
+    matrix = [[0] * len(names) for _ in names]
     for item in data.documents:
-        for u in item.units:
-            if u.parent and u.region and not regions.get(u.parent):
-                regions[u.parent] = u.region
-    return regions
+        present = sorted({index[u.name] for u in item.units if u.name in index})
+        for a in present:
+            for b in present:
+                matrix[a][b] += 1
+    return matrix
 
 
-def documents_per_unit(data: ReportData) -> dict[str, set[int]]:
-    """Each named unit and the indexes of the documents that name it."""
-    documents_of: dict[str, set[int]] = defaultdict(set)
-    for i, item in enumerate(data.documents):
-        for u in item.units:
-            documents_of[u.name].add(i)
-    return documents_of
+class UnitRows:
+    """The unit mentions of every document as the rows ``units.unit_tree`` reads
+    (the fields of ``UnitRecord.as_row`` it uses), read again each time they are
+    iterated (it reads them twice)."""
+
+    def __init__(self, data: ReportData) -> None:
+        self.data = data
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for item in self.data.documents:
+            for u in item.units:
+                yield {
+                    "doc": u.doc, "name": u.name, "level": u.level, "parent": u.parent,
+                    "region": u.region,
+                }  # fmt: skip
 
 
 __all__ = [
@@ -520,8 +645,12 @@ __all__ = [
     "documents_per_unit",
     "report_document",
     "report_summary",
+    "scripts_of",
+    "shown_sentences",
     "sums_per_year",
+    "unit_documents_and_regions",
     "unit_regions",
+    "units_together",
     "what_was_counted",
     "with_sentences",
 ]

@@ -9,8 +9,9 @@ the package's files ``report.css`` and ``report.js``, inlined.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,10 +29,12 @@ from policetext.report.charts import (
 )
 from policetext.report.data import (
     ReportData,
-    documents_per_unit,
+    UnitRows,
     report_summary,
+    shown_sentences,
     sums_per_year,
-    unit_regions,
+    unit_documents_and_regions,
+    units_together,
     what_was_counted,
     with_sentences,
 )
@@ -41,8 +44,6 @@ from policetext.units import unit_tree
 SECTIONS = ("corpus", "keywords", "figures", "counted", "units", "keyness", "sentences")
 #: the navigation's name of a section whose id alone says too little
 _NAV = {"counted": "What was counted"}
-#: rows of the table of every figure; a bigger corpus says how many were left out
-MAX_FIGURE_ROWS = 2000
 _HERE = Path(__file__).resolve().parent
 
 
@@ -106,17 +107,21 @@ def figure_block(name: str, caption: str, chart: str, numbers: str, wide: bool =
 
 # ---- sections --------------------------------------------------------------------------
 def render_report(data: ReportData) -> str:
-    """The whole page for collected data (a pure function: same data, same bytes)."""
+    """The whole page for collected data (a pure function: same data, same bytes).
+
+    Long tables embed their first ``data.max_rows`` rows and say how many there
+    are and which command lists them all; every total is of the whole corpus."""
+    shown = shown_sentences(data)
     sections = [
         _corpus_section(data),
         _keywords_section(data),
         _figures_section(data),
-        _counted_section(data),
+        _counted_section(data, shown),
         _units_section(data),
     ]
     if data.keyness:
         sections.append(_keyness_section(data))
-    sections.append(_sentences_section(data))
+    sections.append(_sentences_section(data, shown))
     present = [s for s in SECTIONS if s != "keyness" or data.keyness]
     nav = "".join(f'<a href="#{s}">{_NAV.get(s, s.capitalize())}</a>' for s in present)
     return (
@@ -138,7 +143,7 @@ def render_report(data: ReportData) -> str:
 def _corpus_section(data: ReportData) -> str:
     corpus = data.summary.corpus
     row = summary = report_summary(data)  # the corpus row of stats, and more
-    scripts = Counter(d.script for d in data.summary.documents)
+    scripts = {k.removeprefix("script_"): v for k, v in summary.items() if k.startswith("script_")}
     # the card's numbers as attributes, for scripts that read the page
     attrs = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in summary.items())
     date_from, date_to, date_source = (
@@ -148,7 +153,7 @@ def _corpus_section(data: ReportData) -> str:
     )
     if date_source == "meta":
         dates = f"{date_from} – {date_to}" if date_from != date_to else date_from
-        dates_note = f"from the {data.date_field} field of {len(data.meta_dates)} documents"
+        dates_note = f"from the {data.date_field} field of {data.meta_dates[0]} documents"
     elif date_source == "date":
         dates = f"{date_from} – {date_to}" if date_from != date_to else date_from
         dates_note = "the pages' own dates"
@@ -202,9 +207,11 @@ def _corpus_section(data: ReportData) -> str:
         columns.insert(4, "group")
         numeric.insert(4, False)
     rows = []
-    for i, (stats, item, year) in enumerate(
-        zip(data.summary.documents, data.documents, data.years, strict=True)
-    ):
+    # the first documents: their stats with keywords (the summary's) and the rest
+    first = itertools.islice(data.documents, data.max_rows)
+    shown = zip(data.summary.documents, first, strict=True)
+    for i, (stats, item) in enumerate(shown):
+        year = item.year
         # the date field, else the page's own date, else the year its text mentions most
         date = (
             (stats.meta.get(data.date_field or "", "") if year and year[1] == "meta" else "")
@@ -227,6 +234,7 @@ def _corpus_section(data: ReportData) -> str:
             cells.insert(4, item.group or "")
         rows.append(cells)
     documents = table(columns, rows, numeric=numeric, attrs=' id="documents-table"')
+    documents += _cut_note(len(rows), corpus.documents, "documents", "policetext stats")
     notes = "".join(f'<p class="note">{esc(n)}</p>' for n in data.notes)
     return (
         f'<section id="corpus"{attrs}><h2>Corpus</h2>'
@@ -290,9 +298,30 @@ def _short(name: str, who: str) -> str:
     return (Path(name).name or name) if who == "document" else name
 
 
+def _cut_note(shown: int, total: int, what: str, command: str) -> str:
+    """The note under a table that shows ``shown`` of ``total`` rows (none when it
+    shows them all): how many there are, and the command that lists them all."""
+    if shown >= total:
+        return ""
+    return (
+        f'<p class="note">The first {number(shown)} of {number(total)} {what} '
+        f"(--max-rows); {esc(command)} lists them all.</p>"
+    )
+
+
 def _figures_section(data: ReportData) -> str:
-    records = [(i, f, s) for i, item in enumerate(data.documents) for f, s in with_sentences(item)]
-    kinds = Counter(f.kind for _, f, _ in records)
+    # one document at a time: the counts of every figure, the rows of the first few
+    kinds: Counter[str] = Counter()
+    units: Counter[str] = Counter()
+    shown: list[tuple[int, str, FigureRecord, int]] = []
+    total = 0
+    for i, item in enumerate(data.documents):
+        for f, sentence in with_sentences(item):
+            kinds[f.kind] += 1
+            units[f.unit or "(none)"] += 1
+            if len(shown) < data.max_rows:
+                shown.append((i, item.stats.doc, f, sentence))
+            total += 1
     kind_rows = [(k, kinds[k]) for k in KINDS if kinds[k]]
     by_kind = figure_block(
         "figure-kinds",
@@ -300,7 +329,6 @@ def _figures_section(data: ReportData) -> str:
         bar_chart(kind_rows, "figures by kind"),
         table(("kind", "figures"), kind_rows, numeric=(False, True)),
     )
-    units = Counter((f.unit or "(none)") for _, f, _ in records)
     unit_rows = units.most_common(15)
     by_unit = figure_block(
         "figure-units",
@@ -309,13 +337,12 @@ def _figures_section(data: ReportData) -> str:
         table(("unit", "figures"), unit_rows, numeric=(False, True)),
     )
     over_time = _figures_over_time(data)
-    shown = records[:MAX_FIGURE_ROWS]
     rows = []
-    for i, f, sentence in shown:
+    for i, doc, f, sentence in shown:
         link = Markup(f'<a href="#{_sentence_id(i, sentence)}" title="its sentence">¶</a>')
         rows.append(
             (
-                data.documents[i].stats.doc,
+                doc,
                 f.text,
                 f.value,
                 f.max,
@@ -332,12 +359,7 @@ def _figures_section(data: ReportData) -> str:
                 link,
             )
         )
-    cut = (
-        f'<p class="note">The first {MAX_FIGURE_ROWS} of {len(records)} figures; '
-        "policetext figures lists them all.</p>"
-        if len(records) > MAX_FIGURE_ROWS
-        else ""
-    )
+    cut = _cut_note(len(shown), total, "figures", "policetext figures")
     every = table(
         (
             "doc",
@@ -358,10 +380,10 @@ def _figures_section(data: ReportData) -> str:
         ),
         rows,
         numeric=(False, False, True, True, *[False] * 11),
-        attrs=f' id="figures-table" data-figures="{len(records)}"',
+        attrs=f' id="figures-table" data-figures="{total}"',
     )
     return (
-        f'<section id="figures" data-figures="{len(records)}"><h2>Figures</h2>'
+        f'<section id="figures" data-figures="{total}"><h2>Figures</h2>'
         f'<div class="row">{by_kind}{by_unit}</div>{over_time}'
         f'<h3>Every figure</h3><p class="note">Click a column heading to sort; ¶ goes to the '
         f"sentence.</p>{every}{cut}</section>"
@@ -375,11 +397,12 @@ def _sentence_id(document: int, start: int) -> str:
 def _figures_over_time(data: ReportData) -> str:
     year_rows = [
         (item.stats.doc, str(y[0]) if y else None, y[1] if y else "unknown")
-        for item, y in zip(data.documents, data.years, strict=True)
+        for item in itertools.islice(data.documents, data.max_rows)
+        for y in [item.year]
     ]
     years_table = table(
         ("doc", "year", "from"), year_rows, numeric=(False, True, False), attrs=' id="years-table"'
-    )
+    ) + _cut_note(len(year_rows), data.document_count, "documents", "policetext stats")
     field_name = data.date_field or "date"
     intro = (
         f'<h3>Figures over time</h3><p class="note">The sum of the counts and sums of money '
@@ -423,15 +446,19 @@ def _unit_label(unit: str, currency: str | None) -> str:
     )
 
 
-def _sentence_links(document_names: Sequence[str], found: Sequence[tuple[int, int]]) -> Markup:
+def _sentence_links(
+    document_names: Mapping[tuple[int, int], str], found: Sequence[tuple[int, int]], beyond: int
+) -> Markup:
     """A link to each sentence of a group's figures (one per sentence), the first few
-    shown and the rest folded."""
+    shown and the rest folded; ``beyond``: figures whose sentences the page leaves out."""
     links = [
-        f'<a href="#{_sentence_id(i, start)}" title="{esc(document_names[i])}">¶</a>'
+        f'<a href="#{_sentence_id(i, start)}" title="{esc(document_names[i, start])}">¶</a>'
         for i, start in dict.fromkeys(found)
     ]
     shown, rest = links[:_LINKS_SHOWN], links[_LINKS_SHOWN:]
     more = f"<details><summary>{len(rest)} more</summary>{' '.join(rest)}</details>" if rest else ""
+    if beyond:
+        more += f' <span class="small">(and {number(beyond)} beyond the sentences shown)</span>'
     return Markup(" ".join(shown) + more)
 
 
@@ -439,9 +466,8 @@ def _sentence_links(document_names: Sequence[str], found: Sequence[tuple[int, in
 _LINKS_SHOWN = 8
 
 
-def _counted_section(data: ReportData) -> str:
-    units, unnamed, all_units = what_was_counted(data)
-    names = [item.stats.doc for item in data.documents]
+def _counted_section(data: ReportData, names: Mapping[tuple[int, int], str]) -> str:
+    units, unnamed, all_units = what_was_counted(data, shown=names)
     blocks = []
     for counted in units:
         unit = _unit_label(counted.unit, counted.currency)
@@ -455,7 +481,7 @@ def _counted_section(data: ReportData) -> str:
                 g.min,
                 g.max,
                 g.docs,
-                _sentence_links(names, g.sentences),
+                _sentence_links(names, g.sentences, g.beyond),
             )
             for _, _, g in labelled
         ]
@@ -501,23 +527,21 @@ def _counted_section(data: ReportData) -> str:
 
 
 def _units_section(data: ReportData) -> str:
-    records = [u.as_row() for item in data.documents for u in item.units]
-    entries = unit_tree(records)
-    documents_of = documents_per_unit(data)
-    regions = unit_regions(data)
-    tree = _tree_html(entries, regions)
+    records = UnitRows(data)
+    entries = unit_tree(records)  # type: ignore[arg-type]  # read twice, not held
+    mentions = data.summary.corpus.units
+    documents_of, regions = unit_documents_and_regions(data)
+    tree = _tree_html(entries, regions, data.max_rows)
+    unit_rows = sorted(
+        ((n, c, documents_of.get(n, 0), p or "", regions.get(n, "")) for n, c, p in entries),
+        key=lambda r: (-r[1], r[0]),
+    )
     numbers = table(
         ("unit", "mentions", "documents", "parent", "region"),
-        sorted(
-            (
-                (n, c, len(documents_of.get(n, ())), p or "", regions.get(n, ""))
-                for n, c, p in entries
-            ),
-            key=lambda r: (-r[1], r[0]),
-        ),
+        unit_rows[: data.max_rows],
         numeric=(False, True, True, False, False),
-        attrs=f' id="units-table" data-units="{len(records)}"',
-    )
+        attrs=f' id="units-table" data-units="{mentions}"',
+    ) + _cut_note(min(len(unit_rows), data.max_rows), len(unit_rows), "units", "policetext units")
     tree_block = (
         f'<figure class="chart wide" data-chart="unit-tree"><figcaption>The unit hierarchy '
         f"(region and mentions in brackets; a parent named only through its units has 0 "
@@ -525,15 +549,15 @@ def _units_section(data: ReportData) -> str:
         f'<div class="pair"><div class="plot tree">{tree}</div>'
         f'<div class="numbers">{numbers}</div></div></figure>'
     )
-    ranked = sorted(documents_of, key=lambda n: (-len(documents_of[n]), n))[:12]
+    ranked = sorted(documents_of, key=lambda n: (-documents_of[n], n))[:12]
     if len(ranked) >= 2:
-        matrix = [[len(documents_of[a] & documents_of[b]) for b in ranked] for a in ranked]
+        matrix = units_together(data, ranked)
         pairs = sorted(
             (
-                (a, b, len(documents_of[a] & documents_of[b]))
+                (a, b, matrix[x][x + 1 + y])
                 for x, a in enumerate(ranked)
-                for b in ranked[x + 1 :]
-                if documents_of[a] & documents_of[b]
+                for y, b in enumerate(ranked[x + 1 :])
+                if matrix[x][x + 1 + y]
             ),
             key=lambda r: (-r[2], r[0], r[1]),
         )
@@ -547,12 +571,16 @@ def _units_section(data: ReportData) -> str:
     else:
         together = '<p class="note">Fewer than two named units: nothing appears together.</p>'
     return (
-        f'<section id="units" data-units="{len(records)}"><h2>Units</h2>{tree_block}'
+        f'<section id="units" data-units="{mentions}"><h2>Units</h2>{tree_block}'
         f"<h3>Together</h3>{together}</section>"
     )
 
 
-def _tree_html(entries: list[tuple[str, int, str | None]], regions: dict[str, str]) -> str:
+def _tree_html(
+    entries: list[tuple[str, int, str | None]], regions: dict[str, str], limit: int
+) -> str:
+    """The unit hierarchy as nested lists: the biggest branches first, at most
+    ``limit`` units (a note says how many there are)."""
     children: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
     names = {name for name, _, _ in entries}
     for name, count, parent in entries:
@@ -566,7 +594,12 @@ def _tree_html(entries: list[tuple[str, int, str | None]], regions: dict[str, st
         below = (k for k, _ in children.get(name, []) if k not in seen and k != name)
         return own[name] + sum(subtotal(k, seen | {name}) for k in below)
 
+    # a tree of more units than the limit is cut: its first ``limit`` units, biggest first
+    left = limit if len(entries) > limit else len(entries) + 1
+
     def node(name: str, count: int, depth: int, seen: frozenset[str]) -> str:
+        nonlocal left
+        left -= 1
         kids = [k for k in children.get(name, []) if k[0] not in seen]
         region = regions.get(name, "")
         where = f'<span class="region">{esc(region)}</span> · ' if region else ""
@@ -579,15 +612,20 @@ def _tree_html(entries: list[tuple[str, int, str | None]], regions: dict[str, st
         inner = "".join(
             node(n, c, depth + 1, seen | {name})
             for n, c in sorted(kids, key=lambda k: (-k[1], k[0]))
+            if left > 0
         )
+        if not inner:
+            return f"<li>{label}</li>"
         is_open = " open" if depth == 0 else ""
         return f"<li><details{is_open}><summary>{label}</summary><ul>{inner}</ul></details></li>"
 
     roots = sorted(children.get(None, []), key=lambda k: (-subtotal(k[0]), k[0]))
     if not roots:
         return '<p class="note">No named units.</p>'
-    return (
-        '<ul class="unit-tree">' + "".join(node(n, c, 0, frozenset()) for n, c in roots) + "</ul>"
+    drawn = "".join(node(n, c, 0, frozenset()) for n, c in roots if left > 0)
+    shown = limit - left if len(entries) > limit else len(entries)
+    return f'<ul class="unit-tree">{drawn}</ul>' + _cut_note(
+        shown, len(entries), "units of the tree", "policetext units --tree"
     )
 
 
@@ -624,22 +662,27 @@ def _keyness_section(data: ReportData) -> str:
     )
 
 
-def _sentences_section(data: ReportData) -> str:
+def _sentences_section(data: ReportData, shown: Mapping[tuple[int, int], str]) -> str:
     parts = []
+    total = 0
     for i, item in enumerate(data.documents):
-        if not item.sentences:
+        total += len(item.sentences)
+        if not item.sentences or (i, min(item.sentences)) not in shown:
             continue
         spans: dict[int, list[FigureRecord]] = defaultdict(list)
         for f, s in with_sentences(item):
             spans[s].append(f)
         lines = []
         for start in sorted(item.sentences):
+            if (i, start) not in shown:
+                break
             lines.append(
                 f'<li id="{_sentence_id(i, start)}">'
                 f"{_marked(item.sentences[start], start, spans[start])}</li>"
             )
         parts.append(f'<h3>{esc(item.stats.doc)}</h3><ol class="sentences">{"".join(lines)}</ol>')
     body = "".join(parts) or '<p class="note">No figures, so no sentences.</p>'
+    body += _cut_note(len(shown), total, "sentences that hold a figure", "policetext figures")
     return (
         '<section id="sentences"><h2>Sentences</h2><p class="note">Every sentence that holds a '
         f"figure, the figures marked.</p>{body}</section>"

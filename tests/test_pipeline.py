@@ -221,9 +221,12 @@ def test_inputs_the_cache_holds_run_in_one_process(
         path.write_text(f"{name}市公安局民警走訪群眾。", "utf-8")
         paths.append(str(path))
     pipeline = Pipeline(Config(cache_dir=tmp_path / "cache", use_cache=True))
-    items = list(pipeline.expand(paths))
-    assert pipeline._workers(items, None, False) == 2
+
+    def workers(jobs: int | None, segment: bool) -> int:
+        return pipeline._workers(pipeline.expand(paths), jobs, False, segment)[1]
+
+    assert workers(None, False) == 2
     assert len(list(pipeline.documents(paths))) == 3  # fills the cache
-    assert pipeline._workers(items, None, False) == 1
-    assert pipeline._workers(items, None, True) == 2  # segmenting is worth the workers
-    assert pipeline._workers(items, 2, False) == 2  # --jobs as given
+    assert workers(None, False) == 1
+    assert workers(None, True) == 2  # segmenting is worth the workers
+    assert workers(2, False) == 2  # --jobs as given

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import build_documents
+from corpus import build_documents, byte_compile
 
 QUERY = "民警"
 
@@ -72,6 +72,7 @@ def main() -> None:
         del args[at : at + 2]
     docs = int(args[0]) if args else 50_000
     directory = build_documents(docs)
+    byte_compile()
 
     rg = shutil.which("rg")
     if not rg:

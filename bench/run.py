@@ -55,6 +55,7 @@ sys.path.insert(0, str(HERE.parent))
 from corpus import (  # noqa: E402
     build_corpus,
     build_seeds_corpus,
+    byte_compile,
     corpus_files,
     corpus_text,
     distinct_terms,
@@ -125,6 +126,7 @@ def peak_rss_mb(args: list[str]) -> float:
 
 def main() -> None:
     quick = "--quick" in sys.argv
+    byte_compile()
     small_mb, large_mb = (2, 10) if quick else (10, 100)
     small = build_corpus(small_mb)
     large = build_corpus(large_mb)

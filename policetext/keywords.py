@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from operator import ge, methodcaller, mul, truediv
 from pathlib import Path
 
@@ -29,6 +29,8 @@ from policetext.text import HAN, NOISE_MARK
 METHODS = ("tfidf", "textrank")
 _HAS_HAN = re.compile(f"[{HAN}]")
 _TERM_CHARS = re.compile(f"[{HAN}A-Za-z0-9·]+")
+#: a word holds one of these; a token without any is punctuation
+_WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
 _NUMERALS = "0-9零〇一二两三四五六七八九十百千万亿半几数多余第"
 
 
@@ -135,6 +137,10 @@ class IdfTable:
         return map(self._read.recall_all(words, self.get).__getitem__, words)
 
 
+def _is_wordlike(word: str) -> bool:
+    return _WORDLIKE.search(word) is not None
+
+
 def _median(values: Collection[bytes], name: str) -> bytes:
     """The median of numbers as written (the upper one of an even count)."""
     try:
@@ -164,6 +170,8 @@ class KeywordExtractor:
         self.cache_dir = cache_dir  # where the IDF table's median is kept
         # is_candidate_word of each word seen: a corpus repeats its words
         self._verdicts: Memo[str, bool] = Memo(200_000)
+        # whether each word seen is a word at all, not punctuation (see words_only)
+        self._wordlike: Memo[str, bool] = Memo(200_000)
 
     @cached_property
     def idf_table(self) -> IdfTable:
@@ -208,6 +216,19 @@ class KeywordExtractor:
         filter: a word is a candidate or not wherever it stands)."""
         verdict = self._verdicts_of(words)
         return Counter(dict(compress(words.items(), map(verdict.__getitem__, words))))
+
+    def words_only(self, counts: Counter[str]) -> Counter[str]:
+        """A copy of ``counts`` without punctuation: tokens holding no Han character,
+        letter or digit. Each distinct token is tested once per extractor.
+
+        >>> KeywordExtractor().words_only(Counter({"民警": 2, "，": 3, "110": 1}))
+        Counter({'民警': 2, '110': 1})
+        """
+        verdict = self._wordlike.recall_all(counts, _is_wordlike)
+        words = counts.copy()
+        for word in list(filterfalse(verdict.__getitem__, counts)):
+            del words[word]  # a few per document: cheaper than building anew
+        return words
 
     def _verdicts_of(self, words: Collection[str]) -> Mapping[str, bool]:
         """``is_candidate_word`` of every word, each decided once per extractor."""

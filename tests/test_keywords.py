@@ -307,3 +307,27 @@ def test_compare_by_a_document_field(tmp_path: Path) -> None:
     side_a = {term for term, _, _, g2, _, _ in rows if float(g2) > 0}
     assert "诈骗" in side_a or "破获" in side_a  # the traditional page's words, converted
     assert "反诈" not in side_a
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        Counter({"民警": 2, "，": 3, "110": 1, "。": 1, "Ａ": 1, "·": 2, "〓": 1}),
+        Counter({"“": 1, "”": 1}),
+        Counter(),
+        Counter({"派出所": 1, "\u3000": 2, "abc": 1, "…": 4}),
+    ],
+)
+def test_words_only_drops_the_tokens_without_a_letter_han_or_digit(counts: Counter[str]) -> None:
+    extractor = KeywordExtractor()
+    expected = Counter(
+        {
+            w: c
+            for w, c in counts.items()
+            if re.search(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]", w)
+        }
+    )
+    for _ in range(2):  # the second time from the extractor's memo
+        words = extractor.words_only(counts)
+        assert list(words.items()) == list(expected.items())
+        assert words is not counts

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import compress, filterfalse, repeat
@@ -249,34 +249,36 @@ class KeywordExtractor:
         n_docs: int = 1,
     ) -> list[tuple[str, float, int]]:
         """``(term, score, count)`` by TF-IDF, best first; ties broken by term."""
-        factors = None
         if df and n_docs > 1:
-            factors = _CorpusFactors(n_docs)
-        return self._ranked(counts, top, df, factors)
+            in_docs = dict(zip(counts, map(df.__getitem__, counts), strict=True))
+            return self._ranked(counts, top, self._corpus_weights(in_docs, n_docs).__getitem__)
+        return self._ranked(counts, top)
+
+    def _corpus_weights(self, df: Mapping[str, int], n_docs: int) -> dict[str, float]:
+        """The weight of each term of ``df`` in a corpus of ``n_docs``: its IDF times
+        the corpus factor of its document frequency, as ``idf`` scales it. It is the
+        same in every document, so it is worked out once per corpus."""
+        terms = list(df)
+        factors = _CorpusFactors(n_docs)  # one per distinct document frequency
+        in_docs = list(df.values())
+        scaled = map(factors.recall_all(in_docs, factors.make).__getitem__, in_docs)
+        return dict(zip(terms, map(mul, self.idf_table.values(terms), scaled), strict=True))
 
     def _ranked(
         self,
         counts: Counter[str],
         top: int,
-        df: Counter[str] | None,
-        factors: _CorpusFactors | None,
+        weight: Callable[[str], float] | None = None,
     ) -> list[tuple[str, float, int]]:
-        """``tfidf``, with the corpus factor of each document frequency kept in
-        ``factors`` (one table for all the documents of a corpus)."""
+        """``tfidf``, each term weighted by ``weight`` (by default jieba's IDF)."""
         total = sum(counts.values())
         if not total:
             return []
-        # the arithmetic of ``idf`` and of ``c / total * idf``, mapped in C over
-        # the terms: this runs for every term of every document
+        # the arithmetic of ``c / total * weight``, mapped in C over the terms: this
+        # runs for every term of every document
         terms, frequencies = list(counts), list(counts.values())
-        idfs: Iterable[float] = self.idf_table.values(terms)
-        if df and factors is not None:
-            # the corpus factor depends on the document frequency alone
-            in_docs = list(map(df.__getitem__, terms))
-            idfs = map(
-                mul, idfs, map(factors.recall_all(in_docs, factors.make).__getitem__, in_docs)
-            )
-        scores = list(map(mul, map(truediv, frequencies, repeat(total)), idfs))
+        weights = self.idf_table.values(terms) if weight is None else map(weight, terms)
+        scores = list(map(mul, map(truediv, frequencies, repeat(total)), weights))
         scored = list(zip(terms, scores, frequencies, strict=True))
         if 0 < top < len(scored):
             # only the terms scoring at least the top-th best can be among the top
@@ -295,8 +297,10 @@ class KeywordExtractor:
         for terms in counts:
             df.update(terms.keys())  # counted in C
         n_docs = len(counts)
-        factors = _CorpusFactors(n_docs) if n_docs > 1 else None
-        return (self._ranked(terms, top, df, factors) for terms in counts)
+        if n_docs <= 1 or not df:
+            return (self._ranked(terms, top) for terms in counts)
+        weight = self._corpus_weights(df, n_docs).__getitem__
+        return (self._ranked(terms, top, weight) for terms in counts)
 
     def textrank(
         self, terms: Sequence[str], top: int, window: int = 5, iterations: int = 30

@@ -331,3 +331,30 @@ def test_words_only_drops_the_tokens_without_a_letter_han_or_digit(counts: Count
         words = extractor.words_only(counts)
         assert list(words.items()) == list(expected.items())
         assert words is not counts
+
+
+@pytest.mark.parametrize(
+    "documents",
+    [
+        [Counter({"民警": 3, "派出所": 2, "抓获": 1}), Counter({"民警": 1, "嫌疑人": 4})],
+        [Counter({"民警": 2}), Counter(), Counter({"警情": 1, "民警": 1, "诈骗": 2})],
+        [Counter({"派出所": 1})],
+        [Counter(), Counter()],
+    ],
+)
+@pytest.mark.parametrize("top", [0, 1, 3])
+def test_blended_scores_each_term_by_its_idf_as_the_corpus_scales_it(
+    documents: list[Counter[str]], top: int
+) -> None:
+    # the corpus weight of each term is worked out once; each score must still be
+    # the document's frequency times ``idf`` with the corpus's document frequencies
+    extractor = KeywordExtractor()
+    df = Counter(term for counts in documents for term in counts)
+    for counts, ranked in zip(documents, extractor.blended(documents, top), strict=True):
+        total = sum(counts.values())
+        expected = sorted(
+            ((t, c / total * extractor.idf(t, df, len(documents)), c) for t, c in counts.items()),
+            key=lambda item: (-item[1], item[0]),
+        )
+        assert ranked == expected[:top]
+        assert extractor.tfidf(counts, top, df, len(documents)) == expected[:top]

@@ -151,6 +151,8 @@ class _Checks(NamedTuple):
 _Reading = tuple[int, int, int | float, int | float | None, str, str, str | None]
 #: distinct count texts remembered per extractor before the memory starts afresh
 _KEPT_READINGS = 100_000
+#: what that memory gives for a text it does not hold
+_UNREAD = object()
 # the groups of each rank branch: the figure is the 第… part of the match
 _RANK_GROUPS = {"rank_lead": "rl", "rank_name": "rn", "rank_first": "rf", "rank_bare": "rb"}
 # what may follow a year: its month and day, or 度, 底, 初, 末 (111年度, 112年3月5日)
@@ -441,7 +443,10 @@ class FigureExtractor:
         # the rest depends on the matched text alone (the count branch looks around
         # only to decide whether it matches), so each distinct text is read once,
         # with what of its context, if anything, decides the rest
-        read = self._count_fields.recall(m.group(), lambda _: self._read_count_fields(m))
+        written = m.group()
+        read = self._count_fields.get(written, _UNREAD)  # most: read before, in C
+        if read is _UNREAD:
+            read = self._count_fields.recall(written, lambda _: self._read_count_fields(m))
         if read is None:
             return None
         fields, checks = read

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from operator import ge, methodcaller, mul, truediv
 from pathlib import Path
 
@@ -29,6 +29,8 @@ from policetext.text import HAN, NOISE_MARK
 METHODS = ("tfidf", "textrank")
 _HAS_HAN = re.compile(f"[{HAN}]")
 _TERM_CHARS = re.compile(f"[{HAN}A-Za-z0-9·]+")
+#: a word holds one of these; a token without any is punctuation
+_WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
 _NUMERALS = "0-9零〇一二两三四五六七八九十百千万亿半几数多余第"
 
 
@@ -135,6 +137,10 @@ class IdfTable:
         return map(self._read.recall_all(words, self.get).__getitem__, words)
 
 
+def _is_wordlike(word: str) -> bool:
+    return _WORDLIKE.search(word) is not None
+
+
 def _median(values: Collection[bytes], name: str) -> bytes:
     """The median of numbers as written (the upper one of an even count)."""
     try:
@@ -164,6 +170,8 @@ class KeywordExtractor:
         self.cache_dir = cache_dir  # where the IDF table's median is kept
         # is_candidate_word of each word seen: a corpus repeats its words
         self._verdicts: Memo[str, bool] = Memo(200_000)
+        # whether each word seen is a word at all, not punctuation (see words_only)
+        self._wordlike: Memo[str, bool] = Memo(200_000)
 
     @cached_property
     def idf_table(self) -> IdfTable:
@@ -209,6 +217,19 @@ class KeywordExtractor:
         verdict = self._verdicts_of(words)
         return Counter(dict(compress(words.items(), map(verdict.__getitem__, words))))
 
+    def words_only(self, counts: Counter[str]) -> Counter[str]:
+        """A copy of ``counts`` without punctuation: tokens holding no Han character,
+        letter or digit. Each distinct token is tested once per extractor.
+
+        >>> KeywordExtractor().words_only(Counter({"民警": 2, "，": 3, "110": 1}))
+        Counter({'民警': 2, '110': 1})
+        """
+        verdict = self._wordlike.recall_all(counts, _is_wordlike)
+        words = counts.copy()
+        for word in list(filterfalse(verdict.__getitem__, counts)):
+            del words[word]  # a few per document: cheaper than building anew
+        return words
+
     def _verdicts_of(self, words: Collection[str]) -> Mapping[str, bool]:
         """``is_candidate_word`` of every word, each decided once per extractor."""
         return self._verdicts.recall_all(words, self.is_candidate_word)
@@ -228,34 +249,36 @@ class KeywordExtractor:
         n_docs: int = 1,
     ) -> list[tuple[str, float, int]]:
         """``(term, score, count)`` by TF-IDF, best first; ties broken by term."""
-        factors = None
         if df and n_docs > 1:
-            factors = _CorpusFactors(n_docs)
-        return self._ranked(counts, top, df, factors)
+            in_docs = dict(zip(counts, map(df.__getitem__, counts), strict=True))
+            return self._ranked(counts, top, self._corpus_weights(in_docs, n_docs).__getitem__)
+        return self._ranked(counts, top)
+
+    def _corpus_weights(self, df: Mapping[str, int], n_docs: int) -> dict[str, float]:
+        """The weight of each term of ``df`` in a corpus of ``n_docs``: its IDF times
+        the corpus factor of its document frequency, as ``idf`` scales it. It is the
+        same in every document, so it is worked out once per corpus."""
+        terms = list(df)
+        factors = _CorpusFactors(n_docs)  # one per distinct document frequency
+        in_docs = list(df.values())
+        scaled = map(factors.recall_all(in_docs, factors.make).__getitem__, in_docs)
+        return dict(zip(terms, map(mul, self.idf_table.values(terms), scaled), strict=True))
 
     def _ranked(
         self,
         counts: Counter[str],
         top: int,
-        df: Counter[str] | None,
-        factors: _CorpusFactors | None,
+        weight: Callable[[str], float] | None = None,
     ) -> list[tuple[str, float, int]]:
-        """``tfidf``, with the corpus factor of each document frequency kept in
-        ``factors`` (one table for all the documents of a corpus)."""
+        """``tfidf``, each term weighted by ``weight`` (by default jieba's IDF)."""
         total = sum(counts.values())
         if not total:
             return []
-        # the arithmetic of ``idf`` and of ``c / total * idf``, mapped in C over
-        # the terms: this runs for every term of every document
+        # the arithmetic of ``c / total * weight``, mapped in C over the terms: this
+        # runs for every term of every document
         terms, frequencies = list(counts), list(counts.values())
-        idfs: Iterable[float] = self.idf_table.values(terms)
-        if df and factors is not None:
-            # the corpus factor depends on the document frequency alone
-            in_docs = list(map(df.__getitem__, terms))
-            idfs = map(
-                mul, idfs, map(factors.recall_all(in_docs, factors.make).__getitem__, in_docs)
-            )
-        scores = list(map(mul, map(truediv, frequencies, repeat(total)), idfs))
+        weights = self.idf_table.values(terms) if weight is None else map(weight, terms)
+        scores = list(map(mul, map(truediv, frequencies, repeat(total)), weights))
         scored = list(zip(terms, scores, frequencies, strict=True))
         if 0 < top < len(scored):
             # only the terms scoring at least the top-th best can be among the top
@@ -318,7 +341,10 @@ class DocumentFrequencies:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.documents = 0
-        self._factors: _CorpusFactors | None = None
+        # each term's weight in this corpus (IDF times the corpus factor), worked out
+        # once when the first document is ranked, for the documents counted then
+        self._weights: dict[str, float] = {}
+        self._weighed = 0
 
     def add(self, terms: Mapping[str, int]) -> None:
         """Count a document's terms (each once)."""
@@ -330,12 +356,12 @@ class DocumentFrequencies:
     ) -> list[tuple[str, float, int]]:
         """A document's ``(term, score, count)`` by TF-IDF, jieba's IDF blended with
         these document frequencies."""
-        if self.documents <= 1:
-            return extractor.tfidf(terms, top)
-        if self._factors is None or self._factors.n_docs != self.documents:
-            # the corpus factor of each document frequency, worked out once a corpus
-            self._factors = _CorpusFactors(self.documents)
-        return extractor._ranked(terms, top, self.counts, self._factors)
+        if self.documents <= 1 or not self.counts:
+            return extractor._ranked(terms, top)
+        if self._weighed != self.documents:
+            self._weights = extractor._corpus_weights(self.counts, self.documents)
+            self._weighed = self.documents
+        return extractor._ranked(terms, top, self._weights.__getitem__)
 
 
 #: a document's name, its candidate terms in text order and its fields (``tasks.KEYWORD_TERMS``)

@@ -7,24 +7,21 @@ results in any grouping (serial, ``--jobs N``, or partitions elsewhere).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import compress, repeat
-from operator import add, not_
+from itertools import repeat
+from operator import add
 from typing import TYPE_CHECKING, Any
 
 from policetext.analyser import Analyser, Runner, Task
 from policetext.document import Document
 from policetext.keywords import DocumentFrequencies, KeywordExtractor
-from policetext.text import HAN, count_han, count_sentences, script_of
+from policetext.text import count_han, count_sentences, script_of
 
 if TYPE_CHECKING:
     from policetext.spill import Spill
-
-_WORDLIKE = re.compile(rf"[{HAN}A-Za-z0-9]")
 
 
 @dataclass
@@ -112,10 +109,8 @@ def document_stats(
     # stats reports how many figures there are: counting them skips making records
     found_figures = analyser.figures.count(document.text) if figures is None else len(figures)
     found_units = len(analyser.units.units(document) if units is None else units)
-    vocabulary = document.word_counts.copy()  # counted in C, shared with units
-    wordlike = map(_WORDLIKE.search, vocabulary)  # mapped in C: once per distinct word
-    for word in list(compress(vocabulary, map(not_, wordlike))):
-        del vocabulary[word]  # punctuation is not a word
+    # punctuation is not a word (the word counts are shared with units: a copy)
+    vocabulary = analyser.keywords.words_only(document.word_counts)
     words = vocabulary.total()
     return DocumentStats(
         doc=document.doc,

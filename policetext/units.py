@@ -195,6 +195,9 @@ class UnitExtractor:
         self._town_names: Memo[str, bool] = Memo(_KEPT)
         # (name, type, level, parent, region) of each distinct (written, type, article city)
         self._resolved: Memo[tuple[str, str, _Place | None], Any] = Memo(_KEPT)
+        # the article city of the last word counts asked about: units and stats'
+        # place both ask for it of the same document, and it is worked out once
+        self._last_city: tuple[Counter[str], _Place | None] | None = None
 
     @cached_property
     def types(self) -> dict[str, tuple[str, str]]:
@@ -780,6 +783,16 @@ class UnitExtractor:
         return city.name if not region or city.name.startswith(region) else region + city.name
 
     def _article_city(self, word_counts: Counter[str]) -> _Place | None:
+        """The city an article is about (see ``_city_of_counts``), worked out once for
+        the same counts asked about again (as they are not changed in between)."""
+        last = self._last_city
+        if last is not None and last[0] is word_counts:
+            return last[1]
+        city = self._city_of_counts(word_counts)
+        self._last_city = (word_counts, city)
+        return city
+
+    def _city_of_counts(self, word_counts: Counter[str]) -> _Place | None:
         """The city an article is about: the most mentioned prefecture-level place,
         counting a county as a mention of its city (沾化 points at 滨州)."""
         city_of = self.city_of

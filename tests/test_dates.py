@@ -6,6 +6,8 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policetext import Pipeline
 from policetext.dates import read_document_date, resolve_dates, resolve_when, year_of
@@ -123,3 +125,32 @@ def test_dev_iso_with_gold_document_dates(pipeline: Pipeline) -> None:
     )
     f1 = 2 * tp / (pred + total)
     assert f1 >= 0.9, (tp, pred, total)
+
+
+DATE_LINE_PARTS = st.lists(
+    st.sampled_from(["发布时间：", "发表于 ", "日期:", "Date ", "时间", "|", "】", " ", "\u3000",
+                     "2024", "1998", "2105", "１９", "２０２３", "-", "/", ".", "年", "月", "日",
+                     "号", "3", "03", "12", "31", "0", "9", "10:05", "０９：３０", "星期五", "周日",
+                     "新华社北京", "电", "讯", "来源", "作者", "，", "。", "抓获", "民警", "date"]),
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DATE_LINE_PARTS.map("".join), max_size=4))
+def test_the_lines_a_shape_is_searched_in_hold_all_its_matches(lines: list[str]) -> None:
+    # each shape is searched only in the lines holding a year or a 月: the
+    # date found must be the one a search of every line for every shape finds
+    from policetext import dates
+
+    wide = [line.translate(dates._WIDE) for line in lines]
+    expected = next(
+        (
+            dates._iso_of(found)
+            for shape in dates._DOCUMENT_DATE_SHAPES
+            for line in wide
+            if (found := shape.search(line)) is not None
+        ),
+        None,
+    )
+    assert read_document_date(lines) == expected

@@ -307,3 +307,54 @@ def test_compare_by_a_document_field(tmp_path: Path) -> None:
     side_a = {term for term, _, _, g2, _, _ in rows if float(g2) > 0}
     assert "诈骗" in side_a or "破获" in side_a  # the traditional page's words, converted
     assert "反诈" not in side_a
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        Counter({"民警": 2, "，": 3, "110": 1, "。": 1, "Ａ": 1, "·": 2, "〓": 1}),
+        Counter({"“": 1, "”": 1}),
+        Counter(),
+        Counter({"派出所": 1, "\u3000": 2, "abc": 1, "…": 4}),
+    ],
+)
+def test_words_only_drops_the_tokens_without_a_letter_han_or_digit(counts: Counter[str]) -> None:
+    extractor = KeywordExtractor()
+    expected = Counter(
+        {
+            w: c
+            for w, c in counts.items()
+            if re.search(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]", w)
+        }
+    )
+    for _ in range(2):  # the second time from the extractor's memo
+        words = extractor.words_only(counts)
+        assert list(words.items()) == list(expected.items())
+        assert words is not counts
+
+
+@pytest.mark.parametrize(
+    "documents",
+    [
+        [Counter({"民警": 3, "派出所": 2, "抓获": 1}), Counter({"民警": 1, "嫌疑人": 4})],
+        [Counter({"民警": 2}), Counter(), Counter({"警情": 1, "民警": 1, "诈骗": 2})],
+        [Counter({"派出所": 1})],
+        [Counter(), Counter()],
+    ],
+)
+@pytest.mark.parametrize("top", [0, 1, 3])
+def test_blended_scores_each_term_by_its_idf_as_the_corpus_scales_it(
+    documents: list[Counter[str]], top: int
+) -> None:
+    # the corpus weight of each term is worked out once; each score must still be
+    # the document's frequency times ``idf`` with the corpus's document frequencies
+    extractor = KeywordExtractor()
+    df = Counter(term for counts in documents for term in counts)
+    for counts, ranked in zip(documents, extractor.blended(documents, top), strict=True):
+        total = sum(counts.values())
+        expected = sorted(
+            ((t, c / total * extractor.idf(t, df, len(documents)), c) for t, c in counts.items()),
+            key=lambda item: (-item[1], item[0]),
+        )
+        assert ranked == expected[:top]
+        assert extractor.tfidf(counts, top, df, len(documents)) == expected[:top]

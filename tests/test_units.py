@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from policetext import Pipeline
 from policetext.cli import cli
+from policetext.units import UnitExtractor
 
 from .conftest import SEEDS, case_param, gold_metrics, load_cases, needs_gold
 
@@ -177,6 +179,32 @@ def test_the_article_city_from_shared_word_counts(
     shared = pipeline.units.units(doc)  # counts the document's words once, for all
     assert [u.name for u in shared if u.text == "市公安局"] == [name]
     assert shared == pipeline.units.find(doc.text, doc.tokens)  # counting its own
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("绵阳市召开会议。市公安局通报情况。", "德阳市召开会议。市公安局通报情况。"),
+        ("德阳市参加。涪城区、涪城警方汇报。", "公安部通报。"),
+    ],
+)
+def test_the_article_city_is_worked_out_once_per_word_counts(
+    first: str, second: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # units and stats' place ask for the city of the same counts: the second ask
+    # is answered from the first, and other counts are worked out afresh
+    pipeline = Pipeline()
+    docs = [pipeline.parse_text(text, segment=True) for text in (first, second)]
+    extractor = pipeline.units
+    fresh = [UnitExtractor().article_place(d.word_counts) for d in docs]
+    asked: list[Counter[str]] = []
+    work_out = extractor._city_of_counts
+    monkeypatch.setattr(extractor, "_city_of_counts", lambda c: asked.append(c) or work_out(c))
+    for doc, place in zip(docs, fresh, strict=True):
+        extractor.units(doc)
+        assert extractor.article_place(doc.word_counts) == place
+        assert extractor.article_place(Counter(doc.word_counts)) == place  # other counts
+    assert len(asked) == 4
 
 
 SPACED_PARTS = st.lists(

@@ -561,3 +561,11 @@ def run_item(
     except InputError as error:
         return None, error
     return result, None
+
+
+def run_items(
+    config: Config, items: list[Source | InputError], task: Task[R], segment: bool, pos: bool
+) -> list[tuple[R | None, InputError | None]]:
+    """``run_item`` over a batch of inputs, in order (one round trip to a worker
+    for several small files)."""
+    return [run_item(config, item, task, segment, pos) for item in items]

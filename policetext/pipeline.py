@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from policetext.analyser import Analyser, Skipped, Task, as_task, join_documents, run_item
+from policetext.analyser import Analyser, Skipped, Task, as_task, join_documents, run_items
 from policetext.config import Config
 from policetext.document import Document
 from policetext.errors import InputError, PolicetextError
@@ -32,8 +32,15 @@ R = TypeVar("R")
 PARALLEL_THRESHOLD_BYTES = 2_000_000
 #: how many of the files the cache is asked about before choosing worker processes
 CACHE_SAMPLE = 32
-#: inputs given to a pool per worker beyond the one awaited (results wait in order)
+#: batches of inputs given to a pool per worker beyond the one awaited (results
+#: wait in order)
 INPUTS_AHEAD = 4
+#: a batch: up to this many inputs or this many bytes, whichever comes first. A
+#: round trip to a worker costs the parent about half a millisecond (its threads
+#: send the task and take the result), as much as a small page's whole analysis
+#: with the fast engine: small files go together, a big one alone
+BATCH_INPUTS = 16
+BATCH_BYTES = 262_144
 
 
 def _raise(error: InputError) -> None:
@@ -288,23 +295,23 @@ def _on_a_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    work = functools.partial(run_item, config, task=task, segment=segment, pos=pos)
+    work = functools.partial(run_items, config, task=task, segment=segment, pos=pos)
     # not multiprocessing.Pool: it waits for ever for the task of a worker that was
     # killed (kill -9, the OOM killer); this executor says the pool is broken
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_signals)
     try:
-        # a few inputs ahead of the one awaited, not all: the results of a fast pool
+        # a few batches ahead of the one awaited, not all: the results of a fast pool
         # and a slow consumer (the export's writes) wait in the workers' queue, and
         # memory does not grow with the corpus
-        upcoming = iter(items)
-        waiting: collections.deque[tuple[Source | InputError, Any]] = collections.deque(
-            (item, pool.submit(work, item))
-            for item in itertools.islice(upcoming, workers * INPUTS_AHEAD)
+        upcoming = _batches(items)
+        waiting: collections.deque[tuple[list[Source | InputError], Any]] = collections.deque(
+            (batch, pool.submit(work, batch))
+            for batch in itertools.islice(upcoming, workers * INPUTS_AHEAD)
         )
         while waiting:
-            item, future = waiting.popleft()
+            batch, future = waiting.popleft()
             try:
-                result, error = future.result()
+                outcomes = future.result()
             except BrokenProcessPool:
                 raise PolicetextError(
                     "a worker process died (killed, or out of memory?); the run is incomplete: "
@@ -312,9 +319,37 @@ def _on_a_pool(
                 ) from None
             for more in itertools.islice(upcoming, 1):
                 waiting.append((more, pool.submit(work, more)))
-            yield item, result, error
+            for item, (result, error) in zip(batch, outcomes, strict=True):
+                yield item, result, error
     finally:
         _stop_pool(pool)
+
+
+def _batches(items: Iterable[Source | InputError]) -> Iterator[list[Source | InputError]]:
+    """``items`` in batches of up to ``BATCH_INPUTS`` inputs or ``BATCH_BYTES``."""
+    batch: list[Source | InputError] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += _input_bytes(item)
+        if len(batch) >= BATCH_INPUTS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _input_bytes(item: Source | InputError) -> int:
+    if isinstance(item, InputError):
+        return 0
+    if item.text is not None:
+        return 3 * len(item.text)  # a record's text: about three bytes a character
+    if item.path is None:
+        return 0
+    try:
+        return item.path.stat().st_size
+    except OSError:
+        return 0  # the worker says why
 
 
 def _stop_pool(pool: Any) -> None:

@@ -230,3 +230,31 @@ def test_inputs_the_cache_holds_run_in_one_process(
     assert workers(None, False) == 1
     assert workers(None, True) == 2  # segmenting is worth the workers
     assert workers(2, False) == 2  # --jobs as given
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        ([100] * 40, [16, 16, 8]),  # small files: sixteen to a worker's task
+        ([300_000, 100, 100], [1, 2]),  # a big file alone
+        ([100_000, 100_000, 100_000, 100], [3, 1]),  # cut where the bytes reach the bound
+        ([], []),
+    ],
+)
+def test_small_inputs_go_to_workers_in_batches(
+    tmp_path: Path, sizes: list[int], expected: list[int]
+) -> None:
+    """A round trip to a worker per small file costs the parent as much as the
+    file's analysis: batches, in input order, errors of the walk in their place."""
+    from policetext.pipeline import _batches
+
+    items: list[Any] = []
+    for number, size in enumerate(sizes):
+        path = tmp_path / f"{number:03d}.txt"
+        path.write_bytes(b"x" * size)
+        items.append(Pipeline().expand([str(path)]).__next__())
+    batches = list(_batches(items))
+    assert [len(batch) for batch in batches] == expected
+    assert [item for batch in batches for item in batch] == items
+    error = InputError("no such file or directory", "gone.txt")
+    assert list(_batches([error])) == [[error]]

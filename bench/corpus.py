@@ -214,8 +214,9 @@ def distinct_terms(text: str) -> int:
     """Distinct words holding a Han character, as jieba cuts them (rjieba, which
     cuts the same, when the fast extra is installed)."""
     from policetext.engines import has_rjieba
+    from policetext.text import HAN
 
-    han = re.compile(r"[\u3400-\u9fff]")
+    han = re.compile(f"[{HAN}]")
     if has_rjieba():
         from policetext.engines import rjieba_tokenizer
 

@@ -29,7 +29,7 @@ from policetext.config import (
 from policetext.document import DOCUMENT_FIELDS
 from policetext.engines import SEGMENTERS
 from policetext.errors import InputError, PolicetextError
-from policetext.figures import KINDS
+from policetext.figures import FIGURE_COLUMNS, KINDS
 from policetext.io import (
     STDIN_NAME,
     Source,
@@ -817,28 +817,6 @@ def stats(run: CorpusRun, top: int, fmt: str) -> None:
     if run.opts["verbose"] and corpus.skipped and shape != "table":
         for name in corpus.skipped:
             click.echo(f"{PROG}: skipped {name}", err=True)
-
-
-FIGURE_COLUMNS = (
-    "doc",
-    "start",
-    "end",
-    "text",
-    "value",
-    "max",
-    "unit",
-    "currency",
-    "kind",
-    "approx",
-    "change",
-    "base",
-    "subject",
-    "event",
-    "when",
-    "iso",
-    "repeat",
-    "context",
-)
 
 
 @cli.command()

@@ -121,6 +121,27 @@ class FigureRecord:
 
 
 _ROW_FIELDS = tuple(f.name for f in dataclass_fields(FigureRecord))
+#: the order of a figure's columns in every output (a row's keys are its fields)
+FIGURE_COLUMNS = (
+    "doc",
+    "start",
+    "end",
+    "text",
+    "value",
+    "max",
+    "unit",
+    "currency",
+    "kind",
+    "approx",
+    "change",
+    "base",
+    "subject",
+    "event",
+    "when",
+    "iso",
+    "repeat",
+    "context",
+)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from policetext.figures import KINDS, FigureRecord
+from policetext.figures import FIGURE_COLUMNS, KINDS, FigureRecord
 from policetext.report.charts import (
     bar_chart,
     clip,
@@ -337,49 +337,17 @@ def _figures_section(data: ReportData) -> str:
         table(("unit", "figures"), unit_rows, numeric=(False, True)),
     )
     over_time = _figures_over_time(data)
+    # every figure column but the offsets, the currency and the ISO date
+    shown_columns = [c for c in FIGURE_COLUMNS[1:] if c not in ("start", "end", "currency", "iso")]
     rows = []
     for i, doc, f, sentence in shown:
         link = Markup(f'<a href="#{_sentence_id(i, sentence)}" title="its sentence">¶</a>')
-        rows.append(
-            (
-                doc,
-                f.text,
-                f.value,
-                f.max,
-                f.unit,
-                f.kind,
-                f.approx,
-                f.change,
-                f.base,
-                f.subject,
-                f.event,
-                f.when,
-                "repeat" if f.repeat else "",
-                f.context,
-                link,
-            )
-        )
+        rows.append((doc, *(_figure_cell(f, c) for c in shown_columns), link))
     cut = _cut_note(len(shown), total, "figures", "policetext figures")
     every = table(
-        (
-            "doc",
-            "text",
-            "value",
-            "max",
-            "unit",
-            "kind",
-            "approx",
-            "change",
-            "base",
-            "subject",
-            "event",
-            "when",
-            "repeat",
-            "context",
-            "",
-        ),
+        ("doc", *shown_columns, ""),
         rows,
-        numeric=(False, False, True, True, *[False] * 11),
+        numeric=(False, *(c in ("value", "max") for c in shown_columns), False),
         attrs=f' id="figures-table" data-figures="{total}"',
     )
     return (
@@ -388,6 +356,12 @@ def _figures_section(data: ReportData) -> str:
         f'<h3>Every figure</h3><p class="note">Click a column heading to sort; ¶ goes to the '
         f"sentence.</p>{every}{cut}</section>"
     )
+
+
+def _figure_cell(figure: FigureRecord, column: str) -> object:
+    if column == "repeat":
+        return "repeat" if figure.repeat else ""
+    return getattr(figure, column)
 
 
 def _sentence_id(document: int, start: int) -> str:

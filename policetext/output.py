@@ -16,6 +16,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -478,20 +479,68 @@ def write_object(obj: Mapping[str, Any], stream: TextIO) -> None:
     for number, (key, value) in enumerate(entries):
         stream.write(("," if number else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": ")
         if key not in lazy:
-            stream.write(_indented(value).replace("\n", "\n  "))
+            stream.write(_indented(value, "\n  "))
             continue
         first = True
         for item in value:
             stream.write(("[" if first else ",") + "\n    ")
-            stream.write(_indented(item).replace("\n", "\n    "))
+            stream.write(_indented(item, "\n    "))
             first = False
         stream.write("[]" if first else "\n  ]")
     stream.write("\n}\n" if entries else "}\n")
     stream.flush()
 
 
-def _indented(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+def _indented(value: Any, indent: str = "\n") -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)``, a
+    level deeper for each two spaces after ``indent``'s newline: the same bytes, built
+    with the C string encoder (json's own indenting encoder is pure Python, and took
+    a tenth of ``stats --format json`` with the fast extra)."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    inner = indent + "  "
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [_indented(item, inner) for item in value]
+        return "[" + inner + ("," + inner).join(items) + indent + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pairs = [_key_text(key) + ": " + _indented(item, inner) for key, item in value.items()]
+        return "{" + inner + ("," + inner).join(pairs) + indent + "}"
+    return _indented(_json_default(value), indent)
+
+
+def _float_text(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _key_text(key: Any) -> str:
+    """A dict key as json writes it (a string; numbers, booleans and None as text)."""
+    if isinstance(key, str):
+        return _encode_string(key)
+    if key is True or key is False or key is None:
+        return {True: '"true"', False: '"false"', None: '"null"'}[key]
+    if isinstance(key, int):
+        return '"' + int.__repr__(key) + '"'
+    if isinstance(key, float):
+        return '"' + _float_text(key) + '"'
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def write_json(values: Sequence[Any], stream: TextIO, *, lines: bool = False) -> None:

@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from policetext.output import resolve_format, write_rows
+from policetext.output import _indented, _json_default, resolve_format, write_object, write_rows
 
 ROWS = [
     {"doc": "a.txt", "text": "第一\t行\n第二行", "count": 3, "names": ["王祯", "武建飞"]},
@@ -189,3 +191,35 @@ def test_table_into_a_closed_pipe_exits_0() -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0
     assert err == b""
+
+
+_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS | st.sets(st.integers(), max_size=3) | st.builds(Path, st.text()),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.tuples(inner, inner)
+    | st.dictionaries(
+        st.text() | st.integers() | st.floats() | st.booleans() | st.none(), inner, max_size=4
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+@example({"documents": [{"top_keywords": ["反诈", "民警"], "score": 0.1, "n": 3}], "x": []})
+@example([float("nan"), float("inf"), -float("inf"), -0.0, 1e300, {}, (), {1.5: 1, True: 2}])
+def test_indented_writes_the_bytes_json_writes(value: object) -> None:
+    """The object writer's own indenting gives json.dumps(indent=2)'s bytes exactly."""
+    expected = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+    assert _indented(value) == expected
+    deeper = json.dumps([value], ensure_ascii=False, indent=2, default=_json_default)
+    assert "[\n  " + _indented(value, "\n  ") + "\n]" == deeper
+
+
+def test_an_object_with_a_lazy_array_is_written_as_dumped_whole() -> None:
+    rows = [{"doc": "a.txt", "top_keywords": ["反诈"], "chars": 12}, {"doc": "b", "x": None}]
+    whole = {"corpus": {"documents": 2}, "documents": rows, "keywords": [], "skipped": ["c"]}
+    out = io.StringIO()
+    write_object({**whole, "documents": iter(rows)}, out)
+    assert out.getvalue() == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"

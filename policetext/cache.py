@@ -192,7 +192,7 @@ class NormalizedCache:
         if row is None or row[:4] != key[1:]:
             return None
         data, facts, line_map, checksum, used = row[4:]
-        if not isinstance(data, bytes) or checksum != "%08x" % zlib.crc32(data):
+        if not isinstance(data, bytes) or checksum != f"{zlib.crc32(data):08x}":
             return None
         now = self._now
         if not isinstance(used, int) or now - used > _TOUCH_SECONDS:
@@ -793,7 +793,7 @@ def _checksum(text: str) -> str:
     # CRC-32 finds damage; the database's folder is the user's own (private_directory),
     # so nobody plants a text that matches it, and a SHA-256 of every text read back
     # cost a tenth of a cached grep over 50,000 files
-    return "%08x" % zlib.crc32(text.encode("utf-8", "surrogatepass"))
+    return f"{zlib.crc32(text.encode('utf-8', 'surrogatepass')):08x}"
 
 
 def _private(info: os.stat_result) -> bool:

@@ -219,7 +219,7 @@ def _planted(tmp_path: Path) -> tuple[Pipeline, Path, Path]:
     import zlib
 
     planted = "假冒的文本"
-    checksum = "%08x" % zlib.crc32(planted.encode("utf-8"))
+    checksum = f"{zlib.crc32(planted.encode('utf-8')):08x}"
     change(tmp_path, "UPDATE entries SET text = ?, checksum = ?", planted, checksum)
     assert NormalizedCache(pipeline.config).get(path)["text"] == planted  # it would be used
     return pipeline, path, database(tmp_path)

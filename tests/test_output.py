@@ -196,10 +196,12 @@ def test_table_into_a_closed_pipe_exits_0() -> None:
 _JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
 _JSON_VALUES = st.recursive(
     _JSON_SCALARS | st.sets(st.integers(), max_size=3) | st.builds(Path, st.text()),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.tuples(inner, inner)
-    | st.dictionaries(
-        st.text() | st.integers() | st.floats() | st.booleans() | st.none(), inner, max_size=4
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(
+            st.text() | st.integers() | st.floats() | st.booleans() | st.none(), inner, max_size=4
+        )
     ),
     max_leaves=20,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import cached_property
 from itertools import repeat
 from operator import add
@@ -50,6 +51,16 @@ class DocumentStats:
     #: where the article is: province and city, as its units resolve (units.py)
     place: str = ""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as lists, each counter as its words and its counts: in half the
+        # time of a dataclass's state and two Counters (each document's stats are
+        # pickled by a worker of --jobs, and again into the spill)
+        counters = (self.vocabulary, self.terms)
+        return _restored_stats, (
+            [getattr(self, name) for name in _PLAIN_FIELDS],
+            *[part for counts in counters for part in (list(counts), list(counts.values()))],
+        )
+
     def as_row(self) -> dict[str, Any]:
         return {
             "doc": self.doc,
@@ -67,6 +78,24 @@ class DocumentStats:
             "keywords": self.top_keywords,
             **self.meta,
         }
+
+
+#: the fields of DocumentStats but its two counters
+_PLAIN_FIELDS = tuple(
+    f.name for f in dataclass_fields(DocumentStats) if f.name not in ("vocabulary", "terms")
+)
+
+
+def _restored_stats(plain: list[Any], *counters: list[Any]) -> DocumentStats:
+    """A pickled :class:`DocumentStats` made again (see its ``__reduce__``)."""
+    stats = DocumentStats.__new__(DocumentStats)
+    stats.__dict__.update(zip(_PLAIN_FIELDS, plain, strict=True))
+    vocabulary: Counter[str] = Counter()
+    terms: Counter[str] = Counter()
+    dict.update(vocabulary, zip(counters[0], counters[1], strict=True))
+    dict.update(terms, zip(counters[2], counters[3], strict=True))
+    stats.vocabulary, stats.terms = vocabulary, terms
+    return stats
 
 
 def absorb(whole: DocumentStats, part: DocumentStats) -> None:

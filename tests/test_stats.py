@@ -7,6 +7,7 @@ import json
 import re
 import tempfile
 import tracemalloc
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from policetext import Pipeline
 from policetext import cli as cli_module
 from policetext.cli import cli
 from policetext.io import Source
-from policetext.stats import CorpusStats, document_stats, summarise
+from policetext.stats import CorpusStats, DocumentStats, document_stats, summarise
 
 from .conftest import SEEDS
 
@@ -183,3 +184,21 @@ def test_a_corpus_through_standard_input_counts_as_from_a_file(
     assert json.loads(piped.stdout) == json.loads(from_file.stdout)
     assert len(json.loads(piped.stdout)["documents" if command == "stats" else 0]) > 0
     assert not list(spills.iterdir())
+
+
+def test_document_stats_pickle_to_equal_stats_with_counters_in_order() -> None:
+    """Stats cross to --jobs workers and into the spill pickled: nothing changes,
+    the counters stay Counters in their order (the order of first occurrence)."""
+    import pickle
+
+    stats = DocumentStats(
+        "南宁/一.txt", "标题", ["李明"], 30, 20, 2, 12, 9, "traditional",
+        {"converted_chars": 3}, Counter({"民警": 2, "南宁": 1, "。": 3}),
+        Counter({"民警": 2, "南宁": 1}), {"figures": 1, "units": 2}, {"source": "x"},
+        {"date": "2024-05"}, ["民警"], "2024-05-01", "广西南宁市",
+    )  # fmt: skip
+    for protocol in (2, pickle.HIGHEST_PROTOCOL):
+        again = pickle.loads(pickle.dumps(stats, protocol=protocol))
+        assert again == stats
+        assert type(again.vocabulary) is Counter and type(again.terms) is Counter
+        assert list(again.vocabulary) == ["民警", "南宁", "。"]

@@ -391,7 +391,7 @@ def _walk(
         # a file's name as Path would write it (``a.txt`` under ``.``, not ``./a.txt``),
         # made without a Path per file: a walk of 50,000 files spent a third of its time
         # parsing paths
-        prefix = "" if dirpath == "." else dirpath.rstrip(os.sep) + os.sep
+        prefix = "" if dirpath == "." else dirpath if dirpath.endswith(os.sep) else dirpath + os.sep
         for entry in entries:
             try:
                 is_dir = entry.is_dir()  # symbolic links to directories are followed

@@ -243,6 +243,26 @@ def test_csv_field_over_the_default_limit_is_read(tmp_path: Path) -> None:
     assert csv.field_size_limit() == limit  # the process's limit is put back
 
 
+@pytest.mark.parametrize("root", [".", "./", "sub", "sub/", "./sub//", "ABS", "ABS/"])
+def test_walked_files_are_named_as_pathlib_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str
+) -> None:
+    """A walk names each file as ``str(Path(...))`` would (``a.txt`` under ``.``, not
+    ``./a.txt``), though it makes no Path from a string per file."""
+    (tmp_path / "sub" / "深处").mkdir(parents=True)
+    for name in ("sub/a.txt", "sub/深处/b.txt", "sub/深处/c.md", "top.txt"):
+        (tmp_path / name).write_text("民警", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    given = root.replace("ABS", str(tmp_path / "sub"))
+    sources = [s for s in iter_sources([given]) if isinstance(s, Source)]
+    expected = sorted(str(p) for p in Path(given).rglob("*.txt"))
+    assert [s.name for s in sources] == expected
+    for source in sources:
+        again = Path(source.name)
+        assert source.path == again and source.path.parts == again.parts
+        assert str(source.path) == source.name and source.path.name == again.name
+
+
 def test_directory_tree_1000_levels_deep_is_walked(tmp_path: Path) -> None:
     import os
 

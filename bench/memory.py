@@ -1,7 +1,7 @@
 """Peak memory of the corpus commands on 5,000 and 20,000 documents (issue 26).
 
     python bench/memory.py [--engine rjieba|jieba] [--jobs 1] [--docs 5000,20000]
-                           [--commands stats,keywords,export,report]
+                           [--commands stats,keywords,textrank,export,report]
 
 The many-documents corpus (``bench/corpus.py --docs``: documents of about 400
 words, the first N files the same whatever the count) is built for the largest
@@ -29,7 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus import PER_DIRECTORY, build_documents, report
 
-COMMANDS = ("stats", "keywords", "export", "report")
+#: ``textrank`` is ``keywords --corpus --method textrank`` (one co-occurrence graph
+#: of the whole corpus)
+COMMANDS = ("stats", "keywords", "textrank", "export", "report")
 
 
 def _tree(pid: int) -> list[int]:
@@ -80,7 +82,10 @@ def measure(args: list[str]) -> tuple[float, float, float]:
 
 
 def command_line(name: str, inputs: list[str], out: Path, engine: str, jobs: str) -> list[str]:
-    base = [sys.executable, "-m", "policetext", name, "--engine", engine, "--jobs", jobs, "-q"]
+    command = "keywords" if name == "textrank" else name
+    base = [sys.executable, "-m", "policetext", command, "--engine", engine, "--jobs", jobs, "-q"]
+    if name == "textrank":
+        return [*base, "--corpus", "--method", "textrank", "--format", "tsv", *inputs]
     if name == "export":
         return [*base, "-o", str(out / "corpus.sqlite"), *inputs]
     if name == "report":

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policetext import Pipeline
 from policetext.cli import cli
 from policetext.datafiles import shipped_lines
 from policetext.document import Token
 from policetext.errors import ConfigError
-from policetext.keywords import IdfTable, KeywordExtractor, read_stopwords
+from policetext.keywords import CooccurrenceGraph, IdfTable, KeywordExtractor, read_stopwords
 
 from .conftest import SEEDS
 
@@ -358,3 +360,52 @@ def test_blended_scores_each_term_by_its_idf_as_the_corpus_scales_it(
         )
         assert ranked == expected[:top]
         assert extractor.tfidf(counts, top, df, len(documents)) == expected[:top]
+
+
+def _textrank_whole(terms: list[str], top: int, window: int) -> list[tuple[str, float, int]]:
+    """TextRank over a whole list of terms, written out as the textbook has it: the
+    reference the streamed graph must equal to the last digit."""
+    from collections import defaultdict
+
+    counts = Counter(terms)
+    if not counts:
+        return []
+    edges: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for i, term in enumerate(terms):
+        for other in terms[i + 1 : i + window]:
+            if other != term:
+                edges[term][other] += 1
+                edges[other][term] += 1
+    nodes = sorted(counts)
+    rank = dict.fromkeys(nodes, 1.0)
+    out = {n: sum(edges[n].values()) or 1 for n in nodes}
+    for _ in range(30):
+        rank = {
+            n: 0.15 + 0.85 * sum(w / out[m] * rank[m] for m, w in edges[n].items()) for n in nodes
+        }
+    best = max(rank.values()) or 1.0
+    return sorted(((n, rank[n] / best, counts[n]) for n in nodes), key=lambda x: (-x[1], x[0]))[
+        :top
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["民警", "派出所", "诈骗", "群众", "走访"]), max_size=12)),
+    st.integers(min_value=1, max_value=7),
+    st.integers(min_value=1, max_value=20),
+)
+def test_corpus_textrank_built_document_by_document_equals_the_whole_list(
+    documents: list[list[str]], window: int, at_once: int
+) -> None:
+    """``keywords --corpus --method textrank`` never holds the corpus's terms: its
+    graph, built one document at a time (its pairs counted every ``at_once``
+    terms), ranks exactly as the whole list would."""
+    from unittest import mock
+
+    graph = CooccurrenceGraph(window)
+    with mock.patch("policetext.keywords._PAIRED_AT_ONCE", at_once):
+        for terms in documents:
+            graph.add(terms)
+    whole = [term for terms in documents for term in terms]
+    assert graph.ranked(10) == _textrank_whole(whole, 10, window)

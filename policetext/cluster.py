@@ -11,10 +11,12 @@ an :class:`~policetext.errors.InputError`, reported like a local bad input.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from policetext.config import Config
@@ -43,6 +45,9 @@ PARTITION_DOCUMENTS = 16
 #: how often a partition whose task raised is tried again (a worker that dies is
 #: handled by the scheduler itself: its tasks are rescheduled)
 RETRIES = 2
+#: partitions sent ahead per worker thread: the cluster never waits for the next,
+#: and what is held here stays bounded
+AHEAD = 2
 
 
 def _require_dask() -> None:
@@ -169,7 +174,7 @@ def shared_scheduler(
 
 def run_on_dask(
     config: Config,
-    items: Sequence[Source | InputError],
+    items: Iterable[Source | InputError],
     task: Task[R],
     *,
     segment: bool,
@@ -177,16 +182,27 @@ def run_on_dask(
     scheduler: str | None,
     workers: int | None = None,
 ) -> Iterator[tuple[Source | InputError, R | None, InputError | None]]:
-    """``(item, result, error)`` for every item, in input order, computed on Dask."""
-    import dask.bag as db
+    """``(item, result, error)`` for every item, in input order, computed on Dask.
 
+    The items are read as they are sent: partitions of ``PARTITION_DOCUMENTS`` go
+    to the cluster a few per worker thread ahead of the one awaited, so neither the
+    inputs (a table file's records hold their texts) nor the results are ever all
+    held here at once."""
     with dask_client(scheduler, workers, config.connect_timeout) as client:
-        bag = db.from_sequence(list(items), partition_size=PARTITION_DOCUMENTS)
-        partitions = bag.map_partitions(_run_partition, config, task, segment, pos)
-        futures = client.compute(partitions.to_delayed(), retries=RETRIES)
-        start = 0
+        threads = sum(client.nthreads().values()) or 1
+        partitions = _partitions(items, PARTITION_DOCUMENTS)
+
+        def send(partition: list[Source | InputError]) -> tuple[list[Any], Any]:
+            future = client.submit(
+                _run_partition, partition, config, task, segment, pos,
+                retries=RETRIES, pure=False,
+            )  # fmt: skip
+            return partition, future
+
+        waiting = collections.deque(map(send, itertools.islice(partitions, AHEAD * threads)))
         try:
-            for future in futures:  # in order: each partition as soon as it is done
+            while waiting:  # in order: each partition as soon as it is done
+                partition, future = waiting[0]
                 try:
                     outcomes = future.result()
                 except Exception as exc:  # the cluster's failure, not a document's
@@ -194,11 +210,21 @@ def run_on_dask(
                     raise ClusterError(
                         f"the Dask run failed: {type(exc).__name__}: {reason}"
                     ) from None
-                for offset, (result, error) in enumerate(outcomes):
-                    yield items[start + offset], result, error
-                start += len(outcomes)
+                waiting.popleft()
+                waiting.extend(map(send, itertools.islice(partitions, 1)))
+                for item, (result, error) in zip(partition, outcomes, strict=True):
+                    yield item, result, error
         finally:
-            client.cancel(futures)
+            client.cancel([future for _, future in waiting])
+
+
+def _partitions(
+    items: Iterable[Source | InputError], size: int
+) -> Iterator[list[Source | InputError]]:
+    """``items`` in lists of ``size`` (the last one shorter), read as they are needed."""
+    it = iter(items)
+    while partition := list(itertools.islice(it, size)):
+        yield partition
 
 
 def _run_partition(

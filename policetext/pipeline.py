@@ -118,7 +118,7 @@ class Pipeline(Analyser):
             from policetext.cluster import run_on_dask
 
             outcomes = run_on_dask(
-                self.config, list(self._items(inputs)), work, segment=segment, pos=pos,
+                self.config, self._items(inputs), work, segment=segment, pos=pos,
                 scheduler=scheduler or self.config.scheduler, workers=jobs,
             )  # fmt: skip
             yield from self._results(outcomes, on_error, progress)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from policetext.datafiles import bundled_corpus_paths, common_chars
 from policetext.errors import InputError
@@ -179,12 +179,40 @@ def iter_records(source: Source, fields: TableFields) -> Iterator[Source | Input
     bytes the file's encoding does not decode) or not a record yields an
     :class:`InputError` naming the line, and every other record is still read.
     """
-    text, bad_lines = _decode_lines(source.read_bytes(), source.name)
+    csv_input = fields.format_of(source) == "csv"
+    size = source.size()
+    reader: io.TextIOWrapper | None = None
     records: Iterator[tuple[int, object]]
-    if fields.format_of(source) == "csv":
-        records = _csv_rows(text, fields, source.name, bad_lines)
+    if size > TABLE_STREAM_BYTES and _plain_utf8(source):
+        # a big file in UTF-8: its lines read one after another, never held whole
+        reader = io.TextIOWrapper(source.open_binary(), "utf-8", newline="" if csv_input else "\n")
+        if csv_input:
+            records = _csv_rows(reader, size + 1, fields, source.name, {})
+        else:
+            records = _json_lines((line.removesuffix("\n") for line in reader), {})
     else:
-        records = _json_lines(text, bad_lines)
+        text, bad_lines = _decode_lines(source.read_bytes(), source.name)
+        if csv_input:
+            lines = io.StringIO(text, newline="")
+            records = _csv_rows(lines, len(text) + 1, fields, source.name, bad_lines)
+        else:
+            records = _json_lines(text.split("\n"), bad_lines)
+    try:
+        yield from _table_sources(source, fields, records)
+    except UnicodeDecodeError:  # judged UTF-8, then rewritten while it was read
+        reason = "changed while it was read (no longer UTF-8); the rest skipped"
+        yield InputError(reason, source.name)
+    finally:
+        if reader is not None:
+            if source.path is None:
+                reader.detach()  # standard input's spool stays open for another read
+            else:
+                reader.close()
+
+
+def _table_sources(
+    source: Source, fields: TableFields, records: Iterator[tuple[int, object]]
+) -> Iterator[Source | InputError]:
     for number, record in records:
         if isinstance(record, InputError):
             yield InputError(f"line {number}: {record.reason}", source.name)
@@ -251,6 +279,72 @@ def _mostly_utf8(lines: list[bytes]) -> bool:
     return good >= bad and good > 0
 
 
+#: table files larger than this are read line by line when they are UTF-8 (smaller
+#: ones are decoded whole, one way for every encoding)
+TABLE_STREAM_BYTES = 8 << 20
+#: bytes read at a time when a table file is judged without holding it
+_TABLE_BLOCK = 1 << 20
+
+
+def _plain_utf8(source: Source) -> bool:
+    """Whether ``_decode_lines`` would decode the whole input as plain UTF-8 (no
+    byte-order mark, no binary head, strict UTF-8 to the end, scored as Chinese by
+    ``decode_bytes`` on the same sample of head and middle), told in two passes
+    over it that hold a block at a time. Anything else is left to ``_decode_lines``."""
+    handle = source.open_binary()
+    try:
+        head = handle.read(65536)
+        binary = len(head) - len(head.translate(None, _BINARY_BYTES))
+        if not head or head.startswith(tuple(bom for bom, _ in _BOMS)):
+            return False
+        if b"\x00" in head or binary > len(head) // 100:
+            return False
+        handle.seek(0)
+        marks: list[tuple[int, int]] = []  # (byte, character) where a stretch starts
+        first = ""
+        chars = 0
+        for at, text in _utf8_stretches(handle):
+            marks.append((at, chars))
+            chars += len(text)
+            if len(first) < _SAMPLE_CHARS:
+                first += text[: _SAMPLE_CHARS - len(first)]
+        # the middle stretch again, from the last mark before the middle character
+        middle = chars // 2
+        at, known = max(mark for mark in marks if mark[1] <= middle)
+        handle.seek(at)
+        rest = ""
+        for _, text in _utf8_stretches(handle):
+            rest += text
+            if known + len(rest) >= middle + _SAMPLE_CHARS:
+                break
+        sample = first + rest[middle - known : middle - known + _SAMPLE_CHARS]
+        return _score(sample, "utf-8") > 1.0
+    except (UnicodeDecodeError, ValueError, OSError):
+        return False
+    finally:
+        if source.path is not None:
+            handle.close()
+
+
+def _utf8_stretches(handle: BinaryIO) -> Iterator[tuple[int, str]]:
+    """``(offset, text)`` of the rest of ``handle`` in stretches that end at a line
+    end (a character boundary in UTF-8), decoded strictly (raises
+    :class:`UnicodeDecodeError` at the first byte that is not UTF-8)."""
+    at = handle.tell()
+    pending = b""
+    while block := handle.read(_TABLE_BLOCK):
+        data = pending + block
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            pending = data  # a line longer than a block: read on
+            continue
+        yield at, data[:cut].decode("utf-8")
+        at += cut
+        pending = data[cut:]
+    if pending:
+        yield at, pending.decode("utf-8")
+
+
 def _table_decoding(data: bytes, name: str) -> tuple[str, str] | None:
     """``decode_bytes`` for a table file, or ``None`` when it fails. A UTF-16/32
     table's line ends decode to line ends: when the newline bytes do not, its
@@ -264,8 +358,8 @@ def _table_decoding(data: bytes, name: str) -> tuple[str, str] | None:
     return text, codec
 
 
-def _json_lines(text: str, bad: dict[int, str]) -> Iterator[tuple[int, object]]:
-    for number, line in enumerate(text.split("\n"), 1):
+def _json_lines(lines: Iterable[str], bad: dict[int, str]) -> Iterator[tuple[int, object]]:
+    for number, line in enumerate(lines, 1):
         if number in bad:
             yield number, InputError(bad[number])
             continue
@@ -280,16 +374,18 @@ def _json_lines(text: str, bad: dict[int, str]) -> Iterator[tuple[int, object]]:
 
 
 def _csv_rows(
-    text: str, fields: TableFields, name: str, bad: dict[int, str]
+    lines: TextIO, longest: int, fields: TableFields, name: str, bad: dict[int, str]
 ) -> Iterator[tuple[int, object]]:
     """Rows as dicts, numbered as rows of the file (the header being row 1); a row
-    the CSV reader refuses is reported and reading goes on with the next."""
+    the CSV reader refuses is reported and reading goes on with the next.
+    ``lines`` is the text, read with ``newline=""``; no field is longer than
+    ``longest``."""
     limit = csv.field_size_limit()
     # a field may be as long as the file (csvkit's --maxfieldsize): never refuse a record
     # for its length; the limit is the process's, so it is put back afterwards
-    csv.field_size_limit(max(limit, len(text) + 1))
+    csv.field_size_limit(max(limit, longest))
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(lines)
         try:
             header = next(reader, None)
         except csv.Error as exc:

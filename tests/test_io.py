@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -402,3 +404,88 @@ def test_encoding_score_counts_on_the_rest_as_on_the_whole(text: str) -> None:
     base = count_runs(_common_han_run(), text) / han if han else (1.0 if text.isascii() else 0.5)
     base -= count_runs(_PRIVATE_OR_ASTRAL_RUN, text) / max(1, len(text))
     assert _score(text, "gb18030") == base
+
+
+def _table_items(path: Path, fields: object) -> list[tuple[object, ...]]:
+    from policetext.io import iter_records
+
+    return [
+        (type(item).__name__, str(item))
+        if isinstance(item, InputError)
+        else (item.name, item.text, item.meta, item.line, item.date)
+        for item in iter_records(Source(str(path), path), fields)  # type: ignore[arg-type]
+    ]
+
+
+_TABLE_CELLS = st.text(
+    st.sampled_from(list('民警派出所滨州市公安局抓获逃犯10人。,"\n\r abc{}:[]\\')), max_size=12
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(_TABLE_CELLS, _TABLE_CELLS, st.booleans()), max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+    st.integers(min_value=1, max_value=64),
+)
+def test_a_big_utf8_table_read_line_by_line_gives_the_records_read_whole(
+    rows: list[tuple[str, str, bool]], newline: str, block: int
+) -> None:
+    """A JSON Lines or CSV file over TABLE_STREAM_BYTES in UTF-8 is read line by line,
+    never held whole; every record and every bad line is what reading it whole gives
+    (small blocks, so lines cross them)."""
+    import csv as csv_module
+    import tempfile
+    from unittest import mock
+
+    from policetext.io import TableFields
+
+    json_lines, table = [], io.StringIO(newline="")
+    writer = csv_module.writer(table, lineterminator=newline)
+    writer.writerow(["text", "source"])
+    for text, source, broken in rows:
+        record = json.dumps({"text": "滨州市公安局" + text, "source": source}, ensure_ascii=False)
+        json_lines.append(record[:-2] if broken else record)  # a broken line: not JSON
+        writer.writerow(["滨州市公安局" + text, source])
+    with tempfile.TemporaryDirectory() as folder:
+        for name, content in (("t.jsonl", newline.join(json_lines)), ("t.csv", table.getvalue())):
+            path = Path(folder) / name
+            path.write_bytes(content.encode("utf-8"))
+            fields = TableFields(meta=("source",))
+            whole = _table_items(path, fields)
+            with (
+                mock.patch("policetext.io.TABLE_STREAM_BYTES", 0),
+                mock.patch("policetext.io._TABLE_BLOCK", block),
+            ):
+                assert _table_items(path, fields) == whole
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "\ufeff" + '{"text": "滨州市公安局"}\n',  # a byte-order mark
+        '{"text": "abc"}\n{"text": "def"}\n',  # no Chinese: scored, not taken at once
+        '{"text": "滨州市公安局"}\n'.encode().decode("latin-1"),  # UTF-8 read as Latin-1
+    ],
+)
+def test_table_files_not_plainly_utf8_are_read_whole_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str
+) -> None:
+    from policetext.io import TableFields, _plain_utf8
+
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(content.encode("utf-8"))
+    assert not _plain_utf8(Source(str(path), path))
+    whole = _table_items(path, TableFields())
+    monkeypatch.setattr("policetext.io.TABLE_STREAM_BYTES", 0)
+    assert _table_items(path, TableFields()) == whole
+
+
+def test_a_gbk_table_is_not_read_line_by_line(tmp_path: Path) -> None:
+    from policetext.io import _plain_utf8
+
+    path = tmp_path / "t.jsonl"
+    path.write_bytes('{"text": "滨州市公安局抓获逃犯10人"}\n'.encode("gb18030"))
+    assert not _plain_utf8(Source(str(path), path))
+    path.write_bytes('{"text": "滨州市公安局抓获逃犯10人"}\n'.encode())
+    assert _plain_utf8(Source(str(path), path))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
 from policetext.cache import NormalizedCache
 from policetext.config import Config
@@ -68,6 +68,26 @@ class Task(Generic[R]):
 
     def __call__(self, analyser: Analyser, document: Document) -> R:
         return self.work(analyser, document)
+
+
+class ClosesDocuments:
+    """For a corpus-level result whose ``documents`` may be read back from a
+    temporary file (``spill.Spill``: stats, the report): :meth:`close`, or the end
+    of a ``with`` block, removes it."""
+
+    documents: Iterable[Any]
+
+    def close(self) -> None:
+        """Remove the temporary file the documents are read from, if there is one."""
+        close = getattr(self.documents, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class Runner(Protocol):

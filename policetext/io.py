@@ -45,6 +45,8 @@ _SAMPLE_CHARS = 8192
 _PRIVATE_OR_ASTRAL_RUN = re.compile("[\ue000-\uf8ff\U00010000-\U0010ffff]+")
 # control characters that never occur in text files
 _BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), 0x7F])
+#: the bytes of an input's head that tell whether it is text at all
+_HEAD_BYTES = 65536
 #: the ASCII bytes (a line's non-ASCII bytes are what is left once they are cut out)
 _ASCII_BYTES = bytes(range(0x80))
 
@@ -293,11 +295,8 @@ def _plain_utf8(source: Source) -> bool:
     over it that hold a block at a time. Anything else is left to ``_decode_lines``."""
     handle = source.open_binary()
     try:
-        head = handle.read(65536)
-        binary = len(head) - len(head.translate(None, _BINARY_BYTES))
-        if not head or head.startswith(tuple(bom for bom, _ in _BOMS)):
-            return False
-        if b"\x00" in head or binary > len(head) // 100:
+        head = handle.read(_HEAD_BYTES)
+        if not head or head.startswith(tuple(bom for bom, _ in _BOMS)) or _looks_binary(head):
             return False
         handle.seek(0)
         marks: list[tuple[int, int]] = []  # (byte, character) where a stretch starts
@@ -618,9 +617,7 @@ def decode_bytes(data: bytes, name: str = "", encoding: str | None = None) -> tu
                 raise InputError(reason, name) from None
     if not data:
         return "", "utf-8"
-    head = data[:65536]
-    binary = len(head) - len(head.translate(None, _BINARY_BYTES))
-    if b"\x00" in head or binary > len(head) // 100:
+    if _looks_binary(data[:_HEAD_BYTES]):
         raise InputError("binary file (not text), skipped", name)
     scored: list[tuple[float, str, str]] = []
     for rank, codec in enumerate(_CANDIDATES):
@@ -650,6 +647,12 @@ def decode_bytes(data: bytes, name: str = "", encoding: str | None = None) -> tu
         )
     best = max(scored)
     return best[3], best[2]  # type: ignore[misc]
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Whether an input's head is no text: a NUL byte, or over 1% control bytes."""
+    binary = len(head) - len(head.translate(None, _BINARY_BYTES))
+    return b"\x00" in head or binary > len(head) // 100
 
 
 def _score(text: str, codec: str) -> float:
@@ -694,13 +697,12 @@ def detect_stream_encoding(handle: BinaryIO, name: str) -> str:
     scored on stretches sampled through the whole input. Leaves ``handle`` at 0.
     """
     handle.seek(0)
-    head = handle.read(65536)
+    head = handle.read(_HEAD_BYTES)
     handle.seek(0)
     for bom, codec in _BOMS:
         if head.startswith(bom):
             return codec
-    binary = len(head) - len(head.translate(None, _BINARY_BYTES))
-    if b"\x00" in head or binary > len(head) // 100:
+    if _looks_binary(head):
         raise InputError("binary file (not text), skipped", name)
     size = handle.seek(0, os.SEEK_END)
     handle.seek(0)

@@ -303,20 +303,15 @@ class Normalizer:
 
     @cached_property
     def converter(self) -> Callable[[str], str]:
-        return self._converters[0]
-
-    @cached_property
-    def _converters(self) -> tuple[Callable[[str], str], bool]:
-        """The converter, and whether it converts a whole text for less than the
-        test of which lines need it: the OpenCC binding (about 30 MB/s), and the
-        reimplementation converting only the stretches that hold a convertible
+        """The converter, fast on whole texts: the OpenCC binding (about 30 MB/s), or
+        the reimplementation converting only the stretches that hold a convertible
         character, each distinct one once."""
         conversion = self.config.conversion or "t2s"
         if resolve_segmenter(self.config.engine) == "rjieba":
             fast = fast_converter(conversion)  # the fast extra: the OpenCC binding
             if fast is not None:
-                return fast, True
-        return StretchConverter(conversion, self.convertible_chars.isdisjoint), True
+                return fast
+        return StretchConverter(conversion, self.convertible_chars.isdisjoint)
 
     @cached_property
     def convertibles(self) -> Convertibles:
@@ -445,28 +440,8 @@ class Normalizer:
 
     # ---- 3 -----------------------------------------------------------------
     def to_simplified(self, text: str, counts: NormalizeCounts) -> str:
-        """OpenCC conversion, skipping lines that hold no convertible character."""
-        if self._converters[1]:
-            return self._to_simplified_whole(text, counts)
-        # a character test is far cheaper than a conversion (OpenCC: about 3 MB/s)
-        found = self.convertibles.lines(text)
-        if found is None:
-            return text
-        out = []
-        for line, convert in zip(*found, strict=True):
-            if convert:
-                converted = self.converter(line)
-                if len(converted) == len(line):
-                    counts.converted_chars += sum(map(ne, line, converted))
-                else:
-                    counts.converted_chars += max(1, abs(len(converted) - len(line)))
-                line = converted
-            out.append(line)
-        return "\n".join(out)
-
-    def _to_simplified_whole(self, text: str, counts: NormalizeCounts) -> str:
-        """``to_simplified`` with a converter fast on whole texts: the whole text
-        converted in one call, which costs less than the test of its lines. No
+        """OpenCC conversion of the lines holding a convertible character, the whole
+        text converted in one call (which costs less than the test of its lines). No
         dictionary entry holds a line break, so each line converts as it would
         alone; a changed line is kept only if the test would have sent it to
         OpenCC (the binding's dictionaries may be newer than those of the test)."""

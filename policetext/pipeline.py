@@ -340,16 +340,7 @@ def _batches(items: Iterable[Source | InputError]) -> Iterator[list[Source | Inp
 
 
 def _input_bytes(item: Source | InputError) -> int:
-    if isinstance(item, InputError):
-        return 0
-    if item.text is not None:
-        return 3 * len(item.text)  # a record's text: about three bytes a character
-    if item.path is None:
-        return 0
-    try:
-        return item.path.stat().st_size
-    except OSError:
-        return 0  # the worker says why
+    return 0 if isinstance(item, InputError) else item.size()  # unreadable: the worker says why
 
 
 def _stop_pool(pool: Any) -> None:

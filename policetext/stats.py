@@ -16,7 +16,7 @@ from itertools import repeat
 from operator import add
 from typing import TYPE_CHECKING, Any
 
-from policetext.analyser import Analyser, Runner, Task
+from policetext.analyser import Analyser, ClosesDocuments, Runner, Task
 from policetext.document import Document
 from policetext.keywords import DocumentFrequencies, KeywordExtractor
 from policetext.text import count_han, count_sentences, script_of
@@ -245,7 +245,7 @@ def add_counts(total: Counter[str], counts: Counter[str]) -> None:
     dict.update(total, zip(counts, values, strict=True))
 
 
-class CorpusSummary:
+class CorpusSummary(ClosesDocuments):
     """What ``stats`` reports: the corpus totals, each document, the top keywords.
 
     ``documents`` is read again each time it is iterated: each document's counts
@@ -279,18 +279,6 @@ class CorpusSummary:
             "keywords": self.keyword_rows(),
             "skipped": self.corpus.skipped,
         }
-
-    def close(self) -> None:
-        """Remove the documents' spill file."""
-        close = getattr(self.documents, "close", None)
-        if close is not None:
-            close()
-
-    def __enter__(self) -> CorpusSummary:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class CorpusFold:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from policetext.analyser import Analyser, Runner, Task
+from policetext.analyser import Analyser, ClosesDocuments, Runner, Task
 from policetext.config import REPORT_MAX_ROWS
 from policetext.dates import year_of
 from policetext.document import Document
@@ -149,7 +149,7 @@ class ReportDocuments:
 
 
 @dataclass
-class ReportData:
+class ReportData(ClosesDocuments):
     """Everything the page shows. ``documents`` is read again for each section,
     one document at a time (see :class:`ReportDocuments`); ``summary.documents``
     are the first ``max_rows`` documents' stats (the table of documents)."""
@@ -172,18 +172,6 @@ class ReportData:
     @property
     def document_count(self) -> int:
         return self.summary.corpus.documents
-
-    def close(self) -> None:
-        """Remove the temporary file the documents are read from."""
-        close = getattr(self.documents, "close", None)
-        if close is not None:
-            close()
-
-    def __enter__(self) -> ReportData:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def collect_report(
